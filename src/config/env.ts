@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Zendesk's documentation example secret: refused so a copied sample never guards production. */
+export const ZENDESK_EXAMPLE_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
+
+const secretList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return [] as string[];
+      const secrets = raw.split(',');
+      secrets.forEach((secret, i) => {
+        if (secret.length === 0) ctx.addIssue({ code: 'custom', message: `${name} entry ${i + 1} is empty (remove the stray comma)` });
+        else if (/\s/.test(secret)) ctx.addIssue({ code: 'custom', message: `${name} entry ${i + 1} contains whitespace; secrets are compared byte for byte, remove spaces and newlines` });
+        else if (secret === ZENDESK_EXAMPLE_SECRET) ctx.addIssue({ code: 'custom', message: `${name} entry ${i + 1} is Zendesk's documentation example secret; use the webhook's own signing secret` });
+      });
+      return secrets;
+    });
+
+const optionalText = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
+const intFrom = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
+
+export const envSchema = z.object({
+  PORT: intFrom(3000, 0).pipe(z.number().max(65535)),
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional().or(z.literal('').transform(() => undefined)),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional().or(z.literal('').transform(() => undefined)),
+  CONFIG_FILE: z.string().min(1).default('config/default.yaml'),
+  ZENDESK_SUBDOMAIN: z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'the subdomain only, e.g. "acme" for acme.zendesk.com').optional().or(z.literal('').transform(() => undefined)),
+  ZENDESK_WEBHOOK_SECRETS: secretList('ZENDESK_WEBHOOK_SECRETS'),
+  ZENDESK_SIGNATURE_TOLERANCE_SECONDS: intFrom(300, 1),
+  ZENDESK_BOT_USER_ID: optionalText,
+  INTERCOM_CLIENT_SECRETS: secretList('INTERCOM_CLIENT_SECRETS'),
+  INTERCOM_ADMIN_ID: optionalText,
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBHOOK_MAX_BODY_BYTES: intFrom(1024 * 1024, 1024),
+}).superRefine((env, ctx) => {
+  if (env.ROLE !== 'all' && (!env.DATABASE_URL || !env.REDIS_URL)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ROLE'],
+      message: `ROLE=${env.ROLE} runs web and worker as separate processes: set DATABASE_URL and REDIS_URL (the embedded store and queue live in one process; use ROLE=all)`,
+    });
+  }
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; the message names every variable that is wrong and how. */
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './env';
+
+const positive = z.number().int().positive();
+
+export const settingsSchema = z.object({
+  webhooks: z.object({ intercom_max_event_age_seconds: positive }).strict(),
+  inbox: z.object({ batch_max_rows: positive }).strict(),
+  queue: z
+    .object({
+      concurrency: positive,
+      attempts: positive,
+      backoff_ms: positive,
+      relay_interval_ms: positive,
+      relay_after_ms: positive,
+      keep_completed: z.number().int().min(0),
+    })
+    .strict(),
+  shutdown: z.object({ grace_ms: positive }).strict(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function parseSettings(doc: unknown, source: string): Settings {
+  const result = settingsSchema.safeParse(doc);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid settings in ${source}:\n${lines.join('\n')}`);
+}
+
+export function loadSettings(file: string): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`CONFIG_FILE: cannot read ${file} (${(err as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new ConfigError(`CONFIG_FILE: ${file} is not valid YAML (${(err as Error).message})`);
+  }
+  return parseSettings(doc, file);
+}

@@ -1,0 +1,60 @@
+import express, { NextFunction, Request, Response } from 'express';
+import type { ProviderEdge } from '../../webhooks/edge';
+import type { Provider } from '../../webhooks/thread';
+import { describe } from '../errors';
+import type { Inbox } from '../inbox/inbox';
+import type { JobQueue } from '../jobs/queue';
+import type { Logger } from '../logger';
+import { adminRoutes } from './admin-routes';
+import { healthRoutes, Probe } from './health-routes';
+import { sendError } from './send-error';
+import { webhookRoute } from './webhook-route';
+
+export interface AppDeps {
+  edges?: Record<Provider, ProviderEdge>;
+  inbox?: Inbox;
+  queue?: JobQueue;
+  logger: Logger;
+  now: () => Date;
+  maxBodyBytes: number;
+  adminToken?: string;
+  probes: Probe[];
+  isDraining: () => boolean;
+}
+
+/** Express only: routes and error mapping. A worker process mounts health routes alone. */
+export function createApp(deps: AppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(healthRoutes(deps.probes, deps.isDraining));
+
+  if (deps.edges && deps.inbox && deps.queue) {
+    const webhookDeps = { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes };
+    app.post('/webhooks/zendesk', ...webhookRoute(deps.edges.zendesk, webhookDeps));
+    app.post('/webhooks/intercom', ...webhookRoute(deps.edges.intercom, webhookDeps));
+    app.use('/api', adminRoutes(deps.inbox, deps.adminToken));
+  }
+
+  app.get('/', (_req, res) => {
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries'] });
+  });
+
+  app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));
+
+  // Express 5 routes async errors here; body-parser reports size limits with status 413.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: number; type?: string; expose?: boolean };
+    if (e.type === 'entity.too.large' || e.status === 413) {
+      sendError(res, 413, 'payload_too_large', `body is over the ${deps.maxBodyBytes}-byte limit (WEBHOOK_MAX_BODY_BYTES)`);
+      return;
+    }
+    if (e.status && e.status >= 400 && e.status < 500 && e.expose) {
+      sendError(res, e.status, e.type ?? 'bad_request', describe(err));
+      return;
+    }
+    deps.logger.error({ err: describe(err), path: req.path }, 'request failed');
+    sendError(res, 503, 'unavailable', 'the request could not be handled now; retry later');
+  });
+  return app;
+}

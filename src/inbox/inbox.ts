@@ -1,0 +1,163 @@
+import { Kysely, sql } from 'kysely';
+import type { Database, DeliveryStatus } from '../store/schema';
+import type { Provider } from '../../webhooks/thread';
+import { Coalescer } from './coalescer';
+
+export interface NewDelivery {
+  tenant: string;
+  provider: Provider;
+  deliveryId: string;
+  topic: string;
+  threadId: string;
+  receivedAt: Date;
+  /** the verified raw JSON text, stored as received */
+  payload: string;
+  status: Extract<DeliveryStatus, 'received' | 'recorded'>;
+}
+
+export interface ThreadKey {
+  tenant: string;
+  provider: Provider;
+  threadId: string;
+}
+
+export interface StoredDelivery {
+  id: string;
+  tenant: string;
+  provider: Provider;
+  deliveryId: string;
+  topic: string;
+  threadId: string;
+  receivedAt: Date;
+  payload: unknown;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+}
+
+export type InsertResult = { inserted: true; id: string } | { inserted: false };
+
+const PENDING: DeliveryStatus[] = ['received', 'queued'];
+
+/** The durable inbox: a delivery is written here before the provider gets its 2xx. */
+export class Inbox {
+  private readonly inserts: Coalescer<NewDelivery, InsertResult>;
+  private readonly queuedMarks: Coalescer<string, void>;
+
+  constructor(private readonly db: Kysely<Database>, batchMaxRows: number) {
+    this.inserts = new Coalescer((items) => this.insertMany(items), batchMaxRows);
+    this.queuedMarks = new Coalescer((ids) => this.markQueuedMany(ids), batchMaxRows, 1);
+  }
+
+  /** Unique on (provider, delivery id): a replay or concurrent copies yield one row; only the first is told inserted. */
+  record(delivery: NewDelivery): Promise<InsertResult> {
+    return this.inserts.submit(delivery);
+  }
+
+  markQueued(id: string): Promise<void> {
+    return this.queuedMarks.submit(id);
+  }
+
+  async drain(): Promise<void> {
+    await this.inserts.drain();
+    await this.queuedMarks.drain();
+  }
+
+  private async insertMany(items: NewDelivery[]): Promise<InsertResult[]> {
+    const firstIndex = new Map<string, number>();
+    items.forEach((d, i) => {
+      const key = `${d.provider}\u0000${d.deliveryId}`;
+      if (!firstIndex.has(key)) firstIndex.set(key, i);
+    });
+    const unique = [...firstIndex.values()].map((i) => items[i]!);
+    const rows = await this.db
+      .insertInto('deliveries')
+      .values(
+        unique.map((d) => ({
+          tenant: d.tenant,
+          provider: d.provider,
+          delivery_id: d.deliveryId,
+          topic: d.topic,
+          thread_id: d.threadId,
+          received_at: d.receivedAt,
+          payload: d.payload,
+          status: d.status,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['provider', 'delivery_id']).doNothing())
+      .returning(['id', 'provider', 'delivery_id'])
+      .execute();
+    const insertedIds = new Map(rows.map((r) => [`${r.provider}\u0000${r.delivery_id}`, String(r.id)]));
+    return items.map((d, i) => {
+      const key = `${d.provider}\u0000${d.deliveryId}`;
+      const id = insertedIds.get(key);
+      return id !== undefined && firstIndex.get(key) === i ? { inserted: true, id } : { inserted: false };
+    });
+  }
+
+  private async markQueuedMany(ids: string[]): Promise<void[]> {
+    await this.db.updateTable('deliveries').set({ status: 'queued' }).where('id', 'in', ids).where('status', '=', 'received').execute();
+    return ids.map(() => undefined);
+  }
+
+  /** Deliveries of one thread still to process, oldest first. */
+  async pendingForThread(key: ThreadKey): Promise<StoredDelivery[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('tenant', '=', key.tenant)
+      .where('provider', '=', key.provider)
+      .where('thread_id', '=', key.threadId)
+      .where('status', 'in', PENDING)
+      .orderBy('id')
+      .execute();
+    return rows.map(toStored);
+  }
+
+  /** Threads with deliveries never handed to the queue (the outbox relay) or all pending (a restart). */
+  async pendingThreads(options: { olderThan?: Date; statuses?: DeliveryStatus[]; limit: number }): Promise<(ThreadKey & { deliveryId: string })[]> {
+    let q = this.db
+      .selectFrom('deliveries')
+      .select(['tenant', 'provider', 'thread_id', sql<string>`max(delivery_id)`.as('delivery_id'), sql<string>`min(id)`.as('first_id')])
+      .where('status', 'in', options.statuses ?? PENDING);
+    if (options.olderThan) q = q.where('received_at', '<', options.olderThan);
+    const rows = await q.groupBy(['tenant', 'provider', 'thread_id']).orderBy('first_id').limit(options.limit).execute();
+    return rows.map((r) => ({ tenant: r.tenant, provider: r.provider as Provider, threadId: r.thread_id, deliveryId: r.delivery_id }));
+  }
+
+  async markFailed(ids: string[], error: string, attempts: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('deliveries')
+      .set({ status: 'failed', last_error: error.slice(0, 2000), attempts, processed_at: new Date() })
+      .where('id', 'in', ids)
+      .where('status', 'in', PENDING)
+      .execute();
+  }
+
+  async recent(limit: number): Promise<StoredDelivery[]> {
+    const rows = await this.db.selectFrom('deliveries').selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toStored);
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('deliveries').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}
+
+function toStored(r: Database['deliveries'] extends infer T ? { [K in keyof T]: any } : never): StoredDelivery {
+  return {
+    id: String(r.id),
+    tenant: r.tenant,
+    provider: r.provider,
+    deliveryId: r.delivery_id,
+    topic: r.topic,
+    threadId: r.thread_id,
+    receivedAt: new Date(r.received_at),
+    payload: JSON.parse(r.payload),
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+  };
+}

@@ -1,0 +1,121 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis, RedisOptions } from 'ioredis';
+import { describe, UnavailableError } from '../errors';
+import type { Logger } from '../logger';
+import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
+
+export const QUEUE_NAME = 'threads';
+
+export interface BullmqOptions extends RetryPolicy {
+  redisUrl: string;
+  /** key prefix in Redis; one per deployment (tests use their own) */
+  prefix: string;
+  keepCompleted: number;
+  /** how long enqueue may take before the edge gives up and leaves the delivery to the relay */
+  enqueueTimeoutMs?: number;
+}
+
+/** BullMQ refuses job ids that are all digits or contain ':'; Zendesk ids are numeric. */
+export function bullmqJobId(provider: string, deliveryId: string): string {
+  return `dp-${provider}-${deliveryId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+export class BullmqQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly producer: Redis;
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private workerConnection?: Redis;
+
+  constructor(private readonly options: BullmqOptions, private readonly logger: Logger) {
+    // Producer: fail fast when Redis is away so the edge answers at once; the relay enqueues later.
+    const producerOptions: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 };
+    this.producer = new Redis(options.redisUrl, producerOptions);
+    this.producer.on('error', (err) => this.logger.debug({ err: describe(err) }, 'redis producer connection error'));
+    this.queue = new Queue(QUEUE_NAME, { connection: this.producer, prefix: options.prefix });
+    this.queue.on('error', (err) => this.logger.debug({ err: describe(err) }, 'queue error'));
+  }
+
+  async enqueue(job: ThreadJob): Promise<void> {
+    const add = this.queue.add('thread', job, {
+      ...(job.deliveryId ? { jobId: bullmqJobId(job.provider, job.deliveryId) } : {}),
+      // Per-thread serialization: one active and at most one waiting job per thread; the waiting one
+      // reads every pending delivery from the store when it runs, so the newest data wins.
+      deduplication: { id: threadKeyOf(job), keepLastIfActive: true },
+      attempts: this.options.attempts,
+      backoff: { type: 'exponential', delay: this.options.backoffMs },
+      removeOnComplete: { count: this.options.keepCompleted },
+      removeOnFail: false, // the failed set is the dead-letter queue
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('enqueue timed out')), this.options.enqueueTimeoutMs ?? 2000);
+    });
+    try {
+      await Promise.race([add, timeout]);
+    } catch (err) {
+      add.catch(() => undefined);
+      throw new UnavailableError('queue', err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async startWorker(handler: JobHandler, onDeadLetter: DeadLetterHandler): Promise<void> {
+    // Workers block on Redis: they need maxRetriesPerRequest null and reconnect forever.
+    this.workerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection.on('error', (err) => this.logger.debug({ err: describe(err) }, 'redis worker connection error'));
+    this.worker = new Worker<ThreadJob>(QUEUE_NAME, async (job) => handler(job.data), {
+      connection: this.workerConnection,
+      prefix: this.options.prefix,
+      concurrency: this.options.concurrency,
+    });
+    this.worker.on('error', (err) => this.logger.warn({ err: describe(err) }, 'worker error'));
+    this.worker.on('failed', (job, err) => {
+      if (!job) return;
+      const attempts = job.opts.attempts ?? 1;
+      if (job.attemptsMade >= attempts) {
+        onDeadLetter(job.data, err, job.attemptsMade).catch((e) => this.logger.error({ err: describe(e) }, 'dead-letter bookkeeping failed'));
+      } else {
+        this.logger.warn({ threadId: job.data.threadId, provider: job.data.provider, attempt: job.attemptsMade, err: describe(err) }, 'job failed, will retry');
+      }
+    });
+    await this.worker.waitUntilReady();
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.producer.ping();
+    } catch (err) {
+      throw new UnavailableError('queue', err);
+    }
+  }
+
+  async stats(): Promise<QueueStats> {
+    const c = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+  }
+
+  /** The BullMQ queue object, for tests and operators' scripts. */
+  get raw(): Queue {
+    return this.queue;
+  }
+
+  async close(graceMs: number): Promise<void> {
+    if (this.worker) {
+      // worker.close() waits for active jobs with no timeout of its own: bound it.
+      const closing = this.worker.close();
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+      ]);
+      if (timedOut) {
+        this.logger.warn({ graceMs }, 'jobs still running at the end of the grace period; they will be retried');
+        await this.worker.close(true).catch(() => undefined);
+      }
+      this.workerConnection?.disconnect();
+    }
+    await this.queue.close().catch(() => undefined);
+    this.producer.disconnect();
+  }
+}

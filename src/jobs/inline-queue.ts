@@ -1,0 +1,118 @@
+import { UnavailableError } from '../errors';
+import type { Logger } from '../logger';
+import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, retryDelay, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
+
+type State = 'waiting' | 'running' | 'running-again' | 'delayed';
+
+/**
+ * The embedded queue: in memory over the durable inbox table. Nothing is lost on a crash or restart
+ * because the inbox rows stay pending until a job marks them done, and start-up enqueues them again.
+ * Per thread at most one job runs and one waits; the waiting one reads the newest data when it runs.
+ */
+export class InlineQueue implements JobQueue {
+  readonly kind = 'inline' as const;
+  private readonly states = new Map<string, State>();
+  private readonly ready: ThreadJob[] = [];
+  private readonly attempts = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private running = 0;
+  private failedCount = 0;
+  private handler?: JobHandler;
+  private onDeadLetter?: DeadLetterHandler;
+  private closed = false;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly policy: RetryPolicy, private readonly logger: Logger) {}
+
+  async enqueue(job: ThreadJob): Promise<void> {
+    if (this.closed) throw new UnavailableError('queue', 'shutting down');
+    const key = threadKeyOf(job);
+    const state = this.states.get(key);
+    if (state === undefined) {
+      this.states.set(key, 'waiting');
+      this.ready.push(job);
+      this.pump();
+    } else if (state === 'running') {
+      this.states.set(key, 'running-again');
+    }
+  }
+
+  async startWorker(handler: JobHandler, onDeadLetter: DeadLetterHandler): Promise<void> {
+    this.handler = handler;
+    this.onDeadLetter = onDeadLetter;
+    this.pump();
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new UnavailableError('queue', 'shutting down');
+  }
+
+  async stats(): Promise<QueueStats> {
+    let delayed = 0;
+    for (const s of this.states.values()) if (s === 'delayed') delayed++;
+    return { waiting: this.ready.length, active: this.running, delayed, failed: this.failedCount };
+  }
+
+  async close(graceMs: number): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.running === 0) return;
+    await Promise.race([
+      new Promise<void>((resolve) => this.idle.push(resolve)),
+      new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+    ]);
+  }
+
+  private pump(): void {
+    while (this.handler && !this.closed && this.running < this.policy.concurrency && this.ready.length > 0) {
+      void this.run(this.ready.shift()!);
+    }
+  }
+
+  private async run(job: ThreadJob): Promise<void> {
+    const key = threadKeyOf(job);
+    this.states.set(key, 'running');
+    this.running++;
+    try {
+      await this.handler!(job);
+      this.attempts.delete(key);
+      this.settle(key, job);
+    } catch (err) {
+      const made = (this.attempts.get(key) ?? 0) + 1;
+      if (made >= this.policy.attempts || this.closed) {
+        this.attempts.delete(key);
+        if (!this.closed) {
+          this.failedCount++;
+          await this.onDeadLetter!(job, err, made).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
+        }
+        this.settle(key, job);
+      } else {
+        this.attempts.set(key, made);
+        this.states.set(key, 'delayed');
+        const delay = retryDelay(this.policy.backoffMs, made);
+        this.logger.warn({ threadId: job.threadId, provider: job.provider, attempt: made, delayMs: delay, err }, 'job failed, will retry');
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.states.set(key, 'waiting');
+          this.ready.push(job);
+          this.pump();
+        }, delay);
+        this.timers.add(timer);
+      }
+    } finally {
+      this.running--;
+      if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
+      this.pump();
+    }
+  }
+
+  private settle(key: string, job: ThreadJob): void {
+    if (this.states.get(key) === 'running-again' && !this.closed) {
+      this.states.set(key, 'waiting');
+      this.ready.push(job);
+    } else {
+      this.states.delete(key);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { ThreadKey } from '../inbox/inbox';
+
+/** One job per thread: it processes every pending delivery of that thread, newest data from the store. */
+export interface ThreadJob extends ThreadKey {
+  /** the delivery that caused the job; used for the job id and logs */
+  deliveryId?: string;
+}
+
+export type JobHandler = (job: ThreadJob) => Promise<void>;
+/** Called once a job has used all its attempts: its deliveries go to the dead-letter set. */
+export type DeadLetterHandler = (job: ThreadJob, error: unknown, attempts: number) => Promise<void>;
+
+export interface QueueStats {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+/** The queue port: an in-process adapter and a BullMQ adapter run the same handlers. */
+export interface JobQueue {
+  readonly kind: 'inline' | 'bullmq';
+  /** Rejects quickly when the queue cannot take the job; the delivery stays in the inbox for the relay. */
+  enqueue(job: ThreadJob): Promise<void>;
+  startWorker(handler: JobHandler, onDeadLetter: DeadLetterHandler): Promise<void>;
+  ping(): Promise<void>;
+  stats(): Promise<QueueStats>;
+  /** Stops taking jobs and waits up to graceMs for running ones. */
+  close(graceMs: number): Promise<void>;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+  concurrency: number;
+}
+
+export function threadKeyOf(job: ThreadKey): string {
+  return `${job.provider}|${job.tenant}|${job.threadId}`;
+}
+
+/** Exponential backoff: backoffMs, 2x, 4x, ... */
+export function retryDelay(backoffMs: number, attemptsMade: number): number {
+  return backoffMs * 2 ** Math.max(0, attemptsMade - 1);
+}

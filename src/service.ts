@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { intercomEdge } from '../webhooks/intercom/edge';
+import { zendeskEdge } from '../webhooks/zendesk/edge';
+import type { ProviderEdge } from '../webhooks/edge';
+import type { Provider, Thread } from '../webhooks/thread';
+import type { Config } from './config';
+import { describe } from './errors';
+import { createApp } from './http/create-app';
+import type { Probe } from './http/health-routes';
+import { Inbox, StoredDelivery } from './inbox/inbox';
+import { BullmqQueue } from './jobs/bullmq-queue';
+import { InlineQueue } from './jobs/inline-queue';
+import type { JobQueue } from './jobs/queue';
+import { Relay } from './jobs/relay';
+import type { Logger } from './logger';
+import { createThreadProcessor } from './pipeline/process-thread';
+import { openStore, Store } from './store/open-store';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => Date;
+  /** BullMQ key prefix; tests isolate themselves with their own */
+  queuePrefix?: string;
+  onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
+}
+
+export interface Service {
+  url: string;
+  port: number;
+  store: Store;
+  inbox: Inbox;
+  queue: JobQueue;
+  relay?: Relay;
+  edges: Record<Provider, ProviderEdge>;
+  /** SIGTERM: stop accepting, finish in-flight requests and jobs within the grace period. */
+  shutdown(): Promise<void>;
+}
+
+export function buildEdges(config: Config): Record<Provider, ProviderEdge> {
+  const { env, settings } = config;
+  return {
+    zendesk: zendeskEdge({
+      secrets: env.ZENDESK_WEBHOOK_SECRETS,
+      toleranceSeconds: env.ZENDESK_SIGNATURE_TOLERANCE_SECONDS,
+      ...(env.ZENDESK_SUBDOMAIN ? { subdomain: env.ZENDESK_SUBDOMAIN } : {}),
+      ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+    }),
+    intercom: intercomEdge({
+      secrets: env.INTERCOM_CLIENT_SECRETS,
+      maxAgeSeconds: settings.webhooks.intercom_max_event_age_seconds,
+      ...(env.INTERCOM_ADMIN_ID ? { adminId: env.INTERCOM_ADMIN_ID } : {}),
+    }),
+  };
+}
+
+/** The composition root shared by `npm start`, the demo and the tests. */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config, logger } = options;
+  const { env, settings } = config;
+  const now = options.now ?? (() => new Date());
+  const role = env.ROLE;
+  const serveWebhooks = role !== 'worker';
+  const runWorker = role !== 'web';
+
+  const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir: env.DATA_DIR });
+  const inbox = new Inbox(store.db, settings.inbox.batch_max_rows);
+  const policy = { attempts: settings.queue.attempts, backoffMs: settings.queue.backoff_ms, concurrency: settings.queue.concurrency };
+  const queue: JobQueue = env.REDIS_URL
+    ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? 'draftpilot', keepCompleted: settings.queue.keep_completed }, logger)
+    : new InlineQueue(policy, logger);
+  const edges = buildEdges(config);
+
+  if (runWorker) {
+    const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, ...(options.onThread ? { onThread: options.onThread } : {}) });
+    await queue.startWorker(
+      async (job) => {
+        await process(job);
+      },
+      async (job, error, attempts) => {
+        const pending = await inbox.pendingForThread(job);
+        await inbox.markFailed(pending.map((d) => d.id), describe(error), attempts);
+        logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, err: describe(error) }, 'job failed for good; deliveries moved to the dead-letter set');
+      },
+    );
+  }
+  if (queue.kind === 'inline') {
+    // The embedded queue lives in memory over the inbox table: a restart resumes what was not done.
+    const pending = await inbox.pendingThreads({ limit: 100_000 });
+    for (const t of pending) await queue.enqueue(t);
+    if (pending.length > 0) logger.info({ threads: pending.length }, 'resumed deliveries left pending by the last run');
+  }
+  let relay: Relay | undefined;
+  if (queue.kind === 'bullmq' && serveWebhooks) {
+    relay = new Relay(inbox, queue, { intervalMs: settings.queue.relay_interval_ms, afterMs: settings.queue.relay_after_ms }, logger, now);
+    relay.start();
+  }
+
+  let draining = false;
+  const probes: Probe[] = [
+    { name: 'store', check: () => store.ping() },
+    { name: 'queue', check: () => queue.ping() },
+  ];
+  const app = createApp({
+    ...(serveWebhooks ? { edges, inbox, queue } : {}),
+    logger,
+    now,
+    maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+    ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+    probes,
+    isDraining: () => draining,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.PORT, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const port = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      draining = true;
+      const grace = settings.shutdown.grace_ms;
+      const deadline = Date.now() + grace;
+      logger.info({ graceMs: grace }, 'shutting down: no new requests, finishing in-flight work');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const forced = setTimeout(() => server.closeAllConnections(), grace).unref();
+      await closed;
+      clearTimeout(forced);
+      await relay?.stop();
+      await inbox.drain();
+      await queue.close(Math.max(0, deadline - Date.now()));
+      await store.close().catch((err) => logger.warn({ err: describe(err) }, 'store close failed'));
+      logger.info('stopped');
+    })());
+
+  return { url: `http://127.0.0.1:${port}`, port, store, inbox, queue, ...(relay ? { relay } : {}), edges, shutdown };
+}
+
+/** A random secret for the demo and tests. */
+export function randomSecret(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Database } from './schema';
+import { migrateToLatest } from './migrations';
+import { PGliteDialect } from './pglite-dialect';
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  /** readiness: the store answers a query */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** pool size for PostgreSQL */
+  poolSize?: number;
+}
+
+/** One Postgres dialect everywhere: PostgreSQL when DATABASE_URL is set, PGlite files under DATA_DIR otherwise. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let db: Kysely<Database>;
+  let kind: Store['kind'];
+  if (options.databaseUrl) {
+    const { Pool } = await import('pg');
+    const pool = new Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // Fail fast so the edge answers 503 (the provider retries) instead of hanging past its timeout.
+      connectionTimeoutMillis: 2000,
+      statement_timeout: 5000,
+    });
+    pool.on('error', () => undefined); // idle client errors surface on the next query
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    kind = 'postgres';
+  } else {
+    const { PGlite } = await import('@electric-sql/pglite');
+    mkdirSync(options.dataDir, { recursive: true });
+    const pglite = await PGlite.create(options.dataDir);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    kind = 'pglite';
+  }
+  await migrateToLatest(db);
+  return {
+    db,
+    kind,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,38 @@
+import type { Provider, Thread } from './thread';
+
+/** Header names are lower-cased, as Node delivers them. */
+export type Headers = Record<string, string | string[] | undefined>;
+
+export type Verification = { ok: true } | { ok: false; code: string; message: string };
+
+/** Where a verified, parsed delivery goes. */
+export type Route =
+  /** a customer message: recorded in the inbox and processed by a job */
+  | { action: 'accept'; deliveryId: string; tenant: string; topic: string; threadId: string }
+  /** activity worth keeping (agents, admins) that drafts nothing: recorded only */
+  | { action: 'record'; deliveryId: string; tenant: string; topic: string; threadId: string; reason: string }
+  /** answered 200 and dropped: ping, unknown event, stale, our own write */
+  | { action: 'ignore'; reason: string; detail: string };
+
+export type Parsed = { ok: true; route: Route } | { ok: false; code: string; message: string };
+
+export interface DeliveryContext {
+  deliveryId: string;
+  tenant: string;
+  receivedAt: string;
+}
+
+/** The pure inbound contract of one provider; express is an adapter around it. */
+export interface ProviderEdge {
+  provider: Provider;
+  /** the settings an operator compares when verification fails */
+  secretSetting: string;
+  verify(rawBody: Buffer, headers: Headers, now: Date): Verification;
+  route(json: unknown, headers: Headers, rawBody: Buffer, now: Date): Parsed;
+  normalize(payload: unknown, ctx: DeliveryContext): Thread;
+}
+
+export function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,20 @@
+import type { ProviderEdge } from '../edge';
+import { normalizeIntercom } from './normalize';
+import { routeIntercom } from './route';
+import { verifyIntercom } from './verify';
+
+export interface IntercomEdgeOptions {
+  secrets: readonly string[];
+  maxAgeSeconds: number;
+  adminId?: string;
+}
+
+export function intercomEdge(options: IntercomEdgeOptions): ProviderEdge {
+  return {
+    provider: 'intercom',
+    secretSetting: 'INTERCOM_CLIENT_SECRETS',
+    verify: (raw, headers) => verifyIntercom(raw, headers, options.secrets),
+    route: (json, _headers, _raw, now) => routeIntercom(json, now, options),
+    normalize: (payload, ctx) => normalizeIntercom(payload, ctx, options),
+  };
+}
