@@ -1,0 +1,40 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+/** A PGlite data directory copied from the migrated template made by global-setup. */
+export function freshDataDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-test-'));
+  const template = process.env.DRAFTPILOT_TEST_TEMPLATE;
+  if (template) cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A PostgreSQL database of its own for one suite, on the server DATABASE_URL points at. */
+export async function createDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL!;
+  const name = `dp_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
+export async function withAdmin<T>(adminUrl: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
