@@ -19,7 +19,15 @@ const secretList = (name: string) =>
     });
 
 const optionalText = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
-const intFrom = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
+const intFrom = (def: number, min: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`))
+    .optional()
+    .transform((v) => v ?? def));
 
 export const envSchema = z.object({
   PORT: intFrom(3000, 0).pipe(z.number().max(65535)),

@@ -19,13 +19,15 @@ export class InlineQueue implements JobQueue {
   private failedCount = 0;
   private handler?: JobHandler;
   private onDeadLetter?: DeadLetterHandler;
+  /** closing: no new jobs; the ones already waiting still run until the grace period ends */
+  private closing = false;
   private closed = false;
   private idle: (() => void)[] = [];
 
   constructor(private readonly policy: RetryPolicy, private readonly logger: Logger) {}
 
   async enqueue(job: ThreadJob): Promise<void> {
-    if (this.closed) throw new UnavailableError('queue', 'shutting down');
+    if (this.closing) throw new UnavailableError('queue', 'shutting down');
     const key = threadKeyOf(job);
     const state = this.states.get(key);
     if (state === undefined) {
@@ -44,7 +46,7 @@ export class InlineQueue implements JobQueue {
   }
 
   async ping(): Promise<void> {
-    if (this.closed) throw new UnavailableError('queue', 'shutting down');
+    if (this.closing) throw new UnavailableError('queue', 'shutting down');
   }
 
   async stats(): Promise<QueueStats> {
@@ -53,15 +55,20 @@ export class InlineQueue implements JobQueue {
     return { waiting: this.ready.length, active: this.running, delayed, failed: this.failedCount };
   }
 
+  /** Runs what is already waiting within the grace period; retries still delayed resume at the next start. */
   async close(graceMs: number): Promise<void> {
-    this.closed = true;
+    this.closing = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    if (this.running === 0) return;
-    await Promise.race([
-      new Promise<void>((resolve) => this.idle.push(resolve)),
-      new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-    ]);
+    if (this.running > 0 || (this.handler && this.ready.length > 0)) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.idle.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.closed = true;
   }
 
   private pump(): void {
@@ -80,9 +87,9 @@ export class InlineQueue implements JobQueue {
       this.settle(key, job);
     } catch (err) {
       const made = (this.attempts.get(key) ?? 0) + 1;
-      if (made >= this.policy.attempts || this.closed) {
+      if (made >= this.policy.attempts || this.closing) {
         this.attempts.delete(key);
-        if (!this.closed) {
+        if (!this.closing) {
           this.failedCount++;
           await this.onDeadLetter!(job, err, made).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
         }
@@ -102,13 +109,13 @@ export class InlineQueue implements JobQueue {
       }
     } finally {
       this.running--;
-      if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
       this.pump();
+      if (this.running === 0 && (this.ready.length === 0 || this.closed)) this.idle.splice(0).forEach((resolve) => resolve());
     }
   }
 
   private settle(key: string, job: ThreadJob): void {
-    if (this.states.get(key) === 'running-again' && !this.closed) {
+    if (this.states.get(key) === 'running-again' && !this.closing) {
       this.states.set(key, 'waiting');
       this.ready.push(job);
     } else {

@@ -1,0 +1,89 @@
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import path from 'node:path';
+import { openStore } from '../../src/store/open-store';
+import { signZendesk } from '../../webhooks/zendesk/verify';
+import { freshDataDir, removeDir } from '../helpers/databases';
+import { zendeskComment } from '../helpers/fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SECRET = 'process-test-secret-0123456789';
+
+function spawnMain(env: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', CONFIG_FILE: path.join(ROOT, 'config/default.yaml'), ...env },
+  });
+}
+
+function collect(child: ChildProcessWithoutNullStreams): { out: () => string; err: () => string; exit: Promise<number | null> } {
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { out: () => out, err: () => err, exit };
+}
+
+describe('configuration errors', () => {
+  it.each([
+    [{ PORT: 'abc' }, /PORT: must be a whole number/],
+    [{ ZENDESK_WEBHOOK_SECRETS: 'has space' }, /ZENDESK_WEBHOOK_SECRETS entry 1 contains whitespace/],
+    [{ INTERCOM_CLIENT_SECRETS: 'ok-secret,dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==' }, /INTERCOM_CLIENT_SECRETS entry 2 is Zendesk's documentation example secret/],
+    [{ ROLE: 'web' }, /ROLE=web runs web and worker as separate processes: set DATABASE_URL and REDIS_URL/],
+    [{ ROLE: 'both' }, /ROLE: Invalid option/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must start with postgres/],
+    [{ CONFIG_FILE: '/nonexistent/draftpilot.yaml' }, /CONFIG_FILE: cannot read \/nonexistent\/draftpilot.yaml/],
+  ])('exits non-zero and names the variable: %j', async (env, message) => {
+    const run = collect(spawnMain({ PORT: '0', DATA_DIR: '/nonexistent-never-created', ...env }));
+    expect(await run.exit).toBe(1);
+    expect(run.err()).toMatch(message);
+    expect(run.err()).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+});
+
+describe('SIGTERM', () => {
+  it('stops accepting, finishes the in-flight request and its job, and exits 0', async () => {
+    const dataDir = freshDataDir();
+    const child = spawnMain({ PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRETS: SECRET, ZENDESK_SUBDOMAIN: 'acme', LOG_LEVEL: 'warn' });
+    const run = collect(child);
+    try {
+      let url = '';
+      for (let i = 0; i < 300 && !url; i++) {
+        url = /Zendesk webhook:\s+(http:\/\/[^\s]+)/.exec(run.out())?.[1] ?? '';
+        if (!url) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(url).not.toBe('');
+      const body = JSON.stringify(zendeskComment({ ticketId: '9301' }));
+      const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...signZendesk(body, SECRET) };
+
+      // A request in flight: headers and half the body sent before the signal, the rest after it.
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(url, { method: 'POST', headers }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 50));
+        setTimeout(() => {
+          child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(50)), 300);
+        }, 200);
+      });
+      const res = await answer;
+      expect(res.status).toBe(202);
+      // after the signal, new connections are refused
+      await expect(fetch(url.replace('/webhooks/zendesk', '/healthz'))).rejects.toThrow();
+      expect(await run.exit).toBe(0);
+
+      const store = await openStore({ dataDir });
+      const rows = await store.db.selectFrom('deliveries').select(['status']).execute();
+      await store.close();
+      expect(rows).toEqual([{ status: 'done' }]);
+    } finally {
+      child.kill('SIGKILL');
+      removeDir(dataDir);
+    }
+  });
+});

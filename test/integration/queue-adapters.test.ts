@@ -1,0 +1,120 @@
+import { BullmqQueue } from '../../src/jobs/bullmq-queue';
+import { InlineQueue } from '../../src/jobs/inline-queue';
+import type { JobQueue, ThreadJob } from '../../src/jobs/queue';
+import { createLogger } from '../../src/logger';
+import { hasRedis } from '../helpers/services';
+
+const logger = createLogger('silent');
+const policy = { attempts: 3, backoffMs: 20, concurrency: 4 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const job = (threadId: string, deliveryId?: string): ThreadJob => ({ tenant: 'zendesk:acme', provider: 'zendesk', threadId, ...(deliveryId ? { deliveryId } : {}) });
+
+const adapters: [string, () => JobQueue][] = [['inline', () => new InlineQueue(policy, logger)]];
+if (hasRedis || process.env.CI) {
+  adapters.push(['bullmq', () => new BullmqQueue({ ...policy, redisUrl: process.env.REDIS_URL!, prefix: `dpq${Math.random().toString(36).slice(2, 8)}`, keepCompleted: 100 }, logger)]);
+} else {
+  process.stderr.write('[draftpilot tests] BullMQ adapter suite skipped: REDIS_URL is not set\n');
+}
+
+async function until(check: () => boolean, ms = 10000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+describe.each(adapters)('%s queue adapter', (_name, make) => {
+  let queue: JobQueue;
+  beforeEach(() => {
+    queue = make();
+  });
+  afterEach(() => queue.close(1000));
+
+  it('serializes a burst on one thread: one running, at most one waiting, and a run after the last enqueue', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    let enqueuedAll = false;
+    let ranAfterLast = false;
+    await queue.startWorker(async () => {
+      const sawAll = enqueuedAll;
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      runs++;
+      await sleep(100);
+      running--;
+      if (sawAll) ranAfterLast = true;
+    }, async () => undefined);
+    for (let i = 0; i < 20; i++) {
+      await queue.enqueue(job('T1', `d${i}`));
+      await sleep(5);
+    }
+    enqueuedAll = true;
+    await until(() => ranAfterLast);
+    expect(maxRunning).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(runs).toBeLessThanOrEqual(4);
+  });
+
+  it('runs different threads concurrently', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let done = 0;
+    await queue.startWorker(async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(80);
+      running--;
+      done++;
+    }, async () => undefined);
+    await Promise.all(['A', 'B', 'C', 'D'].map((t) => queue.enqueue(job(t, `x-${t}`))));
+    await until(() => done === 4);
+    expect(maxRunning).toBeGreaterThan(1);
+  });
+
+  it('retries with backoff and hands a job that keeps failing to the dead-letter handler once', async () => {
+    const attemptsSeen: number[] = [];
+    const dead: { job: ThreadJob; attempts: number }[] = [];
+    await queue.startWorker(
+      async () => {
+        attemptsSeen.push(Date.now());
+        throw new Error('helpdesk says 500');
+      },
+      async (j, _err, attempts) => void dead.push({ job: j, attempts }),
+    );
+    await queue.enqueue(job('T-fail', 'dfail'));
+    await until(() => dead.length === 1);
+    expect(attemptsSeen).toHaveLength(3);
+    expect(dead[0]).toMatchObject({ job: { threadId: 'T-fail' }, attempts: 3 });
+    // exponential: the second gap is at least the first
+    const gaps = attemptsSeen.slice(1).map((t, i) => t - attemptsSeen[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(15);
+    expect(gaps[1]).toBeGreaterThanOrEqual(gaps[0]! * 1.5 - 10);
+  });
+
+  it('succeeds after a transient failure without reaching the dead-letter handler', async () => {
+    let calls = 0;
+    const dead: unknown[] = [];
+    await queue.startWorker(async () => {
+      calls++;
+      if (calls === 1) throw new Error('reset by peer');
+    }, async (j) => void dead.push(j));
+    await queue.enqueue(job('T-flaky', 'dflaky'));
+    await until(() => calls === 2);
+    await sleep(100);
+    expect(dead).toEqual([]);
+  });
+
+  it('waits for a running job on close', async () => {
+    let finished = false;
+    await queue.startWorker(async () => {
+      await sleep(200);
+      finished = true;
+    }, async () => undefined);
+    await queue.enqueue(job('T-close', 'dclose'));
+    await sleep(60);
+    await queue.close(5000);
+    expect(finished).toBe(true);
+  });
+});

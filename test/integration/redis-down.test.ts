@@ -1,0 +1,61 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { freePort } from '../helpers/global-setup';
+import { zendeskComment } from '../helpers/fixtures';
+import { describeWithRedis } from '../helpers/services';
+import { startTestService } from '../helpers/test-service';
+
+function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  return waitFor(port, true).then(() => child);
+}
+
+async function waitFor(port: number, up: boolean): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (open === up) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`redis on ${port} did not become ${up ? 'reachable' : 'unreachable'}`);
+}
+
+// Needs the redis-server binary to stop and restart a server of its own; CI installs it.
+describeWithRedis('Redis stopped or unreachable', () => {
+  it('records the delivery, answers 202, and enqueues it once Redis is back; nothing lost, nothing doubled', async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const processed: string[] = [];
+    const t = await startTestService({
+      queue: 'bullmq',
+      env: { REDIS_URL: `redis://127.0.0.1:${port}` },
+      onThread: async (thread) => void processed.push(thread.id),
+    });
+    try {
+      redis.kill('SIGKILL');
+      await waitFor(port, false);
+      const body = zendeskComment({ ticketId: '9001' });
+      const res = await t.postZendesk(body);
+      expect(res.status).toBe(202);
+      const row = await t.service.store.db.selectFrom('deliveries').selectAll().where('delivery_id', '=', body.id).executeTakeFirstOrThrow();
+      expect(row.status).toBe('received');
+      expect((await fetch(`${t.url}/readyz`)).status).toBe(503);
+
+      redis = await startRedis(port);
+      // the relay runs on an interval; run one pass now instead of waiting for it
+      for (let i = 0; i < 50 && (await t.service.relay!.runOnce(new Date(Date.now() + 1000))) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await t.waitIdle();
+      const after = await t.service.store.db.selectFrom('deliveries').selectAll().where('delivery_id', '=', body.id).execute();
+      expect(after).toHaveLength(1);
+      expect(after[0]!.status).toBe('done');
+      expect(processed).toEqual(['9001']);
+    } finally {
+      await t.close();
+      redis.kill('SIGKILL');
+    }
+  });
+});

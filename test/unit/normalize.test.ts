@@ -1,0 +1,72 @@
+import { normalizeIntercom } from '../../webhooks/intercom/normalize';
+import { htmlToText } from '../../webhooks/html-to-text';
+import { markerFor } from '../../webhooks/marker';
+import { threadSchema } from '../../webhooks/thread';
+import { normalizeZendesk } from '../../webhooks/zendesk/normalize';
+import { mergeThread } from '../../src/threads/merge-thread';
+import { fixture, freshIntercom } from '../helpers/fixtures';
+
+const ctx = { deliveryId: 'd1', tenant: 'zendesk:acme', receivedAt: '2026-11-27T10:00:00.000Z' };
+
+describe('normalizeZendesk', () => {
+  it('turns ticket.created into a thread whose first message is the description', () => {
+    const thread = normalizeZendesk(fixture('zendesk', 'ticket-created'), ctx);
+    expect(threadSchema.parse(thread)).toEqual(thread);
+    expect(thread).toMatchObject({ id: '4812', status: 'new', tags: ['web_form'], requester: { id: '9160112233' } });
+    expect(thread.messages).toEqual([
+      { id: '4812-description', author: 'customer', public: true, text: expect.stringContaining('blender'), createdAt: '2026-11-27T09:14:02Z' },
+    ]);
+  });
+
+  it('marks comments by the requester as customer, staff as agent, and our own as ai', () => {
+    const body = fixture('zendesk', 'comment-added');
+    expect(normalizeZendesk(body, ctx).messages[0]!.author).toBe('customer');
+    body.event.comment.author = { id: '555', is_staff: true, name: 'Agent' };
+    expect(normalizeZendesk(body, ctx).messages[0]!.author).toBe('agent');
+    body.event.comment.author = { id: '9000000001', is_staff: true, name: 'draftpilot' };
+    expect(normalizeZendesk(body, ctx, { botUserId: '9000000001' }).messages[0]!.author).toBe('ai');
+    body.event.comment.author = { id: '556', is_staff: true, name: 'someone' };
+    body.event.comment.body = `draft ${markerFor('d_1')}`;
+    expect(normalizeZendesk(body, ctx).messages[0]!.author).toBe('ai');
+  });
+
+  it('reads the trigger body; a trigger without text yields a thread with no messages', () => {
+    const body = fixture('zendesk', 'trigger-comment');
+    expect(normalizeZendesk(body, ctx).messages.map((m) => m.text)).toEqual([body.text]);
+    delete body.text;
+    expect(normalizeZendesk(body, ctx)).toMatchObject({ id: '4813', messages: [] });
+  });
+});
+
+describe('normalizeIntercom', () => {
+  const ictx = { ...ctx, tenant: 'intercom:x7k2pq9a' };
+  it('reads the source and the parts, HTML turned into text, notes private', () => {
+    const n = freshIntercom('conversation-admin-noted');
+    const thread = normalizeIntercom(n, ictx);
+    expect(threadSchema.parse(thread)).toEqual(thread);
+    expect(thread.messages.map((m) => [m.author, m.public])).toEqual([
+      ['customer', true],
+      ['agent', false],
+    ]);
+    expect(normalizeIntercom(n, ictx, { adminId: '5017734' }).messages[1]!.author).toBe('ai');
+  });
+});
+
+describe('htmlToText', () => {
+  it('keeps paragraphs and decodes entities', () => {
+    expect(htmlToText('<p>Hi &amp; welcome</p><p>Line&nbsp;two &#x1F600; &#39;q&#39;</p>')).toBe("Hi & welcome\nLine two 😀 'q'");
+  });
+});
+
+describe('mergeThread', () => {
+  it('unions messages by id, keeps time order, and takes newer metadata when present', () => {
+    const a = normalizeZendesk(fixture('zendesk', 'ticket-created'), ctx);
+    const b = normalizeZendesk(fixture('zendesk', 'comment-added'), ctx);
+    const merged = mergeThread(mergeThread(a, b), b);
+    expect(merged.messages.map((m) => m.id)).toEqual(['4812-description', '29384756101']);
+    expect(merged.status).toBe('open');
+    expect(merged.tags).toEqual(['web_form', 'shipping']);
+    const older = mergeThread(b, a); // a delivery that arrives late still sorts by time
+    expect(older.messages.map((m) => m.id)).toEqual(['4812-description', '29384756101']);
+  });
+});
