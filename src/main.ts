@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig } from './config';
 import { ConfigError } from './config/env';
 import { createLogger } from './logger';
@@ -5,6 +6,8 @@ import { startService } from './service';
 
 /** `npm start`: ROLE=all (default) serves webhooks and runs jobs; ROLE=web and ROLE=worker split them. */
 async function main(): Promise<void> {
+  // A .env file in the working directory is read when present; variables already set win.
+  if (existsSync('.env')) loadDotEnv('.env');
   let config;
   try {
     config = loadConfig(process.env);
@@ -19,16 +22,16 @@ async function main(): Promise<void> {
   const service = await startService({ config, logger });
   const mode = `${service.store.kind} store, ${service.queue.kind} queue, role ${config.env.ROLE}`;
   logger.info({ url: service.url }, `draftpilot listening (${mode})`);
-  process.stdout.write(
-    [
-      `draftpilot is running (${mode})`,
+  const lines = [`draftpilot is running (${mode})`];
+  if (config.env.ROLE !== 'worker') {
+    lines.push(
       `  Zendesk webhook:  ${service.url}/webhooks/zendesk`,
       `  Intercom webhook: ${service.url}/webhooks/intercom`,
-      `  health:           ${service.url}/healthz  ${service.url}/readyz`,
       `  deliveries:       ${service.url}/api/deliveries  (Authorization: Bearer $ADMIN_TOKEN)`,
-      '',
-    ].join('\n'),
-  );
+    );
+  }
+  lines.push(`  health:           ${service.url}/healthz  ${service.url}/readyz`, '');
+  process.stdout.write(lines.join('\n'));
   let signalled = false;
   const stop = (signal: string) => {
     if (signalled) return;
@@ -44,6 +47,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function loadDotEnv(file: string): void {
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || line.trimStart().startsWith('#')) continue;
+    const value = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    if (process.env[m[1]!] === undefined) process.env[m[1]!] = value;
+  }
 }
 
 main().catch((err) => {

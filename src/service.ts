@@ -66,21 +66,27 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const runWorker = role !== 'web';
 
   const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir: env.DATA_DIR });
-  const inbox = new Inbox(store.db, settings.inbox.batch_max_rows);
-  const policy = { attempts: settings.queue.attempts, backoffMs: settings.queue.backoff_ms, concurrency: settings.queue.concurrency };
+  const inbox = new Inbox(store.db, settings.inbox.batch_max_rows, store.kind === 'pglite' ? 1 : 2);
+  const policy = {
+    attempts: settings.queue.attempts,
+    backoffMs: settings.queue.backoff_ms,
+    // PGlite has one connection: parallel jobs would only wait for each other, batches share it well.
+    concurrency: store.kind === 'pglite' ? 1 : settings.queue.concurrency,
+    batchSize: settings.queue.batch_size,
+  };
   const queue: JobQueue = env.REDIS_URL
-    ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? 'draftpilot', keepCompleted: settings.queue.keep_completed }, logger)
+    ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? env.QUEUE_PREFIX, keepCompleted: settings.queue.keep_completed }, logger)
     : new InlineQueue(policy, logger);
   const edges = buildEdges(config);
 
   if (runWorker) {
     const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, ...(options.onThread ? { onThread: options.onThread } : {}) });
     await queue.startWorker(
-      async (job) => {
-        await process(job);
+      async (jobs) => {
+        await process(jobs);
       },
       async (job, error, attempts) => {
-        const pending = await inbox.pendingForThread(job);
+        const pending = await inbox.pendingForThreads([job]);
         await inbox.markFailed(pending.map((d) => d.id), describe(error), attempts);
         logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, err: describe(error) }, 'job failed for good; deliveries moved to the dead-letter set');
       },

@@ -36,6 +36,7 @@ export const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional().or(z.literal('').transform(() => undefined)),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional().or(z.literal('').transform(() => undefined)),
   CONFIG_FILE: z.string().min(1).default('config/default.yaml'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only').default('draftpilot'),
   ZENDESK_SUBDOMAIN: z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'the subdomain only, e.g. "acme" for acme.zendesk.com').optional().or(z.literal('').transform(() => undefined)),
   ZENDESK_WEBHOOK_SECRETS: secretList('ZENDESK_WEBHOOK_SECRETS'),
   ZENDESK_SIGNATURE_TOLERANCE_SECONDS: intFrom(300, 1),

@@ -11,6 +11,7 @@ export const settingsSchema = z.object({
   queue: z
     .object({
       concurrency: positive,
+      batch_size: positive,
       attempts: positive,
       backoff_ms: positive,
       relay_interval_ms: positive,

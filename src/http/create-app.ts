@@ -31,6 +31,10 @@ export function createApp(deps: AppDeps) {
 
   if (deps.edges && deps.inbox && deps.queue) {
     const webhookDeps = { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes };
+    // Intercom validates a webhook URL with a HEAD request when it is saved.
+    app.head(['/webhooks/zendesk', '/webhooks/intercom'], (_req, res) => {
+      res.status(200).end();
+    });
     app.post('/webhooks/zendesk', ...webhookRoute(deps.edges.zendesk, webhookDeps));
     app.post('/webhooks/intercom', ...webhookRoute(deps.edges.intercom, webhookDeps));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken));

@@ -6,6 +6,7 @@
 export class Coalescer<In, Out> {
   private pending: { item: In; resolve: (out: Out) => void; reject: (err: unknown) => void }[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly write: (items: In[]) => Promise<Out[]>,
@@ -16,7 +17,15 @@ export class Coalescer<In, Out> {
   submit(item: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.inFlight < this.maxInFlight) queueMicrotask(() => this.flush());
+      // setImmediate, not a microtask: every request whose body arrived in this turn of the event loop
+      // joins the batch (an embedded store answers synchronously, so a microtask would write one row at a time).
+      if (this.inFlight < this.maxInFlight && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
     });
   }
 

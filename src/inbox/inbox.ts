@@ -44,8 +44,9 @@ export class Inbox {
   private readonly inserts: Coalescer<NewDelivery, InsertResult>;
   private readonly queuedMarks: Coalescer<string, void>;
 
-  constructor(private readonly db: Kysely<Database>, batchMaxRows: number) {
-    this.inserts = new Coalescer((items) => this.insertMany(items), batchMaxRows);
+  /** writesInFlight: 1 for PGlite (one connection), more for a PostgreSQL pool */
+  constructor(private readonly db: Kysely<Database>, batchMaxRows: number, writesInFlight = 2) {
+    this.inserts = new Coalescer((items) => this.insertMany(items), batchMaxRows, writesInFlight);
     this.queuedMarks = new Coalescer((ids) => this.markQueuedMany(ids), batchMaxRows, 1);
   }
 
@@ -100,17 +101,23 @@ export class Inbox {
     return ids.map(() => undefined);
   }
 
-  /** Deliveries of one thread still to process, oldest first. */
-  async pendingForThread(key: ThreadKey): Promise<StoredDelivery[]> {
-    const rows = await this.db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('tenant', '=', key.tenant)
-      .where('provider', '=', key.provider)
-      .where('thread_id', '=', key.threadId)
-      .where('status', 'in', PENDING)
-      .orderBy('id')
-      .execute();
+  /** Deliveries of these threads still to process, oldest first. */
+  async pendingForThreads(keys: ThreadKey[]): Promise<StoredDelivery[]> {
+    const rows = [];
+    // One query per (tenant, provider) with thread_id = any(...): an index scan on deliveries_thread_idx.
+    for (const group of groupByTenant(keys)) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('deliveries')
+          .selectAll()
+          .where('tenant', '=', group.tenant)
+          .where('provider', '=', group.provider)
+          .where('thread_id', '=', sql<string>`any(${group.threadIds})`)
+          .where('status', 'in', PENDING)
+          .orderBy('id')
+          .execute()),
+      );
+    }
     return rows.map(toStored);
   }
 
@@ -144,6 +151,18 @@ export class Inbox {
     const rows = await this.db.selectFrom('deliveries').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
+}
+
+/** Keys grouped by tenant and provider (a batch of jobs nearly always shares one or two). */
+export function groupByTenant(keys: ThreadKey[]): { tenant: string; provider: Provider; threadIds: string[] }[] {
+  const groups = new Map<string, { tenant: string; provider: Provider; threadIds: string[] }>();
+  for (const k of keys) {
+    const id = `${k.provider}|${k.tenant}`;
+    const g = groups.get(id) ?? { tenant: k.tenant, provider: k.provider, threadIds: [] };
+    g.threadIds.push(k.threadId);
+    groups.set(id, g);
+  }
+  return [...groups.values()];
 }
 
 function toStored(r: Database['deliveries'] extends infer T ? { [K in keyof T]: any } : never): StoredDelivery {

@@ -65,7 +65,7 @@ export class BullmqQueue implements JobQueue {
     // Workers block on Redis: they need maxRetriesPerRequest null and reconnect forever.
     this.workerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection.on('error', (err) => this.logger.debug({ err: describe(err) }, 'redis worker connection error'));
-    this.worker = new Worker<ThreadJob>(QUEUE_NAME, async (job) => handler(job.data), {
+    this.worker = new Worker<ThreadJob>(QUEUE_NAME, async (job) => handler([job.data]), {
       connection: this.workerConnection,
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,

@@ -15,6 +15,8 @@ export class InlineQueue implements JobQueue {
   private readonly ready: ThreadJob[] = [];
   private readonly attempts = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** threads whose batch failed: they run alone until they succeed, so one bad thread cannot sink others */
+  private readonly solo = new Set<string>();
   private running = 0;
   private failedCount = 0;
   private handler?: JobHandler;
@@ -73,45 +75,71 @@ export class InlineQueue implements JobQueue {
 
   private pump(): void {
     while (this.handler && !this.closed && this.running < this.policy.concurrency && this.ready.length > 0) {
-      void this.run(this.ready.shift()!);
+      if (this.solo.has(threadKeyOf(this.ready[0]!))) {
+        void this.run([this.ready.shift()!]);
+        continue;
+      }
+      const batch: ThreadJob[] = [];
+      for (let i = 0; i < this.ready.length && batch.length < (this.policy.batchSize ?? 1); ) {
+        if (this.solo.has(threadKeyOf(this.ready[i]!))) i++;
+        else batch.push(this.ready.splice(i, 1)[0]!);
+      }
+      void this.run(batch);
     }
   }
 
-  private async run(job: ThreadJob): Promise<void> {
-    const key = threadKeyOf(job);
-    this.states.set(key, 'running');
+  private async run(jobs: ThreadJob[]): Promise<void> {
+    for (const job of jobs) this.states.set(threadKeyOf(job), 'running');
     this.running++;
     try {
-      await this.handler!(job);
-      this.attempts.delete(key);
-      this.settle(key, job);
+      await this.handler!(jobs);
+      for (const job of jobs) {
+        this.attempts.delete(threadKeyOf(job));
+        this.solo.delete(threadKeyOf(job));
+        this.settle(threadKeyOf(job), job);
+      }
     } catch (err) {
-      const made = (this.attempts.get(key) ?? 0) + 1;
-      if (made >= this.policy.attempts || this.closing) {
-        this.attempts.delete(key);
-        if (!this.closing) {
-          this.failedCount++;
-          await this.onDeadLetter!(job, err, made).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
-        }
-        this.settle(key, job);
-      } else {
-        this.attempts.set(key, made);
-        this.states.set(key, 'delayed');
-        const delay = retryDelay(this.policy.backoffMs, made);
-        this.logger.warn({ threadId: job.threadId, provider: job.provider, attempt: made, delayMs: delay, err }, 'job failed, will retry');
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.states.set(key, 'waiting');
+      if (jobs.length > 1 && !this.closing) {
+        // Split the batch: each thread is tried alone, and only its own failures count as attempts.
+        for (const job of jobs) {
+          this.solo.add(threadKeyOf(job));
+          this.states.set(threadKeyOf(job), 'waiting');
           this.ready.push(job);
-          this.pump();
-        }, delay);
-        this.timers.add(timer);
+        }
+      } else {
+        for (const job of jobs) await this.failed(job, err);
       }
     } finally {
       this.running--;
       this.pump();
       if (this.running === 0 && (this.ready.length === 0 || this.closed)) this.idle.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  private async failed(job: ThreadJob, err: unknown): Promise<void> {
+    const key = threadKeyOf(job);
+    const made = (this.attempts.get(key) ?? 0) + 1;
+    if (made >= this.policy.attempts || this.closing) {
+      this.attempts.delete(key);
+      this.solo.delete(key);
+      if (!this.closing) {
+        this.failedCount++;
+        await this.onDeadLetter!(job, err, made).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
+      }
+      this.settle(key, job);
+      return;
+    }
+    this.attempts.set(key, made);
+    this.states.set(key, 'delayed');
+    const delay = retryDelay(this.policy.backoffMs, made);
+    this.logger.warn({ threadId: job.threadId, provider: job.provider, attempt: made, delayMs: delay, err }, 'job failed, will retry');
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.states.set(key, 'waiting');
+      this.ready.push(job);
+      this.pump();
+    }, delay);
+    this.timers.add(timer);
   }
 
   private settle(key: string, job: ThreadJob): void {

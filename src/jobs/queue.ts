@@ -6,7 +6,11 @@ export interface ThreadJob extends ThreadKey {
   deliveryId?: string;
 }
 
-export type JobHandler = (job: ThreadJob) => Promise<void>;
+/**
+ * Handlers take a batch of jobs for distinct threads: the embedded queue hands over everything that is
+ * ready (one store round trip for many threads), BullMQ hands over one job at a time.
+ */
+export type JobHandler = (jobs: ThreadJob[]) => Promise<void>;
 /** Called once a job has used all its attempts: its deliveries go to the dead-letter set. */
 export type DeadLetterHandler = (job: ThreadJob, error: unknown, attempts: number) => Promise<void>;
 
@@ -33,6 +37,8 @@ export interface RetryPolicy {
   attempts: number;
   backoffMs: number;
   concurrency: number;
+  /** the most jobs the embedded queue hands to one handler call */
+  batchSize?: number;
 }
 
 export function threadKeyOf(job: ThreadKey): string {

@@ -6,7 +6,7 @@ import type { Inbox, StoredDelivery, ThreadKey } from '../inbox/inbox';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
 import { mergeThread } from '../threads/merge-thread';
-import { loadThread, saveThread } from '../threads/thread-store';
+import { loadThreads, saveThreads, threadKeyString } from '../threads/thread-store';
 
 export interface ProcessThreadDeps {
   db: Kysely<Database>;
@@ -14,47 +14,55 @@ export interface ProcessThreadDeps {
   edges: Record<Provider, ProviderEdge>;
   logger: Logger;
   now: () => Date;
-  /** Called after the thread is stored; the drafting pipeline plugs in here. */
+  /** Called after a thread is stored; the drafting pipeline plugs in here. */
   onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
 }
 
 export interface ProcessResult {
   processed: number;
   rejected: number;
-  thread?: Thread;
+  threads: Thread[];
 }
 
 /**
- * The job: fold every pending delivery of one thread into the normalized thread and store it.
- * Idempotent: a second run finds nothing pending and does nothing, so at-least-once delivery is safe.
+ * The job: fold every pending delivery of the given threads into their normalized threads and store
+ * them, in a few statements whatever the number of threads. Idempotent: a second run finds nothing
+ * pending and does nothing, so at-least-once delivery is safe.
  */
 export function createThreadProcessor(deps: ProcessThreadDeps) {
-  return async function processThread(key: ThreadKey): Promise<ProcessResult> {
-    const pending = await deps.inbox.pendingForThread(key);
-    if (pending.length === 0) return { processed: 0, rejected: 0 };
-    const edge = deps.edges[key.provider];
-    const stored = await loadThread(deps.db, key);
-    let thread: Thread | undefined = stored?.thread;
-    const done: StoredDelivery[] = [];
+  return async function processThreads(keys: ThreadKey[]): Promise<ProcessResult> {
+    const pending = await deps.inbox.pendingForThreads(keys);
+    if (pending.length === 0) return { processed: 0, rejected: 0, threads: [] };
+    const stored = await loadThreads(deps.db, keys);
+
+    const changed = new Map<string, { thread: Thread; version: number; deliveries: StoredDelivery[] }>();
     const rejected: { delivery: StoredDelivery; error: string }[] = [];
     for (const delivery of pending) {
+      const key = threadKeyString(delivery);
+      const current = changed.get(key) ?? { thread: stored.get(key)?.thread, version: (stored.get(key)?.version ?? 0) + 1, deliveries: [] };
       try {
-        const update = edge.normalize(delivery.payload, { deliveryId: delivery.deliveryId, tenant: delivery.tenant, receivedAt: delivery.receivedAt.toISOString() });
-        thread = mergeThread(thread, update);
-        done.push(delivery);
+        const update = deps.edges[delivery.provider].normalize(delivery.payload, {
+          deliveryId: delivery.deliveryId,
+          tenant: delivery.tenant,
+          receivedAt: delivery.receivedAt.toISOString(),
+        });
+        changed.set(key, { thread: mergeThread(current.thread, update), version: current.version, deliveries: [...current.deliveries, delivery] });
       } catch (err) {
         // A payload that passed the edge but cannot be normalized will not improve with retries.
         rejected.push({ delivery, error: `normalize failed: ${describe(err)}` });
       }
     }
+
     const now = deps.now();
+    const results = [...changed.values()];
+    const doneIds = results.flatMap((r) => r.deliveries.map((d) => d.id));
     await deps.db.transaction().execute(async (trx) => {
-      if (thread && done.length > 0) await saveThread(trx, thread, (stored?.version ?? 0) + 1, now);
-      if (done.length > 0) {
+      await saveThreads(trx, results, now);
+      if (doneIds.length > 0) {
         await trx
           .updateTable('deliveries')
           .set({ status: 'done', processed_at: now, last_error: null })
-          .where('id', 'in', done.map((d) => d.id))
+          .where('id', 'in', doneIds)
           .where('status', 'in', ['received', 'queued'])
           .execute();
       }
@@ -62,10 +70,14 @@ export function createThreadProcessor(deps: ProcessThreadDeps) {
         await trx.updateTable('deliveries').set({ status: 'failed', processed_at: now, last_error: r.error }).where('id', '=', r.delivery.id).execute();
       }
     });
-    const log = deps.logger.child({ tenant: key.tenant, provider: key.provider, threadId: key.threadId });
-    for (const r of rejected) log.error({ deliveryId: r.delivery.deliveryId, err: r.error }, 'delivery could not be normalized');
-    log.info({ deliveries: done.map((d) => d.deliveryId), messages: thread?.messages.length ?? 0 }, 'thread stored');
-    if (thread && done.length > 0 && deps.onThread) await deps.onThread(thread, done);
-    return { processed: done.length, rejected: rejected.length, ...(thread ? { thread } : {}) };
+
+    for (const r of rejected) {
+      deps.logger.error({ provider: r.delivery.provider, tenant: r.delivery.tenant, threadId: r.delivery.threadId, deliveryId: r.delivery.deliveryId, err: r.error }, 'delivery could not be normalized');
+    }
+    for (const r of results) {
+      deps.logger.debug({ provider: r.thread.provider, tenant: r.thread.tenant, threadId: r.thread.id, deliveries: r.deliveries.map((d) => d.deliveryId) }, 'thread stored');
+      if (deps.onThread) await deps.onThread(r.thread, r.deliveries);
+    }
+    return { processed: doneIds.length, rejected: rejected.length, threads: results.map((r) => r.thread) };
   };
 }

@@ -1,45 +1,82 @@
-import type { Kysely, Transaction } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { Thread, threadSchema } from '../../webhooks/thread';
-import type { ThreadKey } from '../inbox/inbox';
+import { groupByTenant, ThreadKey } from '../inbox/inbox';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function loadThread(db: Db, key: ThreadKey): Promise<{ thread: Thread; version: number } | undefined> {
-  const row = await db
-    .selectFrom('threads')
-    .selectAll()
-    .where('tenant', '=', key.tenant)
-    .where('provider', '=', key.provider)
-    .where('thread_id', '=', key.threadId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const thread = threadSchema.parse({
-    tenant: row.tenant,
-    provider: row.provider,
-    id: row.thread_id,
-    subject: row.subject,
-    status: row.status,
-    tags: row.tags,
-    requester: row.requester,
-    messages: row.messages,
-  });
-  return { thread, version: row.version };
+export interface StoredThread {
+  thread: Thread;
+  version: number;
 }
 
-export async function saveThread(db: Db, thread: Thread, version: number, now: Date): Promise<void> {
-  const values = {
-    subject: thread.subject,
-    status: thread.status,
-    tags: JSON.stringify(thread.tags),
-    requester: JSON.stringify(thread.requester),
-    messages: JSON.stringify(thread.messages),
-    version,
-    updated_at: now,
-  };
+export function threadKeyString(k: { tenant: string; provider: string; threadId: string }): string {
+  return `${k.provider}|${k.tenant}|${k.threadId}`;
+}
+
+export async function loadThreads(db: Db, keys: ThreadKey[]): Promise<Map<string, StoredThread>> {
+  const rows = [];
+  for (const group of groupByTenant(keys)) {
+    rows.push(
+      ...(await db
+        .selectFrom('threads')
+        .selectAll()
+        .where('tenant', '=', group.tenant)
+        .where('provider', '=', group.provider)
+        .where('thread_id', '=', sql<string>`any(${group.threadIds})`)
+        .execute()),
+    );
+  }
+  return new Map(
+    rows.map((row) => {
+      const thread = threadSchema.parse({
+        tenant: row.tenant,
+        provider: row.provider,
+        id: row.thread_id,
+        subject: row.subject,
+        status: row.status,
+        tags: row.tags,
+        requester: row.requester,
+        messages: row.messages,
+      });
+      return [threadKeyString({ tenant: row.tenant, provider: row.provider, threadId: row.thread_id }), { thread, version: row.version }];
+    }),
+  );
+}
+
+export async function loadThread(db: Db, key: ThreadKey): Promise<StoredThread | undefined> {
+  return (await loadThreads(db, [key])).get(threadKeyString(key));
+}
+
+/** One statement for any number of threads. */
+export async function saveThreads(db: Db, items: { thread: Thread; version: number }[], now: Date): Promise<void> {
+  if (items.length === 0) return;
   await db
     .insertInto('threads')
-    .values({ tenant: thread.tenant, provider: thread.provider, thread_id: thread.id, ...values })
-    .onConflict((oc) => oc.columns(['tenant', 'provider', 'thread_id']).doUpdateSet(values))
+    .values(
+      items.map(({ thread, version }) => ({
+        tenant: thread.tenant,
+        provider: thread.provider,
+        thread_id: thread.id,
+        subject: thread.subject,
+        status: thread.status,
+        tags: JSON.stringify(thread.tags),
+        requester: JSON.stringify(thread.requester),
+        messages: JSON.stringify(thread.messages),
+        version,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['tenant', 'provider', 'thread_id']).doUpdateSet({
+        subject: sql`excluded.subject`,
+        status: sql`excluded.status`,
+        tags: sql`excluded.tags`,
+        requester: sql`excluded.requester`,
+        messages: sql`excluded.messages`,
+        version: sql`excluded.version`,
+        updated_at: sql`excluded.updated_at`,
+      }),
+    )
     .execute();
 }

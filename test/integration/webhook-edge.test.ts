@@ -278,3 +278,9 @@ describe('operator API', () => {
     expect(await json(ready)).toEqual({ status: 'ready', checks: { store: 'ok', queue: 'ok' } });
   });
 });
+
+describe('URL validation', () => {
+  it('answers HEAD on the webhook URLs (Intercom checks the URL with HEAD when it is saved)', async () => {
+    for (const p of ['zendesk', 'intercom']) expect((await fetch(`${t.url}/webhooks/${p}`, { method: 'HEAD' })).status).toBe(200);
+  });
+});
