@@ -73,6 +73,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     // PGlite has one connection: parallel jobs would only wait for each other, batches share it well.
     concurrency: store.kind === 'pglite' ? 1 : settings.queue.concurrency,
     batchSize: settings.queue.batch_size,
+    batchWaitMs: settings.queue.batch_wait_ms,
   };
   const queue: JobQueue = env.REDIS_URL
     ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? env.QUEUE_PREFIX, keepCompleted: settings.queue.keep_completed }, logger)
@@ -100,7 +101,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
   let relay: Relay | undefined;
   if (queue.kind === 'bullmq' && serveWebhooks) {
-    relay = new Relay(inbox, queue, { intervalMs: settings.queue.relay_interval_ms, afterMs: settings.queue.relay_after_ms }, logger, now);
+    relay = new Relay(inbox, queue, { intervalMs: settings.queue.relay_interval_ms, afterMs: settings.queue.relay_after_ms, windowMs: settings.queue.relay_window_hours * 3_600_000 }, logger, now);
     relay.start();
   }
 

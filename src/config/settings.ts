@@ -12,10 +12,12 @@ export const settingsSchema = z.object({
     .object({
       concurrency: positive,
       batch_size: positive,
+      batch_wait_ms: z.number().int().min(0),
       attempts: positive,
       backoff_ms: positive,
       relay_interval_ms: positive,
       relay_after_ms: positive,
+      relay_window_hours: positive,
       keep_completed: z.number().int().min(0),
     })
     .strict(),

@@ -18,7 +18,7 @@ export class Coalescer<In, Out> {
     return new Promise<Out>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       // setImmediate, not a microtask: every request whose body arrived in this turn of the event loop
-      // joins the batch (an embedded store answers synchronously, so a microtask would write one row at a time).
+      // joins the batch instead of each being written on its own.
       if (this.inFlight < this.maxInFlight && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {

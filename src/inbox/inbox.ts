@@ -104,7 +104,7 @@ export class Inbox {
   /** Deliveries of these threads still to process, oldest first. */
   async pendingForThreads(keys: ThreadKey[]): Promise<StoredDelivery[]> {
     const rows = [];
-    // One query per (tenant, provider) with thread_id = any(...): an index scan on deliveries_thread_idx.
+    // One query per (tenant, provider): an index scan on deliveries_thread_idx.
     for (const group of groupByTenant(keys)) {
       rows.push(
         ...(await this.db
@@ -112,7 +112,7 @@ export class Inbox {
           .selectAll()
           .where('tenant', '=', group.tenant)
           .where('provider', '=', group.provider)
-          .where('thread_id', '=', sql<string>`any(${group.threadIds})`)
+          .where('thread_id', 'in', group.threadIds)
           .where('status', 'in', PENDING)
           .orderBy('id')
           .execute()),
@@ -122,12 +122,17 @@ export class Inbox {
   }
 
   /** Threads with deliveries never handed to the queue (the outbox relay) or all pending (a restart). */
-  async pendingThreads(options: { olderThan?: Date; statuses?: DeliveryStatus[]; limit: number }): Promise<(ThreadKey & { deliveryId: string })[]> {
+  /**
+   * Threads with pending deliveries. With a window (the relay) only deliveries received in it are
+   * looked at, through the received_at index; without one (a restart) the whole table is read once.
+   */
+  async pendingThreads(options: { olderThan?: Date; newerThan?: Date; statuses?: DeliveryStatus[]; limit: number }): Promise<(ThreadKey & { deliveryId: string })[]> {
     let q = this.db
       .selectFrom('deliveries')
       .select(['tenant', 'provider', 'thread_id', sql<string>`max(delivery_id)`.as('delivery_id'), sql<string>`min(id)`.as('first_id')])
       .where('status', 'in', options.statuses ?? PENDING);
     if (options.olderThan) q = q.where('received_at', '<', options.olderThan);
+    if (options.newerThan) q = q.where('received_at', '>', options.newerThan);
     const rows = await q.groupBy(['tenant', 'provider', 'thread_id']).orderBy('first_id').limit(options.limit).execute();
     return rows.map((r) => ({ tenant: r.tenant, provider: r.provider as Provider, threadId: r.thread_id, deliveryId: r.delivery_id }));
   }
@@ -143,7 +148,7 @@ export class Inbox {
   }
 
   async recent(limit: number): Promise<StoredDelivery[]> {
-    const rows = await this.db.selectFrom('deliveries').selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db.selectFrom('deliveries').selectAll().orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toStored);
   }
 

@@ -39,6 +39,8 @@ export interface RetryPolicy {
   concurrency: number;
   /** the most jobs the embedded queue hands to one handler call */
   batchSize?: number;
+  /** how long the embedded queue lets a partial batch wait for more ready threads */
+  batchWaitMs?: number;
 }
 
 export function threadKeyOf(job: ThreadKey): string {

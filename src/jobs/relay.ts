@@ -6,6 +6,8 @@ import type { JobQueue } from './queue';
 export interface RelayOptions {
   intervalMs: number;
   afterMs: number;
+  /** how far back the relay looks; older deliveries still pending are left for an operator */
+  windowMs: number;
   batch?: number;
 }
 
@@ -37,7 +39,8 @@ export class Relay {
   async runOnce(olderThan = new Date(this.now().getTime() - this.options.afterMs)): Promise<number> {
     let handed = 0;
     try {
-      const threads = await this.inbox.pendingThreads({ olderThan, limit: this.options.batch ?? 500 });
+      const newerThan = new Date(olderThan.getTime() - this.options.windowMs);
+      const threads = await this.inbox.pendingThreads({ olderThan, newerThan, limit: this.options.batch ?? 500 });
       for (const t of threads) {
         await this.queue.enqueue({ tenant: t.tenant, provider: t.provider, threadId: t.threadId });
         handed++;

@@ -56,20 +56,11 @@ export function createThreadProcessor(deps: ProcessThreadDeps) {
     const now = deps.now();
     const results = [...changed.values()];
     const doneIds = results.flatMap((r) => r.deliveries.map((d) => d.id));
-    await deps.db.transaction().execute(async (trx) => {
-      await saveThreads(trx, results, now);
-      if (doneIds.length > 0) {
-        await trx
-          .updateTable('deliveries')
-          .set({ status: 'done', processed_at: now, last_error: null })
-          .where('id', 'in', doneIds)
-          .where('status', 'in', ['received', 'queued'])
-          .execute();
-      }
-      for (const r of rejected) {
-        await trx.updateTable('deliveries').set({ status: 'failed', processed_at: now, last_error: r.error }).where('id', '=', r.delivery.id).execute();
-      }
-    });
+    // One statement stores the threads and marks their deliveries done: atomic without a transaction.
+    if (results.length > 0) await saveThreads(deps.db, results, now, doneIds);
+    for (const r of rejected) {
+      await deps.db.updateTable('deliveries').set({ status: 'failed', processed_at: now, last_error: r.error }).where('id', '=', r.delivery.id).execute();
+    }
 
     for (const r of rejected) {
       deps.logger.error({ provider: r.delivery.provider, tenant: r.delivery.tenant, threadId: r.delivery.threadId, deliveryId: r.delivery.deliveryId, err: r.error }, 'delivery could not be normalized');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrations';
+import { PGliteThreadClient } from './pglite-client';
 import { PGliteDialect } from './pglite-dialect';
 
 export interface Store {
@@ -36,9 +37,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
-    const { PGlite } = await import('@electric-sql/pglite');
     mkdirSync(options.dataDir, { recursive: true });
-    const pglite = await PGlite.create(options.dataDir);
+    const pglite = await PGliteThreadClient.start(options.dataDir);
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     kind = 'pglite';
   }

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { QueryRunner } from './pglite-client';
 import {
   CompiledQuery,
   DatabaseConnection,
@@ -13,11 +13,12 @@ import {
 } from 'kysely';
 
 /**
- * Kysely dialect for PGlite (Postgres compiled to WASM). PGlite has one connection,
- * so the driver hands it out to one holder at a time: a transaction owns it until it ends.
+ * Kysely dialect for PGlite (Postgres compiled to WASM), reached through a QueryRunner (the PGlite
+ * thread). PGlite has one connection, so the driver hands it out to one holder at a time: a
+ * transaction owns it until it ends.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: QueryRunner) {}
   createAdapter() { return new PostgresAdapter(); }
   createDriver(): Driver { return new PGliteDriver(this.db); }
   createIntrospector(db: Kysely<unknown>) { return new PostgresIntrospector(db); }
@@ -26,9 +27,9 @@ export class PGliteDialect implements Dialect {
 
 class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: QueryRunner) {}
 
-  async init(): Promise<void> { await this.db.waitReady; }
+  async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
@@ -50,7 +51,7 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly db: PGlite, readonly release: () => void) {}
+  constructor(private readonly db: QueryRunner, readonly release: () => void) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.db.query<R>(compiled.sql, compiled.parameters as unknown[]);

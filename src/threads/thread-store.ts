@@ -23,7 +23,7 @@ export async function loadThreads(db: Db, keys: ThreadKey[]): Promise<Map<string
         .selectAll()
         .where('tenant', '=', group.tenant)
         .where('provider', '=', group.provider)
-        .where('thread_id', '=', sql<string>`any(${group.threadIds})`)
+        .where('thread_id', 'in', group.threadIds)
         .execute()),
     );
   }
@@ -48,10 +48,10 @@ export async function loadThread(db: Db, key: ThreadKey): Promise<StoredThread |
   return (await loadThreads(db, [key])).get(threadKeyString(key));
 }
 
-/** One statement for any number of threads. */
-export async function saveThreads(db: Db, items: { thread: Thread; version: number }[], now: Date): Promise<void> {
+/** One statement for any number of threads; with doneIds it also marks those deliveries done, atomically. */
+export async function saveThreads(db: Db, items: { thread: Thread; version: number }[], now: Date, doneIds: string[] = []): Promise<void> {
   if (items.length === 0) return;
-  await db
+  const upsert = db
     .insertInto('threads')
     .values(
       items.map(({ thread, version }) => ({
@@ -77,6 +77,16 @@ export async function saveThreads(db: Db, items: { thread: Thread; version: numb
         version: sql`excluded.version`,
         updated_at: sql`excluded.updated_at`,
       }),
-    )
+    );
+  if (doneIds.length === 0) {
+    await upsert.execute();
+    return;
+  }
+  await db
+    .with('saved', () => upsert)
+    .updateTable('deliveries')
+    .set({ status: 'done', processed_at: now, last_error: null })
+    .where('id', 'in', doneIds)
+    .where('status', 'in', ['received', 'queued'])
     .execute();
 }
