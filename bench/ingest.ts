@@ -6,7 +6,9 @@
  * BullMQ, separate web and worker processes) when DATABASE_URL and REDIS_URL are set.
  *
  * Options: --rounds N (default 3), --seconds S per round (default 5), --connections C (default 50),
- *          --mode embedded|scaled|all (default: all available)
+ *          --mode embedded|scaled|all (default: all available),
+ *          --worker during|after (scaled mode: the worker process competes for the same cores during the
+ *          rounds, or starts after them and drains the backlog; default during)
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +29,8 @@ const arg = (name: string, def: string) => {
 const ROUNDS = Number(arg('rounds', '3'));
 const SECONDS = Number(arg('seconds', '5'));
 const CONNECTIONS = Number(arg('connections', '50'));
+/** scaled mode: run the worker process during the rounds (same 2 cores) or start it after them to drain */
+const WORKER = arg('worker', 'during') as 'during' | 'after';
 
 interface RoundResult {
   rps: number;
@@ -145,11 +149,12 @@ async function benchMode(mode: 'embedded' | 'scaled'): Promise<boolean> {
     children.push(service.child);
   } else {
     service = await spawnNode('src/main.ts', { ...env, ROLE: 'web' });
-    const worker = await spawnNode('src/main.ts', { ...env, ROLE: 'worker' });
-    children.push(service.child, worker.child);
+    children.push(service.child);
+    if (WORKER === 'during') children.push((await spawnNode('src/main.ts', { ...env, ROLE: 'worker' })).child);
   }
 
-  process.stdout.write(`\n== ${mode}: ${mode === 'embedded' ? 'PGlite + in-process queue, one process' : 'PostgreSQL + BullMQ, ROLE=web and ROLE=worker processes'}\n`);
+  const what = mode === 'embedded' ? 'PGlite + in-process queue, one process' : `PostgreSQL + BullMQ, a ROLE=web process; the ROLE=worker process runs ${WORKER === 'during' ? 'during the rounds on the same cores' : 'after the rounds'}`;
+  process.stdout.write(`\n== ${mode}: ${what}\n`);
   process.stdout.write(`   ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each (after a 2 s warm-up of each)\n`);
   await round(bare.url, 2);
   const warm = await round(service.url, 2);
@@ -170,6 +175,21 @@ async function benchMode(mode: 'embedded' | 'scaled'): Promise<boolean> {
   process.stdout.write(line('draftpilot', s));
   process.stdout.write(`   ratio ${ratio.toFixed(2)} (goal >= ${goal})   p99 ${s.p99.toFixed(1)} ms (goal < 50 ms)\n`);
 
+  if (mode === 'scaled' && WORKER === 'after') {
+    // the worker starts now and drains what the web process recorded and queued
+    const worker = await spawnNode('src/main.ts', { ...env, ROLE: 'worker' });
+    children.push(worker.child);
+    const started = Date.now();
+    for (;;) {
+      const c = new Client({ connectionString: dbUrl });
+      await c.connect();
+      const left = Number((await c.query(`select count(*) as n from deliveries where status in ('received', 'queued')`)).rows[0].n);
+      await c.end();
+      if (left === 0 || Date.now() - started > 120_000) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    process.stdout.write(`   worker started after the rounds drained the backlog in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
   for (const c of children.reverse()) await stop(c);
   const store = await openStore(dbUrl ? { dataDir: '', databaseUrl: dbUrl } : { dataDir: dataDir! });
   const rows = await store.db.selectFrom('deliveries').select(['delivery_id', 'status']).where('delivery_id', 'like', `bench-${run}-%`).execute();

@@ -79,6 +79,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? env.QUEUE_PREFIX, keepCompleted: settings.queue.keep_completed }, logger)
     : new InlineQueue(policy, logger);
   const edges = buildEdges(config);
+  if (queue instanceof BullmqQueue && !(await queue.connect())) {
+    logger.warn('Redis did not answer at start; deliveries are recorded and the relay enqueues them when it does');
+  }
 
   if (runWorker) {
     const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, ...(options.onThread ? { onThread: options.onThread } : {}) });

@@ -65,7 +65,8 @@ export function webhookRoute(edge: ProviderEdge, deps: WebhookDeps): RequestHand
       return;
     }
 
-    const log = deps.logger.child({ provider: edge.provider, tenant: route.tenant, deliveryId: route.deliveryId, threadId: route.threadId });
+    // A child logger only when something is logged: creating one per request costs throughput.
+    const log = () => deps.logger.child({ provider: edge.provider, tenant: route.tenant, deliveryId: route.deliveryId, threadId: route.threadId });
     let result;
     try {
       result = await deps.inbox.record({
@@ -80,7 +81,7 @@ export function webhookRoute(edge: ProviderEdge, deps: WebhookDeps): RequestHand
       });
     } catch (err) {
       // Nothing was written, so no dedupe marker exists: the provider's retry will be accepted.
-      log.error({ err: describe(err) }, 'delivery could not be made durable');
+      log().error({ err: describe(err) }, 'delivery could not be made durable');
       sendError(res, 503, 'store_unavailable', 'the delivery could not be stored; it was not accepted, retry later');
       return;
     }
@@ -89,19 +90,17 @@ export function webhookRoute(edge: ProviderEdge, deps: WebhookDeps): RequestHand
       return;
     }
     if (route.action === 'record') {
-      log.debug({ reason: route.reason }, 'delivery recorded');
       res.status(202).json({ status: 'recorded', reason: route.reason, delivery_id: route.deliveryId, thread_id: route.threadId });
       return;
     }
 
-    // The row is durable: if the queue refuses, the relay enqueues it later. The provider gets 202 either way.
-    try {
-      await deps.queue.enqueue({ tenant: route.tenant, provider: edge.provider, threadId: route.threadId, deliveryId: route.deliveryId });
-      if (deps.queue.kind === 'bullmq') deps.inbox.markQueued(result.id).catch((err) => log.debug({ err: describe(err) }, 'could not mark queued'));
-      log.debug('delivery accepted');
-    } catch (err) {
-      log.warn({ err: describe(err) }, 'queue unavailable; delivery kept in the inbox for the relay');
-    }
+    // The row is durable, so the answer does not wait for the queue: if the queue refuses, the row stays
+    // 'received' and the relay enqueues it later (the outbox pattern).
+    const rowId = result.id;
+    deps.queue
+      .enqueue({ tenant: route.tenant, provider: edge.provider, threadId: route.threadId, deliveryId: route.deliveryId })
+      .then(() => (deps.queue.kind === 'bullmq' ? deps.inbox.markQueued(rowId) : undefined))
+      .catch((err) => log().warn({ err: describe(err) }, 'queue unavailable; delivery kept in the inbox for the relay'));
     res.status(202).json({ status: 'accepted', delivery_id: route.deliveryId, thread_id: route.threadId });
   };
 

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis, RedisOptions } from 'ioredis';
 import { describe, UnavailableError } from '../errors';
+import { Coalescer } from '../inbox/coalescer';
 import type { Logger } from '../logger';
 import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
 
@@ -26,6 +27,7 @@ export class BullmqQueue implements JobQueue {
   private readonly queue: Queue;
   private worker?: Worker;
   private workerConnection?: Redis;
+  private readonly adds = new Coalescer<ThreadJob, void>((jobs) => this.addMany(jobs), 100);
 
   constructor(private readonly options: BullmqOptions, private readonly logger: Logger) {
     // Producer: fail fast when Redis is away so the edge answers at once; the relay enqueues later.
@@ -36,17 +38,9 @@ export class BullmqQueue implements JobQueue {
     this.queue.on('error', (err) => this.logger.debug({ err: describe(err) }, 'queue error'));
   }
 
+  /** Concurrent enqueues share one addBulk (one Redis round trip for many jobs). */
   async enqueue(job: ThreadJob): Promise<void> {
-    const add = this.queue.add('thread', job, {
-      ...(job.deliveryId ? { jobId: bullmqJobId(job.provider, job.deliveryId) } : {}),
-      // Per-thread serialization: one active and at most one waiting job per thread; the waiting one
-      // reads every pending delivery from the store when it runs, so the newest data wins.
-      deduplication: { id: threadKeyOf(job), keepLastIfActive: true },
-      attempts: this.options.attempts,
-      backoff: { type: 'exponential', delay: this.options.backoffMs },
-      removeOnComplete: { count: this.options.keepCompleted },
-      removeOnFail: false, // the failed set is the dead-letter queue
-    });
+    const add = this.adds.submit(job);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('enqueue timed out')), this.options.enqueueTimeoutMs ?? 2000);
@@ -59,6 +53,42 @@ export class BullmqQueue implements JobQueue {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Waits for the producer connection (commands fail fast without one); false when Redis did not answer in time. */
+  private async addMany(jobs: ThreadJob[]): Promise<void[]> {
+    await this.queue.addBulk(
+      jobs.map((job) => ({
+        name: 'thread',
+        data: job,
+        opts: {
+          ...(job.deliveryId ? { jobId: bullmqJobId(job.provider, job.deliveryId) } : {}),
+          // Per-thread serialization: one active and at most one waiting job per thread; the waiting one
+          // reads every pending delivery from the store when it runs, so the newest data wins.
+          deduplication: { id: threadKeyOf(job), keepLastIfActive: true },
+          attempts: this.options.attempts,
+          backoff: { type: 'exponential', delay: this.options.backoffMs },
+          removeOnComplete: { count: this.options.keepCompleted },
+          removeOnFail: false, // the failed set is the dead-letter queue
+        },
+      })),
+    );
+    return jobs.map(() => undefined);
+  }
+
+  async connect(timeoutMs = 5000): Promise<boolean> {
+    if (this.producer.status === 'ready') return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.producer.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.producer.once('ready', onReady);
+    });
   }
 
   async startWorker(handler: JobHandler, onDeadLetter: DeadLetterHandler): Promise<void> {
@@ -102,6 +132,7 @@ export class BullmqQueue implements JobQueue {
   }
 
   async close(graceMs: number): Promise<void> {
+    await Promise.race([this.adds.drain(), new Promise((r) => setTimeout(r, Math.min(graceMs, 2000)).unref())]);
     if (this.worker) {
       // worker.close() waits for active jobs with no timeout of its own: bound it.
       const closing = this.worker.close();

@@ -1,12 +1,17 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freePort } from '../helpers/global-setup';
 import { zendeskComment } from '../helpers/fixtures';
-import { describeWithRedis } from '../helpers/services';
+import { describeWithRedisServer } from '../helpers/services';
 import { startTestService } from '../helpers/test-service';
 
+function hasBinary(): string {
+  return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p)) ?? 'redis-server';
+}
+
 function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(hasBinary(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   return waitFor(port, true).then(() => child);
 }
 
@@ -23,7 +28,7 @@ async function waitFor(port: number, up: boolean): Promise<void> {
 }
 
 // Needs the redis-server binary to stop and restart a server of its own; CI installs it.
-describeWithRedis('Redis stopped or unreachable', () => {
+describeWithRedisServer('Redis stopped or unreachable', () => {
   it('records the delivery, answers 202, and enqueues it once Redis is back; nothing lost, nothing doubled', async () => {
     const port = await freePort();
     let redis = await startRedis(port);
