@@ -1,0 +1,29 @@
+import { markerFor } from '../../webhooks/marker';
+import type { Brief } from './brief';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function lines(brief: Brief, draft: string | null, decision: string): { label: string; html: string }[] {
+  const out: { label: string; html: string }[] = [];
+  out.push({ label: 'Asks', html: esc(brief.question) });
+  if (brief.escalation_reasons.length > 0) out.push({ label: 'Why a human', html: esc(brief.escalation_reasons.join(', ')) });
+  out.push({ label: 'Next step', html: esc(brief.recommended_next_step) });
+  out.push({ label: 'Category', html: `${esc(brief.category || 'none')} · ${esc(brief.intent)} · confidence ${brief.confidence.toFixed(2)} · sentiment ${esc(brief.sentiment.label)} (${brief.sentiment.score.toFixed(2)})` });
+  if (brief.missing_fields.length > 0) out.push({ label: 'Still needed', html: esc(brief.missing_fields.join(', ')) });
+  if (brief.sources.length > 0) out.push({ label: 'Sources', html: brief.sources.map((s) => `<a href="${esc(s.url)}">${esc(s.title)}</a>`).join(', ') });
+  if (brief.previous_answers.length > 0) out.push({ label: 'Answered before', html: brief.previous_answers.map((a) => `${a.author}: ${esc(a.text)}`).join(' | ') });
+  if (draft) out.push({ label: decision === 'escalate' ? 'Suggested reply (not sent)' : 'Draft reply (not sent)', html: esc(draft).replace(/\n/g, '<br>') });
+  return out;
+}
+
+/** The brief as a Zendesk internal-note html_body: readable in ten seconds, with draftpilot's marker. */
+export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string): string {
+  const rows = lines(brief, draft, decision).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
+  return [`<p><strong>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</strong></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('\n');
+}
+
+/** The brief as an Intercom note body: Intercom notes take a small HTML subset (p, b, i, a, br). */
+export function renderBriefIntercom(brief: Brief, draft: string | null, decision: string, draftId: string): string {
+  const rows = lines(brief, draft, decision).map((l) => `<p><b>${l.label}:</b> ${l.html}</p>`);
+  return [`<p><b>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</b></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('');
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const thresholds = z
+  .object({
+    negative_sentiment: z.number().min(-1).max(1).optional(),
+    low_confidence: z.number().min(0).max(1).optional(),
+    autopilot: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const categorySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, "_" and "-"'),
+    name: z.string().min(1),
+    description: z.string().default(''),
+    examples: z.array(z.string()).default([]),
+    mode: z.enum(['review', 'autopilot']).default('review'),
+    sensitive: z.boolean().default(false),
+    thresholds: thresholds.optional(),
+    promotion: z.record(z.string(), z.number()).optional(),
+    demotion: z.record(z.string(), z.number()).optional(),
+  })
+  .strict();
+
+/** DESIGN 3.6; promotion, demotion and sampling take these defaults when a file leaves them out. */
+export const categoriesFileSchema = z.object({
+  categories: z.array(categorySchema).min(1, 'at least one category'),
+  promotion: z.object({ min_clean_approvals: z.number().int().positive(), window: z.number().int().positive(), min_clean_rate: z.number().min(0).max(1) }).default({ min_clean_approvals: 50, window: 100, min_clean_rate: 0.9 }),
+  demotion: z.object({ sample_window: z.number().int().positive(), max_reject_rate: z.number().min(0).max(1) }).default({ sample_window: 20, max_reject_rate: 0.1 }),
+  sampling: z.object({ autopilot_rate: z.number().min(0).max(1), solved_rate: z.number().min(0).max(1) }).default({ autopilot_rate: 0.1, solved_rate: 0.05 }),
+});
+
+export type Category = z.infer<typeof categorySchema>;
+export type CategoriesFile = z.infer<typeof categoriesFileSchema>;
+
+export function parseCategories(doc: unknown, source: string): CategoriesFile {
+  const result = categoriesFileSchema.safeParse(doc);
+  if (!result.success) {
+    throw new Error(`invalid categories in ${source}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const ids = result.data.categories.map((c) => c.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new Error(`invalid categories in ${source}: category id "${dup}" appears twice`);
+  return result.data;
+}
+
+export function loadCategories(file: string): CategoriesFile {
+  return parseCategories(parse(readFileSync(file, 'utf8')), file);
+}

@@ -1,0 +1,126 @@
+import type { Thread } from '../../webhooks/thread';
+import { Brief, composeBrief } from '../brief/brief';
+import type { Hit } from '../knowledge/article';
+import type { KnowledgeIndex } from '../knowledge/knowledge-index';
+import { guardDraft } from '../model/guard';
+import type { DraftModel, ModelOutput, ModelUsage } from '../model/model-port';
+import { Redactor } from '../model/redact';
+import { decide, Decision } from '../policy/decide';
+import { escalationReasons, Reason } from '../policy/reasons';
+import type { CategoriesFile } from './categories-config';
+import type { EscalationRules } from './escalation-config';
+
+export interface DraftDeps {
+  index: KnowledgeIndex;
+  model: DraftModel;
+  categories: CategoriesFile;
+  rules: EscalationRules;
+  /** number of passages retrieved for the model */
+  sourcesLimit?: number;
+  canary?: string;
+  /** cross-ticket repeat: did this requester get an AI answer in this category within the window? */
+  hadRecentAiAnswer?: (q: { tenant: string; requesterId: string; category: string; since: Date; excludeThreadId: string }) => Promise<boolean>;
+  now?: () => Date;
+}
+
+export interface DraftResult {
+  messageId: string;
+  decision: Decision;
+  category: string;
+  intent: string;
+  confidence: number;
+  sentiment: { label: string; score: number };
+  escalation_reasons: Reason[];
+  /** cited sources */
+  sources: { id: string; title: string; url: string }[];
+  /** the draft with the customer's own identifiers restored; null when there is none */
+  draft: string | null;
+  brief: Brief;
+  guard: string[];
+  model: string;
+  usage?: ModelUsage;
+}
+
+const FALLBACK: Omit<ModelOutput, 'confidence' | 'recommended_next_step'> = {
+  category: '',
+  intent: 'unknown',
+  language: 'und',
+  sentiment: { label: 'neutral', score: 0 },
+  asks_for_human: false,
+  needs_account_access: false,
+  policy_exception: false,
+  missing_fields: [],
+  draft: '',
+  cited_source_ids: [],
+};
+
+/**
+ * The drafting pipeline for one thread: redact, retrieve, ask the model, guard the output, apply the
+ * escalation rules and the category's mode, compose the brief. Returns null when the thread's last
+ * message is not a customer's (nothing to answer).
+ */
+export async function draftReply(deps: DraftDeps, thread: Thread): Promise<DraftResult | null> {
+  const last = thread.messages[thread.messages.length - 1];
+  if (!last || last.author !== 'customer') return null;
+  const earlier = thread.messages.slice(0, -1);
+
+  const redactor = new Redactor();
+  const question = redactor.redact(last.text);
+  const history = earlier.map((m) => ({ author: m.author, text: redactor.redact(m.text) }));
+  const subject = redactor.redact(thread.subject);
+
+  const retrieved = deps.index.query(`${subject} ${question}`, { limit: deps.sourcesLimit ?? 5 });
+  const result = await deps.model.draft({
+    subject,
+    question,
+    history,
+    sources: retrieved,
+    categories: deps.categories.categories,
+    requesterName: thread.requester.name,
+    helpCenterLocales: deps.index.locales(),
+  });
+
+  // A refusal or an invalid answer is never a draft: it becomes an escalation with what is known.
+  const output: ModelOutput = result.ok
+    ? result.output
+    : { ...FALLBACK, confidence: 0, recommended_next_step: `The model gave no usable answer (${result.kind}): answer personally.` };
+  const category = deps.categories.categories.find((c) => c.id === output.category);
+  const thresholds = { ...deps.rules.thresholds, ...(category?.thresholds ?? {}) };
+  const cited: Hit[] = output.cited_source_ids.map((id) => retrieved.find((h) => h.id === id)).filter((h): h is Hit => Boolean(h));
+  const guard = guardDraft({ draft: output.draft, cited, question, rules: deps.rules, ...(deps.canary ? { canary: deps.canary } : {}) });
+
+  let repeatAcrossTickets = false;
+  if (deps.hadRecentAiAnswer && thread.requester.id && category) {
+    const now = deps.now?.() ?? new Date();
+    repeatAcrossTickets = await deps.hadRecentAiAnswer({
+      tenant: thread.tenant,
+      requesterId: thread.requester.id,
+      category: category.id,
+      since: new Date(now.getTime() - deps.rules.repeatWindowDays * 86_400_000),
+      excludeThreadId: thread.id,
+    });
+  }
+
+  const reasons = escalationReasons({ output, question, earlier, validCitations: cited.length, guardTripped: guard.tripped || (!result.ok && result.kind === 'refusal'), thresholds, rules: deps.rules, repeatAcrossTickets });
+  const decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot });
+  // A draft the guard rejected is not offered to anyone, not even as a suggestion.
+  const draft = result.ok && output.draft.trim() && !guard.tripped ? redactor.restore(output.draft) : null;
+  // pages consulted: the retrieved ones that scored at least a third of the best
+  const consulted = retrieved.filter((h) => h.score >= (retrieved[0]?.score ?? 0) / 3);
+  const brief = composeBrief({ question: last.text, earlier, output, consulted, reasons });
+  return {
+    messageId: last.id,
+    decision,
+    category: output.category,
+    intent: output.intent,
+    confidence: output.confidence,
+    sentiment: output.sentiment,
+    escalation_reasons: reasons,
+    sources: cited.map((h) => ({ id: h.id, title: h.title, url: h.url })),
+    draft,
+    brief,
+    guard: guard.findings,
+    model: result.model,
+    ...(result.usage ? { usage: result.usage } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import MiniSearch from 'minisearch';
+import { contentTerms, words } from '../text/tokens';
+import { stem } from '../text/stem';
+import type { Article, Hit, Passage } from './article';
+import { toPassages } from './passages';
+
+/**
+ * BM25 search over help-center passages (MiniSearch, BM25+), one index per tenant. Terms are
+ * stemmed and stop words dropped; titles weigh double. Unchanged articles are not re-indexed.
+ */
+export class KnowledgeIndex {
+  private readonly search = new MiniSearch<Passage>({
+    fields: ['title', 'text'],
+    storeFields: ['articleId', 'title', 'url', 'locale', 'text'],
+    tokenize: (text) => words(text),
+    processTerm: (term) => (contentTerms(term)[0] ?? null),
+    searchOptions: { boost: { title: 2 }, fuzzy: false, prefix: false, combineWith: 'OR' },
+  });
+  private readonly articles = new Map<string, { hash: string; passageIds: string[]; article: Article }>();
+  private readonly termCounts = new Map<string, number>();
+  private readonly localeCounts = new Map<string, number>();
+
+  /** Adds or replaces articles; returns how many were (re)indexed. */
+  upsert(articles: Article[]): number {
+    let changed = 0;
+    for (const article of articles) {
+      const hash = createHash('sha1').update(`${article.title}\u0000${article.url}\u0000${article.locale}\u0000${article.body}`).digest('hex');
+      const existing = this.articles.get(article.id);
+      if (existing?.hash === hash) continue;
+      if (existing) this.remove(article.id);
+      const passages = toPassages(article);
+      this.search.addAll(passages);
+      this.articles.set(article.id, { hash, passageIds: passages.map((p) => p.id), article });
+      this.count(article, +1);
+      changed++;
+    }
+    return changed;
+  }
+
+  remove(articleId: string): void {
+    const existing = this.articles.get(articleId);
+    if (!existing) return;
+    for (const id of existing.passageIds) this.search.discard(id);
+    this.count(existing.article, -1);
+    this.articles.delete(articleId);
+  }
+
+  get size(): number {
+    return this.articles.size;
+  }
+
+  locales(): string[] {
+    return [...this.localeCounts.entries()].filter(([, n]) => n > 0).map(([l]) => l);
+  }
+
+  /** Whether a (stemmed) term occurs anywhere in the help center. */
+  knows(term: string): boolean {
+    return (this.termCounts.get(stem(term)) ?? 0) > 0;
+  }
+
+  query(text: string, options: { limit?: number; locale?: string } = {}): Hit[] {
+    const results = this.search.search(text, options.locale ? { filter: (r) => r.locale === options.locale } : {});
+    return results.slice(0, options.limit ?? 5).map((r) => ({
+      id: String(r.id),
+      articleId: r.articleId as string,
+      title: r.title as string,
+      url: r.url as string,
+      locale: r.locale as string,
+      text: r.text as string,
+      score: r.score,
+    }));
+  }
+
+  private count(article: Article, delta: number): void {
+    this.localeCounts.set(article.locale, (this.localeCounts.get(article.locale) ?? 0) + delta);
+    for (const term of new Set(contentTerms(`${article.title} ${article.body}`))) {
+      this.termCounts.set(term, (this.termCounts.get(term) ?? 0) + delta);
+    }
+  }
+}

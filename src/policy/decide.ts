@@ -1,0 +1,16 @@
+import type { Category } from '../drafting/categories-config';
+import type { Reason } from './reasons';
+
+export type Decision = 'autopilot' | 'review' | 'escalate';
+
+/**
+ * DESIGN 3.3: autopilot only when the category is in autopilot mode, is not sensitive, no reason
+ * fired, a cited source exists and confidence clears the autopilot threshold. Otherwise review when
+ * no reason fired, else escalate. Sensitive categories never reach autopilot.
+ */
+export function decide(input: { category: Category | undefined; reasons: Reason[]; hasCitation: boolean; confidence: number; autopilotThreshold: number }): Decision {
+  if (input.reasons.length > 0) return 'escalate';
+  const c = input.category;
+  if (c && c.mode === 'autopilot' && !c.sensitive && input.hasCitation && input.confidence >= input.autopilotThreshold) return 'autopilot';
+  return 'review';
+}

@@ -1,0 +1,75 @@
+import type { EscalationRules } from '../drafting/escalation-config';
+import { matchesAny } from '../drafting/escalation-config';
+import type { ModelOutput } from '../model/model-port';
+import type { Message } from '../../webhooks/thread';
+import { contentTerms } from '../text/tokens';
+
+/** DESIGN 3.2: stable strings, in the order of the table. */
+export const REASONS = ['negative_sentiment', 'account_access', 'missing_source', 'policy_exception', 'human_requested', 'low_confidence', 'repeat_after_ai', 'guardrail'] as const;
+export type Reason = (typeof REASONS)[number];
+
+export interface Thresholds {
+  negative_sentiment: number;
+  low_confidence: number;
+  autopilot: number;
+}
+
+export interface ReasonInput {
+  output: ModelOutput;
+  /** the customer message answered, redacted */
+  question: string;
+  /** messages before it, oldest first */
+  earlier: Message[];
+  /** cited sources that exist among the retrieved ones */
+  validCitations: number;
+  guardTripped: boolean;
+  thresholds: Thresholds;
+  rules: EscalationRules;
+  /** the same requester had an AI answer in the same category within the window (another ticket) */
+  repeatAcrossTickets: boolean;
+}
+
+/**
+ * Which escalation reasons fire. The model's flags and the team's patterns both count, so a model
+ * that misses an obvious request for a person is caught by the rules and the other way round.
+ */
+export function escalationReasons(input: ReasonInput): Reason[] {
+  const { output, question, rules, thresholds } = input;
+  const hasContent = contentTerms(question).length > 0;
+  const fired: Record<Reason, boolean> = {
+    negative_sentiment: output.sentiment.score < thresholds.negative_sentiment,
+    account_access: output.needs_account_access || matchesAny(rules.accountAccess, question),
+    missing_source: hasContent && input.validCitations === 0,
+    policy_exception: output.policy_exception || matchesAny(rules.policyException, question),
+    human_requested: output.asks_for_human || matchesAny(rules.humanRequested, question),
+    low_confidence: output.confidence < thresholds.low_confidence,
+    repeat_after_ai: input.repeatAcrossTickets || repeatWithinThread(question, input.earlier, rules),
+    guardrail: input.guardTripped,
+  };
+  // A request for a person, an account matter, an exception, anger or an attack explains the handoff by
+  // itself; that the help center has no answer to it is then no content gap and no model weakness.
+  const explained = fired.human_requested || fired.account_access || fired.policy_exception || fired.negative_sentiment || fired.guardrail;
+  if (explained && input.validCitations === 0) {
+    fired.missing_source = false;
+    fired.low_confidence = false;
+  }
+  // No source is the more specific account of a low confidence: report it alone.
+  if (fired.missing_source) fired.low_confidence = false;
+  return REASONS.filter((r) => fired[r]);
+}
+
+/** The customer comes back after an AI answer: says it did not help, or asks the same question again. */
+export function repeatWithinThread(question: string, earlier: Message[], rules: EscalationRules): boolean {
+  const lastAi = earlier.map((m) => m.author).lastIndexOf('ai');
+  if (lastAi < 0) return false;
+  if (matchesAny(rules.repeat, question)) return true;
+  const asked = new Set(contentTerms(question));
+  return earlier.slice(0, lastAi).some((m) => m.author === 'customer' && overlap(asked, new Set(contentTerms(m.text))) >= rules.sameQuestionOverlap);
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  return shared / Math.min(a.size, b.size);
+}
