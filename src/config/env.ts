@@ -46,7 +46,23 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_MAX_BODY_BYTES: intFrom(1024 * 1024, 1024),
+  KNOWLEDGE_DIR: z.string().min(1).default('config/knowledge'),
+  CATEGORIES_FILE: z.string().min(1).default('config/categories.yaml'),
+  ESCALATION_FILE: z.string().min(1).default('config/escalation.yaml'),
+  DRAFT_MODEL: z.enum(['offline', 'openai']).optional().or(z.literal('').transform(() => undefined)),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: z.string().url('must be a URL such as https://api.openai.com/v1').optional().or(z.literal('').transform(() => undefined)),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini'),
+  OPENAI_TIMEOUT_MS: intFrom(30000, 1000),
+  OPENAI_MAX_RETRIES: intFrom(1, 0),
+  ZENDESK_ACCESS_TOKEN: optionalText,
+  ZENDESK_BASE_URL: z.string().url('must be a URL such as https://acme.zendesk.com').optional().or(z.literal('').transform(() => undefined)),
+  INTERCOM_ACCESS_TOKEN: optionalText,
+  INTERCOM_BASE_URL: z.string().url('must be a URL such as https://api.intercom.io').default('https://api.intercom.io'),
 }).superRefine((env, ctx) => {
+  if (env.DRAFT_MODEL === 'openai' && !env.OPENAI_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['DRAFT_MODEL'], message: 'DRAFT_MODEL=openai needs OPENAI_API_KEY' });
+  }
   if (env.ROLE !== 'all' && (!env.DATABASE_URL || !env.REDIS_URL)) {
     ctx.addIssue({
       code: 'custom',

@@ -22,6 +22,8 @@ export const settingsSchema = z.object({
     })
     .strict(),
   shutdown: z.object({ grace_ms: positive }).strict(),
+  drafting: z.object({ sources_limit: positive }).strict(),
+  knowledge: z.object({ sync_interval_minutes: z.number().int().min(0) }).strict(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -46,6 +46,39 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('deliveries').execute();
     },
   },
+  '0002_drafts': {
+    async up(db: Kysely<any>) {
+      // One draft per customer message: a redelivery or a second webhook about the same message drafts nothing new.
+      await db.schema
+        .createTable('drafts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('thread_id', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('requester_id', 'text')
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('intent', 'text', (c) => c.notNull())
+        .addColumn('confidence', 'real', (c) => c.notNull())
+        .addColumn('sentiment', 'jsonb', (c) => c.notNull())
+        .addColumn('reasons', 'jsonb', (c) => c.notNull())
+        .addColumn('sources', 'jsonb', (c) => c.notNull())
+        .addColumn('draft', 'text')
+        .addColumn('brief', 'jsonb', (c) => c.notNull())
+        .addColumn('guard', 'jsonb', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('usage', 'jsonb')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addUniqueConstraint('drafts_message_key', ['tenant', 'provider', 'thread_id', 'message_id'])
+        .execute();
+      await db.schema.createIndex('drafts_requester_idx').on('drafts').columns(['tenant', 'requester_id', 'category', 'created_at']).execute();
+      await db.schema.createIndex('drafts_created_idx').on('drafts').column('created_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('drafts').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

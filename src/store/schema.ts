@@ -31,7 +31,30 @@ export interface ThreadsTable {
   updated_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface DraftsTable {
+  id: string;
+  tenant: string;
+  provider: string;
+  thread_id: string;
+  message_id: string;
+  requester_id: string | null;
+  decision: string;
+  category: string;
+  intent: string;
+  confidence: number;
+  sentiment: ColumnType<{ label: string; score: number }, string, string>;
+  reasons: ColumnType<string[], string, string>;
+  sources: ColumnType<{ id: string; title: string; url: string }[], string, string>;
+  draft: string | null;
+  brief: ColumnType<unknown, string, string>;
+  guard: ColumnType<string[], string, string>;
+  model: string;
+  usage: ColumnType<unknown, string | null, string | null>;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   threads: ThreadsTable;
+  drafts: DraftsTable;
 }
