@@ -12,6 +12,8 @@ import { signZendesk } from '../webhooks/zendesk/verify';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { loadThread } from '../src/threads/thread-store';
+import { briefSchema } from '../src/brief/brief';
+import { renderBriefText } from '../src/brief/render-brief';
 import { randomSecret, startService } from '../src/service';
 
 const root = path.resolve(__dirname, '..');
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
   for (const d of (await service.inbox.recent(50)).reverse()) {
     process.stdout.write(`  ${d.provider.padEnd(9)}${d.topic.padEnd(28)}${d.status.padEnd(9)}thread ${d.threadId}\n`);
   }
+  for (let i = 0; i < 100 && (await service.store.db.selectFrom('drafts').select('id').execute()).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
   process.stdout.write('\nNormalized threads:\n');
   const keys = [
     { tenant: 'zendesk:demo-shop', provider: 'zendesk' as const, threadId: '4812' },
@@ -109,6 +112,12 @@ async function main(): Promise<void> {
   for (const key of keys) {
     const stored = await loadThread(service.store.db, key);
     process.stdout.write(`${JSON.stringify(stored?.thread, null, 2)}\n`);
+  }
+  process.stdout.write('\nDrafts (shadow mode: decided and stored, nothing written to the helpdesk):\n');
+  const drafts = await service.store.db.selectFrom('drafts').selectAll().orderBy('created_at').execute();
+  for (const d of drafts) {
+    process.stdout.write(`\n${d.provider} thread ${d.thread_id}: ${d.decision.toUpperCase()}${d.reasons.length ? ` (${d.reasons.join(', ')})` : ''}\n`);
+    process.stdout.write(`${renderBriefText(briefSchema.parse(d.brief), d.draft, d.decision)}\n`);
   }
   await service.shutdown();
   process.stdout.write('\nDone. `npm start` runs the server; README.md explains connecting Zendesk and Intercom.\n');

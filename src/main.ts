@@ -59,6 +59,10 @@ function loadDotEnv(file: string): void {
 }
 
 main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`draftpilot: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`draftpilot: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -17,6 +17,13 @@ import { Relay } from './jobs/relay';
 import type { Logger } from './logger';
 import { createThreadProcessor } from './pipeline/process-thread';
 import { openStore, Store } from './store/open-store';
+import { ConfigError } from './config/env';
+import { loadCategories } from './drafting/categories-config';
+import { createDrafter } from './drafting/drafter';
+import { loadEscalation } from './drafting/escalation-config';
+import { KnowledgeIndex } from './knowledge/knowledge-index';
+import { loadMarkdownArticles } from './knowledge/markdown-source';
+import { createModel } from './model/create-model';
 
 export interface ServiceOptions {
   config: Config;
@@ -84,7 +91,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
 
   if (runWorker) {
-    const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, ...(options.onThread ? { onThread: options.onThread } : {}) });
+    const drafting = loadDrafting(config, logger);
+    const drafter = createDrafter({
+      db: store.db,
+      knowledge: () => drafting.index,
+      model: drafting.model,
+      categories: () => drafting.categories,
+      rules: drafting.rules,
+      sourcesLimit: settings.drafting.sources_limit,
+      logger,
+      now,
+    });
+    const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, afterStore: drafter, ...(options.onThread ? { onThread: options.onThread } : {}) });
     await queue.startWorker(
       async (jobs) => {
         await process(jobs);
@@ -149,6 +167,26 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     })());
 
   return { url: `http://127.0.0.1:${port}`, port, store, inbox, queue, ...(relay ? { relay } : {}), edges, shutdown };
+}
+
+/** Categories, escalation rules, help-center articles and the model, read once at start. */
+export function loadDrafting(config: Config, logger: Logger) {
+  const { env } = config;
+  const read = <T>(what: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      throw new ConfigError(`${what}: ${describe(err)}`);
+    }
+  };
+  const categories = read('CATEGORIES_FILE', () => loadCategories(env.CATEGORIES_FILE));
+  const rules = read('ESCALATION_FILE', () => loadEscalation(env.ESCALATION_FILE));
+  const index = new KnowledgeIndex();
+  read('KNOWLEDGE_DIR', () => index.upsert(loadMarkdownArticles(env.KNOWLEDGE_DIR)));
+  const modelName = env.DRAFT_MODEL ?? (env.OPENAI_API_KEY ? 'openai' : 'offline');
+  const model = read('DRAFT_MODEL', () => createModel(modelName, { rules, index, env: process.env }));
+  logger.info({ articles: index.size, categories: categories.categories.length, model: model.name }, 'drafting ready');
+  return { categories, rules, index, model };
 }
 
 /** A random secret for the demo and tests. */

@@ -27,3 +27,9 @@ export function renderBriefIntercom(brief: Brief, draft: string | null, decision
   const rows = lines(brief, draft, decision).map((l) => `<p><b>${l.label}:</b> ${l.html}</p>`);
   return [`<p><b>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</b></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('');
 }
+
+/** Plain text, for logs, the demo and the eval. */
+export function renderBriefText(brief: Brief, draft: string | null, decision: string): string {
+  const plain = (html: string) => html.replace(/<br>/g, '\n    ').replace(/<a href="([^"]*)">([^<]*)<\/a>/g, '$2 ($1)').replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return lines(brief, draft, decision).map((l) => `  ${l.label}: ${plain(l.html)}`).join('\n');
+}

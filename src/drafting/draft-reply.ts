@@ -69,7 +69,9 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
   const history = earlier.map((m) => ({ author: m.author, text: redactor.redact(m.text) }));
   const subject = redactor.redact(thread.subject);
 
-  const retrieved = deps.index.query(`${subject} ${question}`, { limit: deps.sourcesLimit ?? 5 });
+  // A follow-up ("it still has not arrived") is searched together with the customer's previous message.
+  const previous = [...history].reverse().find((m) => m.author === 'customer')?.text ?? '';
+  const retrieved = deps.index.query(`${subject} ${question} ${previous}`, { limit: deps.sourcesLimit ?? 5 });
   const result = await deps.model.draft({
     subject,
     question,
@@ -101,7 +103,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
     });
   }
 
-  const reasons = escalationReasons({ output, question, earlier, validCitations: cited.length, guardTripped: guard.tripped || (!result.ok && result.kind === 'refusal'), thresholds, rules: deps.rules, repeatAcrossTickets });
+  const reasons = escalationReasons({ output, question, earlier, validCitations: cited.length, guardTripped: guard.tripped || (!result.ok && result.kind === 'refusal'), thresholds, rules: deps.rules, repeatAcrossTickets, modelFailed: !result.ok });
   const decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot });
   // A draft the guard rejected is not offered to anyone, not even as a suggestion.
   const draft = result.ok && output.draft.trim() && !guard.tripped ? redactor.restore(output.draft) : null;

@@ -41,7 +41,8 @@ export class OfflineModel implements DraftModel {
     const policyException = matchesAny(rules.policyException, question);
 
     const classifier = new CategoryClassifier(input.categories);
-    const categoryScores = classifier.scores(`${input.subject} ${question}`);
+    const previous = [...input.history].reverse().find((m) => m.author === 'customer')?.text ?? '';
+    const categoryScores = classifier.scores(`${input.subject} ${question} ${previous}`);
     const top = input.sources[0];
     let category = categoryScores[0] && categoryScores[0].score > 0 ? categoryScores[0].id : '';
     if (!category && top) category = classifier.scores(`${top.title} ${top.text}`)[0]?.id ?? '';

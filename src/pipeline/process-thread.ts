@@ -14,8 +14,13 @@ export interface ProcessThreadDeps {
   edges: Record<Provider, ProviderEdge>;
   logger: Logger;
   now: () => Date;
-  /** Called after a thread is stored; the drafting pipeline plugs in here. */
+  /** Called after a thread is stored with the deliveries folded into it (observers, tests). */
   onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
+  /**
+   * The next step for every thread of the job (drafting). Runs on retries too, even when no delivery
+   * is pending any more, so a failure here is retried by the queue; it must be idempotent.
+   */
+  afterStore?: (threads: Thread[]) => Promise<void>;
 }
 
 export interface ProcessResult {
@@ -32,7 +37,11 @@ export interface ProcessResult {
 export function createThreadProcessor(deps: ProcessThreadDeps) {
   return async function processThreads(keys: ThreadKey[]): Promise<ProcessResult> {
     const pending = await deps.inbox.pendingForThreads(keys);
-    if (pending.length === 0) return { processed: 0, rejected: 0, threads: [] };
+    if (pending.length === 0) {
+      // A retry after the next step failed: the threads are stored, run the next step again.
+      if (deps.afterStore) await deps.afterStore([...(await loadThreads(deps.db, keys)).values()].map((s) => s.thread));
+      return { processed: 0, rejected: 0, threads: [] };
+    }
     const stored = await loadThreads(deps.db, keys);
 
     const changed = new Map<string, { thread: Thread; version: number; deliveries: StoredDelivery[] }>();
@@ -68,6 +77,11 @@ export function createThreadProcessor(deps: ProcessThreadDeps) {
     for (const r of results) {
       deps.logger.debug({ provider: r.thread.provider, tenant: r.thread.tenant, threadId: r.thread.id, deliveries: r.deliveries.map((d) => d.deliveryId) }, 'thread stored');
       if (deps.onThread) await deps.onThread(r.thread, r.deliveries);
+    }
+    if (deps.afterStore) {
+      const fresh = new Set(results.map((r) => threadKeyString({ tenant: r.thread.tenant, provider: r.thread.provider, threadId: r.thread.id })));
+      const untouched = [...stored.entries()].filter(([k]) => !fresh.has(k)).map(([, s]) => s.thread);
+      await deps.afterStore([...results.map((r) => r.thread), ...untouched]);
     }
     return { processed: doneIds.length, rejected: rejected.length, threads: results.map((r) => r.thread) };
   };

@@ -27,6 +27,8 @@ export interface ReasonInput {
   rules: EscalationRules;
   /** the same requester had an AI answer in the same category within the window (another ticket) */
   repeatAcrossTickets: boolean;
+  /** the model gave no usable answer (error or invalid output): that is low confidence, not a content gap */
+  modelFailed?: boolean;
 }
 
 /**
@@ -55,6 +57,10 @@ export function escalationReasons(input: ReasonInput): Reason[] {
   }
   // No source is the more specific account of a low confidence: report it alone.
   if (fired.missing_source) fired.low_confidence = false;
+  if (input.modelFailed) {
+    fired.missing_source = false;
+    fired.low_confidence = !fired.guardrail;
+  }
   return REASONS.filter((r) => fired[r]);
 }
 

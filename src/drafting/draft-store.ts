@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+import type { Thread } from '../../webhooks/thread';
+import type { DraftResult } from './draft-reply';
+
+export function newDraftId(): string {
+  return `d_${randomBytes(9).toString('base64url')}`;
+}
+
+/** Whether the customer message already has a draft (one per message, whatever delivered it). */
+export async function hasDraft(db: Kysely<Database>, thread: Thread, messageId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('drafts')
+    .select('id')
+    .where('tenant', '=', thread.tenant)
+    .where('provider', '=', thread.provider)
+    .where('thread_id', '=', thread.id)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Stores a draft; returns its id, or null when another run stored one for the same message first. */
+export async function saveDraft(db: Kysely<Database>, thread: Thread, r: DraftResult, now: Date): Promise<string | null> {
+  const id = newDraftId();
+  const row = await db
+    .insertInto('drafts')
+    .values({
+      id,
+      tenant: thread.tenant,
+      provider: thread.provider,
+      thread_id: thread.id,
+      message_id: r.messageId,
+      requester_id: thread.requester.id,
+      decision: r.decision,
+      category: r.category,
+      intent: r.intent,
+      confidence: r.confidence,
+      sentiment: JSON.stringify(r.sentiment),
+      reasons: JSON.stringify(r.escalation_reasons),
+      sources: JSON.stringify(r.sources),
+      draft: r.draft,
+      brief: JSON.stringify(r.brief),
+      guard: JSON.stringify(r.guard),
+      model: r.model,
+      usage: r.usage ? JSON.stringify(r.usage) : null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.columns(['tenant', 'provider', 'thread_id', 'message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Cross-ticket repeat: an autopilot answer to the same requester in the same category since a date. */
+export async function hadRecentAiAnswer(
+  db: Kysely<Database>,
+  q: { tenant: string; requesterId: string; category: string; since: Date; excludeThreadId: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('drafts')
+    .select('id')
+    .where('tenant', '=', q.tenant)
+    .where('requester_id', '=', q.requesterId)
+    .where('category', '=', q.category)
+    .where('decision', '=', 'autopilot')
+    .where('created_at', '>=', q.since)
+    .where('thread_id', '!=', q.excludeThreadId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { loadCategories } from '../../src/drafting/categories-config';
+import type { DraftDeps } from '../../src/drafting/draft-reply';
+import { loadEscalation } from '../../src/drafting/escalation-config';
+import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
+import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
+import type { DraftModel } from '../../src/model/model-port';
+import { OfflineModel } from '../../src/model/offline-model';
+import type { Thread } from '../../webhooks/thread';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The demo help center, categories and escalation rules from config/, with the offline model unless given one. */
+export function demoDraftDeps(model?: DraftModel): DraftDeps {
+  const index = new KnowledgeIndex();
+  index.upsert(loadMarkdownArticles(path.join(ROOT, 'config/knowledge')));
+  const rules = loadEscalation(path.join(ROOT, 'config/escalation.yaml'));
+  return {
+    index,
+    rules,
+    categories: loadCategories(path.join(ROOT, 'config/categories.yaml')),
+    model: model ?? new OfflineModel({ rules, isKnownTerm: (t) => index.knows(t) }),
+  };
+}
+
+export function threadOf(...messages: [Thread['messages'][number]['author'], string][]): Thread {
+  return {
+    tenant: 'zendesk:acme',
+    provider: 'zendesk',
+    id: 't1',
+    subject: '',
+    status: 'open',
+    tags: [],
+    requester: { id: 'r1', name: 'Dana Whitfield', email: null },
+    messages: messages.map(([author, text], i) => ({ id: `m${i + 1}`, author, public: true, text, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() })),
+  };
+}
