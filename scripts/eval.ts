@@ -13,7 +13,7 @@ import { caseToThread, parseCases } from '../src/drafting/eval-cases';
 import { scoreEval } from '../src/drafting/eval-score';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../src/knowledge/markdown-source';
-import { createModel } from '../src/model/create-model';
+import { canaryOf, createModel } from '../src/model/create-model';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   const results = new Map<string, DraftResult>();
   const lines: string[] = [];
   for (const c of cases) {
-    const r = await draftReply({ index, model, categories, rules }, caseToThread(c));
+    const canary = canaryOf(model);
+    const r = await draftReply({ index, model, categories, rules, ...(canary ? { canary } : {}) }, caseToThread(c));
     if (!r) throw new Error(`case ${c.id}: the last message must be the customer's`);
     results.set(c.id, r);
     lines.push(

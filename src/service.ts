@@ -22,8 +22,9 @@ import { loadCategories } from './drafting/categories-config';
 import { createDrafter } from './drafting/drafter';
 import { loadEscalation } from './drafting/escalation-config';
 import { KnowledgeIndex } from './knowledge/knowledge-index';
-import { loadMarkdownArticles } from './knowledge/markdown-source';
-import { createModel } from './model/create-model';
+import { ConfiguredSource, configuredSources, KnowledgeBase, resolverOf } from './knowledge/knowledge-base';
+import { ThreadLoader } from './helpdesk/load-thread';
+import { createModel, defaultModelName } from './model/create-model';
 
 export interface ServiceOptions {
   config: Config;
@@ -41,6 +42,8 @@ export interface Service {
   inbox: Inbox;
   queue: JobQueue;
   relay?: Relay;
+  /** the tenants' help centers (worker processes) */
+  knowledge?: KnowledgeBase;
   edges: Record<Provider, ProviderEdge>;
   /** SIGTERM: stop accepting, finish in-flight requests and jobs within the grace period. */
   shutdown(): Promise<void>;
@@ -86,15 +89,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? env.QUEUE_PREFIX, keepCompleted: settings.queue.keep_completed }, logger)
     : new InlineQueue(policy, logger);
   const edges = buildEdges(config);
+  let knowledge: KnowledgeBase | undefined;
+  let syncTimer: NodeJS.Timeout | undefined;
   if (queue instanceof BullmqQueue && !(await queue.connect())) {
     logger.warn('Redis did not answer at start; deliveries are recorded and the relay enqueues them when it does');
   }
 
   if (runWorker) {
-    const drafting = loadDrafting(config, logger);
+    const configured = await helpCenterSources(config, logger);
+    knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db: store.db, sources: resolverOf(configured), knowledgeDir: env.KNOWLEDGE_DIR, now }));
+    const kb = knowledge;
+    const drafting = loadDrafting(config, logger, kb.fallback);
+    syncTimer = startKnowledgeSync(kb, configured, settings.knowledge.sync_interval_minutes, logger);
     const drafter = createDrafter({
       db: store.db,
-      knowledge: () => drafting.index,
+      knowledge: (tenant) => kb.forTenant(tenant),
       model: drafting.model,
       categories: () => drafting.categories,
       rules: drafting.rules,
@@ -102,7 +111,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       logger,
       now,
     });
-    const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, afterStore: drafter, ...(options.onThread ? { onThread: options.onThread } : {}) });
+    const loader = ThreadLoader.fromEnv(env, configured.find((c) => c.tenant.startsWith('intercom:')) ? { intercomTenant: configured.find((c) => c.tenant.startsWith('intercom:'))!.tenant } : {});
+    const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, afterStore: drafter, loader, ...(options.onThread ? { onThread: options.onThread } : {}) });
     await queue.startWorker(
       async (jobs) => {
         await process(jobs);
@@ -159,6 +169,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const forced = setTimeout(() => server.closeAllConnections(), grace).unref();
       await closed;
       clearTimeout(forced);
+      clearInterval(syncTimer);
       await relay?.stop();
       await inbox.drain();
       await queue.close(Math.max(0, deadline - Date.now()));
@@ -166,27 +177,56 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       logger.info('stopped');
     })());
 
-  return { url: `http://127.0.0.1:${port}`, port, store, inbox, queue, ...(relay ? { relay } : {}), edges, shutdown };
+  return { url: `http://127.0.0.1:${port}`, port, store, inbox, queue, ...(relay ? { relay } : {}), ...(knowledge ? { knowledge } : {}), edges, shutdown };
 }
 
 /** Categories, escalation rules, help-center articles and the model, read once at start. */
-export function loadDrafting(config: Config, logger: Logger) {
+export function loadDrafting(config: Config, logger: Logger, fallbackIndex: KnowledgeIndex) {
   const { env } = config;
-  const read = <T>(what: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      throw new ConfigError(`${what}: ${describe(err)}`);
+  const categories = readConfig('CATEGORIES_FILE', () => loadCategories(env.CATEGORIES_FILE));
+  const rules = readConfig('ESCALATION_FILE', () => loadEscalation(env.ESCALATION_FILE));
+  const model = readConfig('DRAFT_MODEL', () => createModel(defaultModelName(env), { rules, index: fallbackIndex, env: process.env }));
+  logger.info({ markdownArticles: fallbackIndex.size, categories: categories.categories.length, model: model.name }, 'drafting ready');
+  return { categories, rules, model };
+}
+
+/** A file named by a setting that cannot be read is a configuration error naming that setting. */
+function readConfig<T>(setting: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${setting}: ${describe(err)}`);
+  }
+}
+
+/** The help centers the credentials reach; a failure to ask Intercom who we are is logged, not fatal. */
+async function helpCenterSources(config: Config, logger: Logger): Promise<ConfiguredSource[]> {
+  try {
+    return await configuredSources(config.env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    logger.warn({ err: describe(err) }, 'could not reach a helpdesk at start; help-center sync is off until restart');
+    return [];
+  }
+}
+
+/** Syncs every configured help center now and then every intervalMinutes (0: never on a timer). */
+function startKnowledgeSync(kb: KnowledgeBase, configured: ConfiguredSource[], intervalMinutes: number, logger: Logger): NodeJS.Timeout | undefined {
+  if (configured.length === 0) return undefined;
+  const run = () => {
+    for (const { tenant } of configured) {
+      kb.sync(tenant).then(
+        (r) => logger.info({ tenant, source: r.source, added: r.added, updated: r.updated, removed: r.removed, reindexed: r.reindexed }, 'help center synced'),
+        (err) => logger.warn({ tenant, err: describe(err) }, 'help-center sync failed; will try again'),
+      );
     }
   };
-  const categories = read('CATEGORIES_FILE', () => loadCategories(env.CATEGORIES_FILE));
-  const rules = read('ESCALATION_FILE', () => loadEscalation(env.ESCALATION_FILE));
-  const index = new KnowledgeIndex();
-  read('KNOWLEDGE_DIR', () => index.upsert(loadMarkdownArticles(env.KNOWLEDGE_DIR)));
-  const modelName = env.DRAFT_MODEL ?? (env.OPENAI_API_KEY ? 'openai' : 'offline');
-  const model = read('DRAFT_MODEL', () => createModel(modelName, { rules, index, env: process.env }));
-  logger.info({ articles: index.size, categories: categories.categories.length, model: model.name }, 'drafting ready');
-  return { categories, rules, index, model };
+  run();
+  if (intervalMinutes === 0) return undefined;
+  const timer = setInterval(run, intervalMinutes * 60_000);
+  timer.unref();
+  return timer;
 }
 
 /** A random secret for the demo and tests. */

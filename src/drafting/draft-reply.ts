@@ -80,6 +80,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
     categories: deps.categories.categories,
     requesterName: thread.requester.name,
     helpCenterLocales: deps.index.locales(),
+    isKnownTerm: (t) => deps.index.knows(t),
   });
 
   // A refusal or an invalid answer is never a draft: it becomes an escalation with what is known.

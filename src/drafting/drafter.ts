@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Thread } from '../../webhooks/thread';
 import type { KnowledgeIndex } from '../knowledge/knowledge-index';
 import type { Logger } from '../logger';
+import { canaryOf } from '../model/create-model';
 import type { DraftModel } from '../model/model-port';
 import type { Database } from '../store/schema';
 import type { CategoriesFile } from './categories-config';
@@ -12,7 +13,7 @@ import type { EscalationRules } from './escalation-config';
 export interface DrafterDeps {
   db: Kysely<Database>;
   /** the tenant's help-center index */
-  knowledge: (tenant: string) => KnowledgeIndex;
+  knowledge: (tenant: string) => Promise<KnowledgeIndex>;
   model: DraftModel;
   categories: (tenant: string) => CategoriesFile;
   rules: EscalationRules;
@@ -30,16 +31,20 @@ export interface DrafterDeps {
 export function createDrafter(deps: DrafterDeps) {
   return async function draftThreads(threads: Thread[]): Promise<void> {
     for (const thread of threads) {
+      // Drafting is CPU work on the event loop that also answers webhooks: yield between threads so a
+      // batch of drafts never holds a webhook answer for longer than one draft.
+      await new Promise((resolve) => setImmediate(resolve));
       const last = thread.messages[thread.messages.length - 1];
       if (!last || last.author !== 'customer') continue;
       if (await hasDraft(deps.db, thread, last.id)) continue;
       const result = await draftReply(
         {
-          index: deps.knowledge(thread.tenant),
+          index: await deps.knowledge(thread.tenant),
           model: deps.model,
           categories: deps.categories(thread.tenant),
           rules: deps.rules,
           sourcesLimit: deps.sourcesLimit,
+          ...(canaryOf(deps.model) ? { canary: canaryOf(deps.model)! } : {}),
           hadRecentAiAnswer: (q) => hadRecentAiAnswer(deps.db, q),
           now: deps.now,
         },

@@ -59,8 +59,26 @@ export class KnowledgeIndex {
     return (this.termCounts.get(stem(term)) ?? 0) > 0;
   }
 
+  /**
+   * The most selective terms of a question: at most maxTerms, rarest first, and none that most of the
+   * help center mentions (it would score thousands of passages and tell nothing apart).
+   */
+  private selectiveTerms(text: string, maxTerms = 8): string[] {
+    const n = Math.max(this.articles.size, 1);
+    const terms = [...new Set(contentTerms(text))].map((t) => ({ t, df: this.termCounts.get(t) ?? 0 })).filter((x) => x.df > 0);
+    const selective = terms.filter((x) => x.df / n <= 0.3);
+    return (selective.length > 0 ? selective : terms).sort((a, b) => a.df - b.df).slice(0, maxTerms).map((x) => x.t);
+  }
+
   query(text: string, options: { limit?: number; locale?: string } = {}): Hit[] {
-    const results = this.search.search(text, options.locale ? { filter: (r) => r.locale === options.locale } : {});
+    const terms = this.selectiveTerms(text);
+    if (terms.length === 0) return [];
+    // Terms are already stemmed: the query bypasses the index's own tokenizer and term processing.
+    const results = this.search.search(terms.join(' '), {
+      tokenize: (q) => q.split(' '),
+      processTerm: (t) => t,
+      ...(options.locale ? { filter: (r) => r.locale === options.locale } : {}),
+    });
     return results.slice(0, options.limit ?? 5).map((r) => ({
       id: String(r.id),
       articleId: r.articleId as string,

@@ -32,6 +32,8 @@ export interface ModelInput {
   requesterName: string | null;
   /** locales the help center has articles in */
   helpCenterLocales: string[];
+  /** whether a stemmed term occurs anywhere in the tenant's help center (not sent to remote models) */
+  isKnownTerm?: (term: string) => boolean;
 }
 
 export interface ModelUsage {

@@ -48,7 +48,7 @@ export class OfflineModel implements DraftModel {
     if (!category && top) category = classifier.scores(`${top.title} ${top.text}`)[0]?.id ?? '';
 
     // Confidence: how much of the question the best passage covers, scaled by how clearly it leads.
-    const unknownEntity = this.unknownEntity(question);
+    const unknownEntity = this.unknownEntity(question, input.isKnownTerm ?? this.options.isKnownTerm);
     let confidence = 0.05;
     let cited: Hit[] = [];
     if (qTerms.length > 0 && top) {
@@ -88,14 +88,14 @@ export class OfflineModel implements DraftModel {
   }
 
   /** A capitalized name in mid-sentence that the help center never mentions ("Salesforce"). */
-  private unknownEntity(question: string): boolean {
-    if (!this.options.isKnownTerm) return false;
+  private unknownEntity(question: string, isKnownTerm: ((term: string) => boolean) | undefined): boolean {
+    if (!isKnownTerm) return false;
     for (const sentence of sentences(question)) {
       const tokens = sentence.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
       for (const token of tokens.slice(1)) {
         if (!/^\p{Lu}/u.test(token) || token.length < 3 || NOT_ENTITIES.has(token.toLowerCase())) continue;
         const term = contentTerms(token)[0];
-        if (term && !this.options.isKnownTerm(term)) return true;
+        if (term && !isKnownTerm(term)) return true;
       }
     }
     return false;

@@ -21,6 +21,12 @@ export interface ProcessThreadDeps {
    * is pending any more, so a failure here is retried by the queue; it must be idempotent.
    */
   afterStore?: (threads: Thread[]) => Promise<void>;
+  /**
+   * Reads the whole thread from the helpdesk API, for deliveries that carry ids but no text (a
+   * trigger body without the comment). The API's thread replaces the stored one rather than merging
+   * with it: message ids from webhooks and from the API differ.
+   */
+  loader?: { canLoad(tenant: string): boolean; load(tenant: string, threadId: string): Promise<Thread> };
 }
 
 export interface ProcessResult {
@@ -49,17 +55,30 @@ export function createThreadProcessor(deps: ProcessThreadDeps) {
     for (const delivery of pending) {
       const key = threadKeyString(delivery);
       const current = changed.get(key) ?? { thread: stored.get(key)?.thread, version: (stored.get(key)?.version ?? 0) + 1, deliveries: [] };
+      let update: Thread;
       try {
-        const update = deps.edges[delivery.provider].normalize(delivery.payload, {
+        update = deps.edges[delivery.provider].normalize(delivery.payload, {
           deliveryId: delivery.deliveryId,
           tenant: delivery.tenant,
           receivedAt: delivery.receivedAt.toISOString(),
         });
-        changed.set(key, { thread: mergeThread(current.thread, update), version: current.version, deliveries: [...current.deliveries, delivery] });
       } catch (err) {
         // A payload that passed the edge but cannot be normalized will not improve with retries.
         rejected.push({ delivery, error: `normalize failed: ${describe(err)}` });
+        continue;
       }
+      let thread = mergeThread(current.thread, update);
+      if (update.messages.length === 0 && deps.loader?.canLoad(delivery.tenant)) {
+        try {
+          thread = await deps.loader.load(delivery.tenant, delivery.threadId);
+        } catch (err) {
+          // A deleted ticket or a revoked token will not improve: record and drop. 429 and 5xx: retry the job.
+          if (!(err as { permanent?: boolean }).permanent) throw err;
+          rejected.push({ delivery, error: `loading the thread failed: ${describe(err)}` });
+          continue;
+        }
+      }
+      changed.set(key, { thread, version: current.version, deliveries: [...current.deliveries, delivery] });
     }
 
     const now = deps.now();

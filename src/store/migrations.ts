@@ -79,6 +79,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('drafts').execute();
     },
   },
+  '0003_articles': {
+    async up(db: Kysely<any>) {
+      // Help-center articles per tenant (Zendesk Help Center, Intercom Articles), as plain text.
+      // content_hash covers what the index reads (title, url, locale, body): a sync skips unchanged rows.
+      await db.schema
+        .createTable('articles')
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz')
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('synced_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('articles_pkey', ['tenant', 'id'])
+        .execute();
+      // The last sync of each tenant's source: its cursor (newest update seen) and when it ran.
+      await db.schema
+        .createTable('knowledge_sync')
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('cursor', 'text')
+        .addColumn('synced_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('knowledge_sync_pkey', ['tenant', 'source'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('knowledge_sync').execute();
+      await db.schema.dropTable('articles').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

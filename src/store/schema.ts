@@ -53,8 +53,35 @@ export interface DraftsTable {
   created_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** A help-center article of one tenant, as plain text (migration 0003). */
+export interface ArticlesTable {
+  tenant: string;
+  /** provider id and locale, e.g. "360001234:en-us": translations share the provider's id */
+  id: string;
+  title: string;
+  url: string;
+  locale: string;
+  body: string;
+  /** the provider's update time */
+  updated_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** sha256 of title, url, locale and body */
+  content_hash: string;
+  /** when this row's content was last written */
+  synced_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** The last sync of one tenant's article source (migration 0003). */
+export interface KnowledgeSyncTable {
+  tenant: string;
+  source: string;
+  cursor: string | null;
+  synced_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   threads: ThreadsTable;
   drafts: DraftsTable;
+  articles: ArticlesTable;
+  knowledge_sync: KnowledgeSyncTable;
 }

@@ -1,0 +1,216 @@
+import type { z } from 'zod';
+import type { Env } from '../config/env';
+
+export type HelpdeskProvider = 'zendesk' | 'intercom';
+
+/**
+ * A helpdesk API call that did not return what we asked for. `permanent` tells the job layer whether
+ * a retry can help: 401/403/404/422 (and other client errors) never will, so the job fails at once
+ * (BullMQ's UnrecoverableError); 429, 5xx, timeouts and network errors may, and a 429 carries how long
+ * the provider asked us to wait.
+ */
+export class HelpdeskError extends Error {
+  constructor(
+    readonly provider: HelpdeskProvider,
+    /** the provider's HTTP status; 0 when no response arrived (network error, timeout) */
+    readonly status: number,
+    /** stable, e.g. zendesk_rate_limited, intercom_unauthorized, zendesk_unexpected_response */
+    readonly code: string,
+    message: string,
+    readonly permanent: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'HelpdeskError';
+  }
+
+  get retryable(): boolean {
+    return !this.permanent;
+  }
+}
+
+/** Client errors a retry could still fix: timeouts, conflicts, "too early", rate limits. */
+const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
+
+export function isPermanentStatus(status: number): boolean {
+  return status >= 400 && status < 500 && !TRANSIENT_4XX.has(status);
+}
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  422: 'unprocessable',
+  429: 'rate_limited',
+};
+
+const HINTS: Partial<Record<HelpdeskProvider, Record<number, string>>> = {
+  zendesk: {
+    401: 'the access token is invalid or expired (ZENDESK_ACCESS_TOKEN; OAuth access tokens expire, refresh them)',
+    403: 'the token lacks the scope or the user the role for this resource (read scope, agent or admin)',
+  },
+  intercom: {
+    401: 'the access token is invalid (INTERCOM_ACCESS_TOKEN)',
+    403: 'the app lacks the permission for this resource (Developer Hub > Authentication > scopes)',
+  },
+};
+
+/**
+ * How long the provider asked us to wait, in ms.
+ * Zendesk: `Retry-After` in seconds (developer.zendesk.com/api-reference/introduction/rate-limits/).
+ * Intercom: `X-RateLimit-Reset`, the unix time (seconds) the window resets
+ * (developers.intercom.com/docs/references/rest-api/errors/rate-limiting).
+ * Either header is read whichever provider sent it: a proxy in between may use the other convention.
+ */
+export function retryAfterMs(provider: HelpdeskProvider, headers: Headers, now = Date.now()): number | undefined {
+  const fromRetryAfter = (): number | undefined => {
+    const raw = headers.get('retry-after')?.trim();
+    if (!raw) return undefined;
+    if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+    const date = Date.parse(raw); // RFC 9110 also allows an HTTP date
+    return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+  };
+  const fromReset = (): number | undefined => {
+    const raw = headers.get('x-ratelimit-reset')?.trim();
+    if (!raw || !/^\d+$/.test(raw)) return undefined;
+    return Math.max(0, Number(raw) * 1000 - now);
+  };
+  return provider === 'zendesk' ? fromRetryAfter() ?? fromReset() : fromReset() ?? fromRetryAfter();
+}
+
+/** The provider's own words, short: Zendesk `{error, description}`, Intercom `{errors:[{code, message}]}`. */
+function providerDetail(text: string): string {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (Array.isArray(body.errors)) {
+      return body.errors.map((e: { code?: unknown; message?: unknown }) => [e.code, e.message].filter(Boolean).join(': ')).join('; ').slice(0, 200);
+    }
+    const parts = [body.error, body.description, body.message].filter((p) => typeof p === 'string');
+    if (parts.length) return parts.join(': ').slice(0, 200);
+    if (body.error && typeof body.error === 'object') return JSON.stringify(body.error).slice(0, 200);
+  } catch {
+    // not JSON: an HTML error page from a proxy or load balancer
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
+/** The URL without its query string: enough to tell which call failed, never a credential. */
+function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
+export interface FetchJsonInit extends RequestInit {
+  /** ms before the call is abandoned as a (retryable) timeout; 20 s by default */
+  timeoutMs?: number;
+}
+
+/**
+ * GET/POST a helpdesk API with global fetch (what nock 14 intercepts) and parse the answer with the
+ * given zod schema at the boundary. Every non-2xx, timeout, network error and unexpected body becomes
+ * a HelpdeskError; no retries here, the job layer owns them.
+ */
+export async function fetchJson<T>(url: string, init: FetchJsonInit, provider: HelpdeskProvider, schema: z.ZodType<T>): Promise<T>;
+export async function fetchJson(url: string, init: FetchJsonInit, provider: HelpdeskProvider): Promise<unknown>;
+export async function fetchJson(url: string, init: FetchJsonInit, provider: HelpdeskProvider, schema?: z.ZodType): Promise<unknown> {
+  const { timeoutMs = 20_000, ...rest } = init;
+  const method = rest.method ?? 'GET';
+  let res: Response;
+  try {
+    res = await fetch(url, { ...rest, signal: rest.signal ?? AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    throw new HelpdeskError(
+      provider,
+      0,
+      `${provider}_${timedOut ? 'timeout' : 'unreachable'}`,
+      `${provider} ${method} ${where(url)}: ${timedOut ? `no answer within ${timeoutMs} ms` : (err as Error).message}`,
+      false,
+    );
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const permanent = isPermanentStatus(res.status);
+    const kind = CODES[res.status] ?? (res.status >= 500 ? 'server_error' : `http_${res.status}`);
+    const wait = res.status === 429 || res.status === 503 ? retryAfterMs(provider, res.headers) : undefined;
+    const hint = HINTS[provider]?.[res.status];
+    const detail = providerDetail(text);
+    throw new HelpdeskError(
+      provider,
+      res.status,
+      `${provider}_${kind}`,
+      `${provider} ${method} ${where(url)} answered ${res.status}${detail ? ` (${detail})` : ''}${hint ? `: ${hint}` : ''}${wait !== undefined ? `; retry after ${Math.ceil(wait / 1000)} s` : ''}`,
+      permanent,
+      wait,
+    );
+  }
+  let json: unknown;
+  try {
+    json = text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new HelpdeskError(provider, res.status, `${provider}_unexpected_response`, `${provider} ${method} ${where(url)} answered ${res.status} with a body that is not JSON`, false);
+  }
+  if (!schema) return json;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    // The same request returns the same shape: retrying cannot help, someone has to look.
+    throw new HelpdeskError(provider, res.status, `${provider}_unexpected_response`, `${provider} ${method} ${where(url)}: unexpected response (${issues})`, true);
+  }
+  return parsed.data;
+}
+
+/** Where and how to reach one provider's API. */
+export interface HelpdeskAccess {
+  provider: HelpdeskProvider;
+  /** origin (and base path) without a trailing slash, e.g. https://acme.zendesk.com */
+  baseUrl: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The Intercom API version sent with every call. PROVIDERS.md: intercom-client 7 (the write side)
+ * sends 2.14; reads use the same version so both sides see one conversation and article model.
+ * https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/api-versioning
+ */
+export const INTERCOM_VERSION = '2.14';
+
+/**
+ * Zendesk with an OAuth access token as a bearer (API tokens are being retired, PROVIDERS.md);
+ * ZENDESK_BASE_URL (a proxy or a test host) wins over https://<subdomain>.zendesk.com.
+ */
+export function zendeskAccess(env: Pick<Env, 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'ZENDESK_SUBDOMAIN'>): HelpdeskAccess | undefined {
+  if (!env.ZENDESK_ACCESS_TOKEN) return undefined;
+  const base = env.ZENDESK_BASE_URL ?? (env.ZENDESK_SUBDOMAIN ? `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com` : undefined);
+  if (!base) return undefined;
+  return {
+    provider: 'zendesk',
+    baseUrl: base.replace(/\/+$/, ''),
+    headers: { authorization: `Bearer ${env.ZENDESK_ACCESS_TOKEN}`, accept: 'application/json' },
+  };
+}
+
+export function intercomAccess(env: Pick<Env, 'INTERCOM_ACCESS_TOKEN' | 'INTERCOM_BASE_URL'>): HelpdeskAccess | undefined {
+  if (!env.INTERCOM_ACCESS_TOKEN) return undefined;
+  return {
+    provider: 'intercom',
+    baseUrl: env.INTERCOM_BASE_URL.replace(/\/+$/, ''),
+    headers: { authorization: `Bearer ${env.INTERCOM_ACCESS_TOKEN}`, accept: 'application/json', 'intercom-version': INTERCOM_VERSION },
+  };
+}
+
+/** GET a path or a full URL the provider handed us (next-page links) with the access's credentials. */
+export function getJson<T>(access: HelpdeskAccess, pathOrUrl: string, schema: z.ZodType<T>): Promise<T> {
+  const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${access.baseUrl}${pathOrUrl}`;
+  // A next-page link pointing elsewhere would carry our bearer token to another host: refuse it.
+  if (new URL(url).origin !== new URL(access.baseUrl).origin) {
+    throw new HelpdeskError(access.provider, 0, `${access.provider}_unexpected_response`, `${access.provider}: refusing to follow a link to another host (${new URL(url).origin})`, true);
+  }
+  return fetchJson(url, { method: 'GET', headers: access.headers }, access.provider, schema);
+}

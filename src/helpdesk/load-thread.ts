@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import type { Env } from '../config/env';
+import { htmlToText } from '../../webhooks/html-to-text';
+import { conversationSchema } from '../../webhooks/intercom/schema';
+import { normalizeIntercom } from '../../webhooks/intercom/normalize';
+import { carriesMarker } from '../../webhooks/marker';
+import type { Message, Thread } from '../../webhooks/thread';
+import { getJson, HelpdeskAccess, HelpdeskError, intercomAccess, zendeskAccess } from './http-error';
+
+/**
+ * The read side of the helpdesk adapters: a whole ticket or conversation from the API, as the
+ * normalized Thread (DESIGN 3.1), for deliveries whose payload does not carry the text (Zendesk
+ * trigger placeholders are not reliably JSON-escaped, so triggers send ids only).
+ */
+
+const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
+
+/** GET /api/v2/tickets/{id}.json: https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket */
+const ticketSchema = z.looseObject({
+  ticket: z.looseObject({
+    id: zendeskId,
+    subject: z.string().nullish(),
+    raw_subject: z.string().nullish(),
+    status: z.string().nullish(),
+    tags: z.array(z.string()).nullish(),
+    requester_id: zendeskId.nullish(),
+  }),
+});
+
+const userSchema = z.looseObject({
+  id: zendeskId,
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  /** end-user, agent or admin */
+  role: z.string().nullish(),
+});
+
+const commentSchema = z.looseObject({
+  id: zendeskId,
+  author_id: zendeskId.nullish(),
+  body: z.string().nullish(),
+  plain_body: z.string().nullish(),
+  html_body: z.string().nullish(),
+  public: z.boolean().nullish(),
+  created_at: z.string(),
+});
+
+/**
+ * GET /api/v2/tickets/{id}/comments.json with cursor pagination and the authors sideloaded:
+ * https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments
+ * https://developer.zendesk.com/api-reference/introduction/pagination/#using-cursor-pagination
+ */
+const commentsPageSchema = z.looseObject({
+  comments: z.array(commentSchema),
+  users: z.array(userSchema).nullish(),
+  meta: z.looseObject({ has_more: z.boolean() }).nullish(),
+  links: z.looseObject({ next: z.string().nullish() }).nullish(),
+});
+
+type ZendeskUser = z.infer<typeof userSchema>;
+type ZendeskComment = z.infer<typeof commentSchema>;
+
+const MAX_PAGES = 200; // 20,000 comments: a loop guard, not a limit any ticket reaches
+
+export interface ThreadLoaderOptions {
+  zendesk?: HelpdeskAccess;
+  /** the tenant the Zendesk credentials belong to (zendesk:<subdomain>): other tenants are refused */
+  zendeskTenant?: string;
+  /** draftpilot's own Zendesk user: its comments are author 'ai' */
+  zendeskBotUserId?: string;
+  intercom?: HelpdeskAccess;
+  /** the tenant the Intercom token belongs to (intercom:<workspace id>), when known */
+  intercomTenant?: string;
+  /** draftpilot's own Intercom admin: its parts are author 'ai' */
+  intercomAdminId?: string;
+}
+
+type LoaderEnv = Pick<
+  Env,
+  'ZENDESK_SUBDOMAIN' | 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'ZENDESK_BOT_USER_ID' | 'INTERCOM_ACCESS_TOKEN' | 'INTERCOM_BASE_URL' | 'INTERCOM_ADMIN_ID'
+>;
+
+export class ThreadLoader {
+  constructor(private readonly options: ThreadLoaderOptions) {}
+
+  static fromEnv(env: LoaderEnv, extra: { intercomTenant?: string } = {}): ThreadLoader {
+    const zendesk = zendeskAccess(env);
+    const intercom = intercomAccess(env);
+    return new ThreadLoader({
+      ...(zendesk ? { zendesk } : {}),
+      ...(env.ZENDESK_SUBDOMAIN ? { zendeskTenant: `zendesk:${env.ZENDESK_SUBDOMAIN}` } : {}),
+      ...(env.ZENDESK_BOT_USER_ID ? { zendeskBotUserId: env.ZENDESK_BOT_USER_ID } : {}),
+      ...(intercom ? { intercom } : {}),
+      ...(extra.intercomTenant ? { intercomTenant: extra.intercomTenant } : {}),
+      ...(env.INTERCOM_ADMIN_ID ? { intercomAdminId: env.INTERCOM_ADMIN_ID } : {}),
+    });
+  }
+
+  /** Whether credentials for this tenant's provider are set (otherwise the payload's text is all there is). */
+  canLoad(tenant: string): boolean {
+    if (tenant.startsWith('zendesk:')) return Boolean(this.options.zendesk) && (!this.options.zendeskTenant || tenant === this.options.zendeskTenant);
+    if (tenant.startsWith('intercom:')) return Boolean(this.options.intercom) && (!this.options.intercomTenant || tenant === this.options.intercomTenant);
+    return false;
+  }
+
+  load(tenant: string, threadId: string): Promise<Thread> {
+    return tenant.startsWith('intercom:') ? this.loadIntercomThread(tenant, threadId) : this.loadZendeskThread(tenant, threadId);
+  }
+
+  /** The ticket and all its comments (public replies and internal notes), oldest first. */
+  async loadZendeskThread(tenant: string, ticketId: string): Promise<Thread> {
+    const access = this.access('zendesk', tenant, this.options.zendesk, this.options.zendeskTenant);
+    if (!/^\d+$/.test(ticketId)) throw new HelpdeskError('zendesk', 0, 'zendesk_bad_request', `zendesk: "${ticketId}" is not a ticket id`, true);
+    const { ticket } = await getJson(access, `/api/v2/tickets/${ticketId}.json`, ticketSchema);
+
+    const comments: ZendeskComment[] = [];
+    const users = new Map<string, ZendeskUser>();
+    let next: string | null = `/api/v2/tickets/${ticketId}/comments.json?page[size]=100&include=users`;
+    for (let page = 0; next; page++) {
+      if (page >= MAX_PAGES) throw new HelpdeskError('zendesk', 0, 'zendesk_unexpected_response', `zendesk: the comments of ticket ${ticketId} do not end (${page} pages)`, true);
+      const body: z.infer<typeof commentsPageSchema> = await getJson(access, next, commentsPageSchema);
+      comments.push(...body.comments);
+      for (const u of body.users ?? []) users.set(u.id, u);
+      next = body.meta?.has_more ? body.links?.next ?? null : null;
+    }
+
+    const requesterId = ticket.requester_id ?? null;
+    const requester = requesterId ? users.get(requesterId) : undefined;
+    const messages: Message[] = comments.map((c) => {
+      const text = c.body ?? c.plain_body ?? (c.html_body ? htmlToText(c.html_body) : '');
+      return { id: c.id, author: this.zendeskAuthor(c, text, requesterId, users), public: c.public ?? true, text, createdAt: c.created_at };
+    });
+    return {
+      tenant,
+      provider: 'zendesk',
+      id: ticket.id,
+      subject: ticket.subject ?? ticket.raw_subject ?? '',
+      status: (ticket.status ?? 'new').toLowerCase(),
+      tags: ticket.tags ?? [],
+      requester: { id: requesterId, name: requester?.name ?? null, email: requester?.email ?? null },
+      messages,
+    };
+  }
+
+  /**
+   * GET /conversations/{id}?display_as=plaintext (the last 500 parts):
+   * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/retrieveconversation
+   * The API returns the conversation model a webhook carries in data.item, so it goes through the
+   * webhook normalizer: one author mapping (user/lead/contact, admin/team, our admin or marker) for both.
+   */
+  async loadIntercomThread(tenant: string, conversationId: string): Promise<Thread> {
+    const access = this.access('intercom', tenant, this.options.intercom, this.options.intercomTenant);
+    if (!/^[A-Za-z0-9_-]+$/.test(conversationId)) {
+      throw new HelpdeskError('intercom', 0, 'intercom_bad_request', `intercom: "${conversationId}" is not a conversation id`, true);
+    }
+    const conversation = await getJson(access, `/conversations/${conversationId}?display_as=plaintext`, conversationSchema);
+    const now = new Date();
+    const envelope = {
+      type: 'notification_event',
+      app_id: tenant.slice('intercom:'.length),
+      id: `api-read-${conversation.id}`,
+      topic: 'conversation.api.read',
+      created_at: conversation.created_at ?? Math.floor(now.getTime() / 1000),
+      data: { type: 'notification_event_data', item: conversation },
+    };
+    return normalizeIntercom(envelope, { deliveryId: envelope.id, tenant, receivedAt: now.toISOString() }, {
+      ...(this.options.intercomAdminId ? { adminId: this.options.intercomAdminId } : {}),
+    });
+  }
+
+  /**
+   * Mirrors webhooks/zendesk/normalize.ts, with the sideloaded user's role to go on: our own user or
+   * marker is 'ai'; staff (agent, admin) 'agent'; the requester and other end users (CCs) 'customer'.
+   */
+  private zendeskAuthor(c: ZendeskComment, text: string, requesterId: string | null, users: Map<string, ZendeskUser>): Message['author'] {
+    const authorId = c.author_id ?? null;
+    if ((this.options.zendeskBotUserId !== undefined && authorId === this.options.zendeskBotUserId) || carriesMarker(text)) return 'ai';
+    const role = authorId ? users.get(authorId)?.role : undefined;
+    if (role === 'agent' || role === 'admin') return 'agent';
+    if (authorId !== null && authorId === requesterId) return 'customer';
+    if (role === 'end-user') return 'customer';
+    return requesterId ? 'agent' : 'customer';
+  }
+
+  private access(provider: 'zendesk' | 'intercom', tenant: string, access: HelpdeskAccess | undefined, own: string | undefined): HelpdeskAccess {
+    if (!tenant.startsWith(`${provider}:`)) throw new HelpdeskError(provider, 0, `${provider}_bad_request`, `${tenant} is not a ${provider} tenant`, true);
+    if (!access) {
+      const setting = provider === 'zendesk' ? 'ZENDESK_ACCESS_TOKEN (and ZENDESK_SUBDOMAIN or ZENDESK_BASE_URL)' : 'INTERCOM_ACCESS_TOKEN';
+      throw new HelpdeskError(provider, 0, `${provider}_not_configured`, `${provider}: no credentials to read ${tenant} (set ${setting})`, true);
+    }
+    // One set of credentials reaches one account: never read another tenant's data with it.
+    if (own && tenant !== own) throw new HelpdeskError(provider, 0, `${provider}_wrong_tenant`, `${provider}: the configured credentials belong to ${own}, not ${tenant}`, true);
+    return access;
+  }
+}
+

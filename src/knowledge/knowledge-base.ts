@@ -1,0 +1,177 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { ConfigError, Env } from '../config/env';
+import { getJson, HelpdeskAccess, intercomAccess, zendeskAccess } from '../helpdesk/http-error';
+import type { Database } from '../store/schema';
+import { loadArticles, loadSyncCursor, upsertArticles, UpsertCounts } from './article-store';
+import { fetchIntercomArticles } from './intercom-articles';
+import { KnowledgeIndex } from './knowledge-index';
+import { loadMarkdownArticles } from './markdown-source';
+import { fetchZendeskArticles, FetchedArticles } from './zendesk-help-center';
+
+/** Where one tenant's articles come from. */
+export interface ArticleSource {
+  /** stable name stored with the sync cursor */
+  name: 'zendesk_help_center' | 'intercom_articles' | (string & {});
+  fetch(previousCursor: string | null): Promise<FetchedArticles>;
+}
+
+export type SourceResolver = (tenant: string) => ArticleSource | undefined;
+
+export interface SyncReport extends UpsertCounts {
+  tenant: string;
+  source: string;
+  /** articles the provider listed that can be sources (published, with text and a link) */
+  fetched: number;
+  /** articles the tenant's index (re)built passages for: unchanged ones are skipped */
+  reindexed: number;
+  /** false when the listing may have missed articles: nothing was removed this time */
+  complete: boolean;
+  cursor: string | null;
+}
+
+export interface KnowledgeBaseOptions {
+  db: Kysely<Database>;
+  sources: SourceResolver;
+  /** markdown articles every tenant without articles of its own drafts from (the demo help center) */
+  knowledgeDir?: string;
+  now?: () => Date;
+}
+
+/**
+ * One search index per tenant, built from the articles stored for it (Zendesk Help Center or
+ * Intercom Articles); a tenant with none of its own gets the markdown folder's articles. Indexes live
+ * in this process: in a deployment of several processes on one PostgreSQL, call `invalidate(tenant)`
+ * where another process synced (or let each worker run the periodic sync itself).
+ */
+export class KnowledgeBase {
+  private readonly own = new Map<string, Promise<KnowledgeIndex | null>>();
+  private readonly running = new Map<string, Promise<SyncReport>>();
+  private readonly fallbackIndex = new KnowledgeIndex();
+
+  constructor(private readonly options: KnowledgeBaseOptions) {
+    // Read at construction so a wrong KNOWLEDGE_DIR fails at start, not at the first draft.
+    if (options.knowledgeDir) this.fallbackIndex.upsert(loadMarkdownArticles(options.knowledgeDir));
+  }
+
+  /** The index drafts for this tenant search. */
+  async forTenant(tenant: string): Promise<KnowledgeIndex> {
+    return (await this.ownIndex(tenant)) ?? this.fallbackIndex;
+  }
+
+  /** Whether the tenant drafts from its own help center (false: the markdown fallback). */
+  async hasOwnArticles(tenant: string): Promise<boolean> {
+    return (await this.ownIndex(tenant)) !== null;
+  }
+
+  get fallback(): KnowledgeIndex {
+    return this.fallbackIndex;
+  }
+
+  /** Drops the tenant's index; the next `forTenant` rebuilds it from the store. */
+  invalidate(tenant: string): void {
+    this.own.delete(tenant);
+  }
+
+  /**
+   * Fetches the tenant's articles from its provider, writes the store (one transaction) and brings
+   * the index up to date: changed articles re-indexed, unchanged skipped, removed ones dropped.
+   * Concurrent calls for one tenant share one run. Provider failures surface as HelpdeskError.
+   */
+  sync(tenant: string): Promise<SyncReport> {
+    const current = this.running.get(tenant);
+    if (current) return current;
+    const run = this.runSync(tenant).finally(() => this.running.delete(tenant));
+    this.running.set(tenant, run);
+    return run;
+  }
+
+  private async runSync(tenant: string): Promise<SyncReport> {
+    const { db } = this.options;
+    const source = this.options.sources(tenant);
+    if (!source) throw new ConfigError(`no help-center source is configured for ${tenant} (set ZENDESK_ACCESS_TOKEN or INTERCOM_ACCESS_TOKEN for its account)`);
+    // The index as the store had it before this run: the baseline the upsert below compares with.
+    const before = await this.ownIndex(tenant);
+    const previous = await loadSyncCursor(db, tenant, source.name);
+    const fetched = await source.fetch(previous?.cursor ?? null);
+    const cursor = fetched.cursor ?? previous?.cursor ?? null;
+    const counts = await upsertArticles(db, tenant, fetched.articles, {
+      complete: fetched.complete,
+      cursor: { source: source.name, value: cursor },
+      now: this.options.now?.() ?? new Date(),
+    });
+    const index = before ?? new KnowledgeIndex();
+    for (const id of counts.removedIds) index.remove(id);
+    const reindexed = index.upsert(fetched.articles);
+    this.own.set(tenant, Promise.resolve(index.size > 0 ? index : null));
+    return {
+      tenant,
+      source: source.name,
+      fetched: fetched.articles.length,
+      added: counts.added,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      removed: counts.removed,
+      reindexed,
+      complete: fetched.complete,
+      cursor,
+    };
+  }
+
+  private ownIndex(tenant: string): Promise<KnowledgeIndex | null> {
+    let loading = this.own.get(tenant);
+    if (!loading) {
+      loading = loadArticles(this.options.db, tenant).then((articles) => {
+        if (articles.length === 0) return null;
+        const index = new KnowledgeIndex();
+        index.upsert(articles);
+        return index;
+      });
+      this.own.set(tenant, loading);
+      // A store hiccup must not stick: the next call tries again.
+      loading.catch(() => this.own.get(tenant) === loading && this.own.delete(tenant));
+    }
+    return loading;
+  }
+}
+
+/** A tenant this process can sync, with its source. */
+export interface ConfiguredSource {
+  tenant: string;
+  source: ArticleSource;
+}
+
+/** GET /me: the admin behind the token and its workspace. https://developers.intercom.com/docs/references/rest-api/api.intercom.io/admins/identifyadmin */
+const meSchema = z.looseObject({ app: z.looseObject({ id_code: z.string().min(1) }) });
+
+/** The Intercom workspace id (the tenant is intercom:<workspace id>, as in webhook deliveries' app_id). */
+export async function intercomWorkspaceId(access: HelpdeskAccess): Promise<string> {
+  return (await getJson(access, '/me', meSchema)).app.id_code;
+}
+
+type SourceEnv = Pick<Env, 'ZENDESK_SUBDOMAIN' | 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'INTERCOM_ACCESS_TOKEN' | 'INTERCOM_BASE_URL'>;
+
+/**
+ * The tenants the environment's credentials reach: zendesk:<ZENDESK_SUBDOMAIN> with
+ * ZENDESK_ACCESS_TOKEN, intercom:<workspace id> with INTERCOM_ACCESS_TOKEN (asks Intercom who the
+ * token belongs to). An empty list means nothing is configured.
+ */
+export async function configuredSources(env: SourceEnv): Promise<ConfiguredSource[]> {
+  const out: ConfiguredSource[] = [];
+  if (env.ZENDESK_ACCESS_TOKEN) {
+    if (!env.ZENDESK_SUBDOMAIN) throw new ConfigError('ZENDESK_ACCESS_TOKEN is set but ZENDESK_SUBDOMAIN is not: the tenant is zendesk:<subdomain>');
+    const access = zendeskAccess(env)!;
+    out.push({ tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}`, source: { name: 'zendesk_help_center', fetch: () => fetchZendeskArticles(access) } });
+  }
+  const intercom = intercomAccess(env);
+  if (intercom) {
+    const workspace = await intercomWorkspaceId(intercom);
+    out.push({ tenant: `intercom:${workspace}`, source: { name: 'intercom_articles', fetch: () => fetchIntercomArticles(intercom) } });
+  }
+  return out;
+}
+
+export function resolverOf(configured: ConfiguredSource[]): SourceResolver {
+  const byTenant = new Map(configured.map((c) => [c.tenant, c.source]));
+  return (tenant) => byTenant.get(tenant);
+}

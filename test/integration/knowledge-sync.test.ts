@@ -1,0 +1,270 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import nock from 'nock';
+import { parseEnv } from '../../src/config/env';
+import { fetchJson, HelpdeskError } from '../../src/helpdesk/http-error';
+import { loadArticles, loadSyncCursor } from '../../src/knowledge/article-store';
+import { configuredSources, KnowledgeBase, resolverOf } from '../../src/knowledge/knowledge-base';
+import { openStore, Store } from '../../src/store/open-store';
+import { freshDataDir, removeDir } from '../helpers/databases';
+import { ROOT } from '../helpers/test-service';
+
+let dataDir: string;
+let store: Store;
+
+beforeAll(async () => {
+  dataDir = freshDataDir();
+  store = await openStore({ dataDir });
+});
+afterAll(async () => {
+  await store.close();
+  removeDir(dataDir);
+});
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]); // every provider call a test set up was made
+});
+
+const TOKEN = 'zd-oauth-token-0123456789';
+
+async function zendeskBase(subdomain: string, knowledgeDir?: string): Promise<KnowledgeBase> {
+  const env = parseEnv({ ZENDESK_SUBDOMAIN: subdomain, ZENDESK_ACCESS_TOKEN: TOKEN });
+  return new KnowledgeBase({ db: store.db, sources: resolverOf(await configuredSources(env)), ...(knowledgeDir ? { knowledgeDir } : {}) });
+}
+
+/** An article as the Zendesk Help Center API lists it. */
+function zdArticle(id: number, locale: string, title: string, body: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    url: `https://acme.zendesk.com/api/v2/help_center/${locale}/articles/${id}.json`,
+    html_url: `https://help.acme.test/hc/${locale}/articles/${id}`,
+    title,
+    body,
+    locale,
+    source_locale: 'en-us',
+    draft: false,
+    section_id: 7,
+    updated_at: '2026-05-01T10:00:00Z',
+    ...extra,
+  };
+}
+
+const lastPage = (articles: unknown[]) => ({ articles, meta: { has_more: false, after_cursor: null }, links: { next: null } });
+
+describe('Zendesk Help Center sync', () => {
+  it('lists every locale across cursor pages, converts HTML to text, skips drafts and stores the cursor', async () => {
+    const returns = zdArticle(101, 'en-us', 'Returns and refunds', '<h2>Returns</h2><p>You can return &amp; get a refund within <strong>30 days</strong>.</p><ul><li>Unused items</li><li>In the original box</li></ul>', { updated_at: '2026-05-03T08:00:00Z' });
+    const draft = zdArticle(102, 'en-us', 'Secret upcoming policy', '<p>Unreleased loyalty programme details.</p>', { draft: true });
+    const shipping = zdArticle(103, 'en-us', 'Shipping times', '<p>Parcels arrive in 2&ndash;4 working days.</p><script>track()</script>');
+    const german = zdArticle(101, 'de', 'Rücksendungen und Erstattungen', '<p>Sie können Artikel innerhalb von 30 Tagen zurücksenden.</p>', { updated_at: '2026-05-02T08:00:00Z' });
+
+    const zd = nock('https://acme.zendesk.com').matchHeader('authorization', `Bearer ${TOKEN}`);
+    zd.get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us', 'de'], default_locale: 'en-us' });
+    zd.get('/api/v2/help_center/en-us/articles.json').query({ 'page[size]': '100' }).reply(200, {
+      articles: [returns, draft],
+      meta: { has_more: true, after_cursor: 'xc1' },
+      links: { next: 'https://acme.zendesk.com/api/v2/help_center/en-us/articles.json?page%5Bafter%5D=xc1&page%5Bsize%5D=100' },
+    });
+    zd.get('/api/v2/help_center/en-us/articles.json').query({ 'page[after]': 'xc1', 'page[size]': '100' }).reply(200, lastPage([shipping]));
+    zd.get('/api/v2/help_center/de/articles.json').query({ 'page[size]': '100' }).reply(200, lastPage([german]));
+
+    const kb = await zendeskBase('acme');
+    const report = await kb.sync('zendesk:acme');
+    expect(report).toMatchObject({ tenant: 'zendesk:acme', source: 'zendesk_help_center', fetched: 3, added: 3, updated: 0, unchanged: 0, removed: 0, reindexed: 3, complete: true });
+
+    const stored = await loadArticles(store.db, 'zendesk:acme');
+    expect(stored.map((a) => a.id)).toEqual(['101:de', '101:en-us', '103:en-us']);
+    const en = stored.find((a) => a.id === '101:en-us')!;
+    expect(en).toMatchObject({ title: 'Returns and refunds', url: 'https://help.acme.test/hc/en-us/articles/101', locale: 'en-us', updatedAt: '2026-05-03T08:00:00.000Z' });
+    expect(en.body).toBe('Returns\n\nYou can return & get a refund within 30 days.\n\n- Unused items\n- In the original box');
+    expect(stored.find((a) => a.id === '103:en-us')!.body).toBe('Parcels arrive in 2–4 working days.');
+    expect(stored.some((a) => a.body.includes('loyalty'))).toBe(false);
+
+    const index = await kb.forTenant('zendesk:acme');
+    expect(index.locales().sort()).toEqual(['de', 'en-us']);
+    expect(index.query('refund', { locale: 'en-us' })[0]).toMatchObject({ articleId: '101:en-us', url: 'https://help.acme.test/hc/en-us/articles/101' });
+    expect(index.query('loyalty programme')).toEqual([]);
+    expect((await loadSyncCursor(store.db, 'zendesk:acme', 'zendesk_help_center'))?.cursor).toBe(String(Date.parse('2026-05-03T08:00:00Z') / 1000));
+  });
+
+  it('on the next sync re-indexes exactly the changed article and drops removed and unpublished ones from search', async () => {
+    const zd = () => nock('https://globex.zendesk.com').matchHeader('authorization', `Bearer ${TOKEN}`);
+    const locales = () => zd().get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'], default_locale: 'en-us' });
+    const listing = (articles: unknown[]) => zd().get('/api/v2/help_center/en-us/articles.json').query({ 'page[size]': '100' }).reply(200, lastPage(articles));
+
+    const warranty = zdArticle(201, 'en-us', 'Warranty', '<p>Every kettle has a two year warranty.</p>');
+    const descaling = zdArticle(202, 'en-us', 'Descaling', '<p>Descale the kettle monthly with citric acid.</p>');
+    const giftcards = zdArticle(203, 'en-us', 'Gift cards', '<p>Gift cards never expire.</p>');
+    const invoices = zdArticle(204, 'en-us', 'Invoices', '<p>Download invoices from your account page.</p>');
+    locales();
+    listing([warranty, descaling, giftcards, invoices]);
+    const kb = await zendeskBase('globex');
+    expect(await kb.sync('zendesk:globex')).toMatchObject({ added: 4, reindexed: 4 });
+    expect((await kb.forTenant('zendesk:globex')).query('gift cards expire')[0]?.articleId).toBe('203:en-us');
+
+    // warranty changed, descaling untouched but its update time moved (a comment), gift cards archived, invoices back to draft
+    locales();
+    listing([
+      { ...warranty, body: '<p>Every kettle has a three year warranty.</p>', updated_at: '2026-06-01T00:00:00Z' },
+      { ...descaling, updated_at: '2026-06-02T00:00:00Z' },
+      { ...invoices, draft: true },
+    ]);
+    const second = await kb.sync('zendesk:globex');
+    expect(second).toMatchObject({ fetched: 2, added: 0, updated: 1, unchanged: 1, removed: 2, reindexed: 1 });
+
+    const index = await kb.forTenant('zendesk:globex');
+    expect(index.size).toBe(2);
+    expect(index.query('gift cards expire')).toEqual([]);
+    expect(index.query('invoices account page')).toEqual([]);
+    expect(index.query('warranty')[0]?.text).toContain('three year');
+    // A restarted process builds the same index from the store.
+    const restarted = await zendeskBase('globex');
+    expect((await restarted.forTenant('zendesk:globex')).query('gift cards expire')).toEqual([]);
+    expect((await loadArticles(store.db, 'zendesk:globex')).map((a) => a.id)).toEqual(['201:en-us', '202:en-us']);
+  });
+
+  it('serves the markdown folder to a tenant until it has articles of its own', async () => {
+    const kb = await zendeskBase('initech', path.join(ROOT, 'config/knowledge'));
+    const before = await kb.forTenant('zendesk:initech');
+    expect(before).toBe(kb.fallback);
+    expect(before.size).toBeGreaterThan(0);
+    expect(await kb.forTenant('zendesk:someone-else')).toBe(kb.fallback);
+
+    const zd = nock('https://initech.zendesk.com');
+    zd.get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
+    zd.get('/api/v2/help_center/en-us/articles.json').query(true).reply(200, lastPage([zdArticle(301, 'en-us', 'TPS reports', '<p>File TPS reports with the new cover sheet.</p>')]));
+    await kb.sync('zendesk:initech');
+    const own = await kb.forTenant('zendesk:initech');
+    expect(own).not.toBe(kb.fallback);
+    expect(own.size).toBe(1);
+    expect(await kb.forTenant('zendesk:someone-else')).toBe(kb.fallback);
+  });
+
+  it('surfaces a 429 as a retryable HelpdeskError with the Retry-After delay and keeps the stored articles', async () => {
+    const zd = () => nock('https://hooli.zendesk.com');
+    zd().get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
+    zd().get('/api/v2/help_center/en-us/articles.json').query(true).reply(200, lastPage([zdArticle(401, 'en-us', 'Compression', '<p>Middle-out compression explained.</p>')]));
+    const kb = await zendeskBase('hooli');
+    await kb.sync('zendesk:hooli');
+
+    zd().get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
+    zd().get('/api/v2/help_center/en-us/articles.json').query(true).reply(429, { error: 'TooManyRequests', description: 'Rate limit exceeded' }, { 'Retry-After': '37' });
+    const err = await kb.sync('zendesk:hooli').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ provider: 'zendesk', status: 429, code: 'zendesk_rate_limited', permanent: false, retryable: true, retryAfterMs: 37_000 });
+    expect((err as Error).message).toContain('Rate limit exceeded');
+    expect(await loadArticles(store.db, 'zendesk:hooli')).toHaveLength(1);
+    expect((await kb.forTenant('zendesk:hooli')).query('compression')).toHaveLength(1);
+  });
+
+  it('treats a 401 as permanent, names the setting and never echoes the token', async () => {
+    nock('https://umbrella.zendesk.com').get('/api/v2/help_center/locales.json').reply(401, { error: "Couldn't authenticate you" });
+    const kb = await zendeskBase('umbrella');
+    const err = (await kb.sync('zendesk:umbrella').catch((e: unknown) => e)) as HelpdeskError;
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ status: 401, code: 'zendesk_unauthorized', permanent: true, retryAfterMs: undefined });
+    expect(err.message).toContain('ZENDESK_ACCESS_TOKEN');
+    expect(err.message).not.toContain(TOKEN);
+  });
+});
+
+describe('Intercom Articles sync', () => {
+  const ICTOKEN = 'ic-token-0123456789';
+  const ic = () => nock('https://api.intercom.io').matchHeader('authorization', `Bearer ${ICTOKEN}`).matchHeader('intercom-version', '2.14');
+  const icArticle = (id: number, title: string, body: string, extra: Record<string, unknown> = {}) => ({
+    type: 'article',
+    id: String(id),
+    workspace_id: 'x7k2pq9a',
+    title,
+    description: '',
+    body,
+    author_id: 991,
+    state: 'published',
+    created_at: 1790000000,
+    updated_at: 1790000000 + id,
+    url: `https://intercom.help/acme/en/articles/${id}-x`,
+    parent_id: 5,
+    parent_type: 'collection',
+    default_locale: 'en',
+    ...extra,
+  });
+
+  it('pages through the articles, keeps published ones and their translations, under the workspace tenant', async () => {
+    ic().get('/me').reply(200, { type: 'admin', id: '9000002', email: 'bot@acme.test', app: { type: 'app', id_code: 'x7k2pq9a', name: 'Acme' } });
+    ic().get('/articles').query({ page: '1', per_page: '50' }).reply(200, {
+      type: 'list',
+      pages: { type: 'pages', page: '1', per_page: '50', total_pages: 2 },
+      total_count: 3,
+      data: [
+        icArticle(11, 'Change your address', '<p>Open <b>Orders</b> and pick <i>Edit address</i> before dispatch.</p>'),
+        icArticle(12, 'Unreleased feature', '<p>Not yet.</p>', { state: 'draft' }),
+      ],
+    });
+    ic().get('/articles').query({ page: '2', per_page: '50' }).reply(200, {
+      type: 'list',
+      pages: { type: 'pages', page: '2', per_page: '50', total_pages: 2 },
+      total_count: 3,
+      data: [
+        icArticle(13, 'Damaged parcel', '<p>Send us a photo of the damage.</p>', {
+          translated_content: {
+            type: 'article_translated_content',
+            fr: { type: 'article_content', title: 'Colis endommagé', body: '<p>Envoyez-nous une photo.</p>', state: 'published', url: 'https://intercom.help/acme/fr/articles/13-x', updated_at: 1790000100 },
+            de: { type: 'article_content', title: 'Beschädigt', body: '<p>Entwurf</p>', state: 'draft', url: 'https://intercom.help/acme/de/articles/13-x' },
+            es: null,
+          },
+        }),
+      ],
+    });
+    const env = parseEnv({ INTERCOM_ACCESS_TOKEN: ICTOKEN });
+    const configured = await configuredSources(env);
+    expect(configured.map((c) => c.tenant)).toEqual(['intercom:x7k2pq9a']);
+    const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(configured) });
+    const report = await kb.sync('intercom:x7k2pq9a');
+    expect(report).toMatchObject({ source: 'intercom_articles', fetched: 3, added: 3, removed: 0, complete: true, reindexed: 3, cursor: '1790000013' });
+    const stored = await loadArticles(store.db, 'intercom:x7k2pq9a');
+    expect(stored.map((a) => [a.id, a.locale, a.url])).toEqual([
+      ['11:en', 'en', 'https://intercom.help/acme/en/articles/11-x'],
+      ['13:en', 'en', 'https://intercom.help/acme/en/articles/13-x'],
+      ['13:fr', 'fr', 'https://intercom.help/acme/fr/articles/13-x'],
+    ]);
+    expect(stored[0]!.body).toBe('Open Orders and pick Edit address before dispatch.');
+    expect((await kb.forTenant('intercom:x7k2pq9a')).query('photo damage')[0]?.articleId).toBe('13:en');
+  });
+
+  it('reads the reset time of an Intercom 429 from X-RateLimit-Reset', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 12;
+    nock('https://api.intercom.io').get('/articles').query(true).reply(429, { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit' }] }, { 'X-RateLimit-Reset': String(reset) });
+    const err = (await fetchJson('https://api.intercom.io/articles?page=1', {}, 'intercom').catch((e: unknown) => e)) as HelpdeskError;
+    expect(err).toMatchObject({ provider: 'intercom', status: 429, code: 'intercom_rate_limited', permanent: false });
+    expect(err.retryAfterMs).toBeGreaterThan(9_000);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(12_000);
+    expect(err.message).toContain('rate_limit_exceeded');
+  });
+
+  it('classifies 5xx as retryable and 403/404/422 as permanent', async () => {
+    const statuses = [500, 502, 403, 404, 422];
+    for (const status of statuses) nock('https://api.intercom.io').get(`/status/${status}`).reply(status, {});
+    const errors = await Promise.all(statuses.map((s) => fetchJson(`https://api.intercom.io/status/${s}`, {}, 'intercom').then(() => undefined, (e: HelpdeskError) => e)));
+    expect(errors.every((e) => e instanceof HelpdeskError)).toBe(true);
+    expect(errors.map((e) => [e?.status, e?.permanent])).toEqual([[500, false], [502, false], [403, true], [404, true], [422, true]]);
+  });
+});
+
+describe('npm run knowledge:sync', () => {
+  it('exits non-zero and says what to set when no help center is configured', () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-ks-')); // no .env here
+    const result = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/knowledge-sync.ts')], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, CONFIG_FILE: path.join(ROOT, 'config/default.yaml'), DATA_DIR: path.join(cwd, 'data') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('ZENDESK_ACCESS_TOKEN');
+    expect(result.stderr).toContain('INTERCOM_ACCESS_TOKEN');
+    removeDir(cwd);
+  });
+});

@@ -1,0 +1,176 @@
+import nock from 'nock';
+import { parseEnv } from '../../src/config/env';
+import { HelpdeskError } from '../../src/helpdesk/http-error';
+import { ThreadLoader } from '../../src/helpdesk/load-thread';
+import { markerFor } from '../../webhooks/marker';
+import { threadSchema } from '../../webhooks/thread';
+
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+const ZD_TOKEN = 'zd-oauth-token-0123456789';
+const IC_TOKEN = 'ic-token-0123456789';
+const BOT_USER = '9000000001';
+const OUR_ADMIN = '9000002';
+
+const loader = ThreadLoader.fromEnv(
+  parseEnv({
+    ZENDESK_SUBDOMAIN: 'acme',
+    ZENDESK_ACCESS_TOKEN: ZD_TOKEN,
+    ZENDESK_BOT_USER_ID: BOT_USER,
+    INTERCOM_ACCESS_TOKEN: IC_TOKEN,
+    INTERCOM_ADMIN_ID: OUR_ADMIN,
+  }),
+);
+
+describe('loading a Zendesk ticket', () => {
+  const zd = () => nock('https://acme.zendesk.com').matchHeader('authorization', `Bearer ${ZD_TOKEN}`);
+  const users = {
+    requester: { id: 9160112233, name: 'Dana Reyes', email: 'dana@example.org', role: 'end-user' },
+    agent: { id: 377001, name: 'Priya (Support)', email: 'priya@acme.test', role: 'agent' },
+    bot: { id: Number(BOT_USER), name: 'draftpilot', email: 'bot@acme.test', role: 'agent' },
+    cc: { id: 9160119999, name: 'Dana’s partner', email: 'alex@example.org', role: 'end-user' },
+  };
+  const comment = (id: number, author: { id: number }, body: string, isPublic: boolean, at: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'Comment',
+    author_id: author.id,
+    body,
+    html_body: `<div class="zd-comment"><p>${body}</p></div>`,
+    plain_body: body,
+    public: isPublic,
+    created_at: at,
+    ...extra,
+  });
+
+  it('reads the ticket and its comments over two cursor pages, with authors and public flags', async () => {
+    zd().get('/api/v2/tickets/4812.json').reply(200, {
+      ticket: { id: 4812, subject: 'Where is my order?', status: 'open', tags: ['shipping', 'vip'], requester_id: users.requester.id, description: 'Hi, my order 77120 has not arrived.' },
+    });
+    zd().get('/api/v2/tickets/4812/comments.json').query({ 'page[size]': '100', include: 'users' }).reply(200, {
+      comments: [
+        comment(1001, users.requester, 'Hi, my order 77120 has not arrived.', true, '2026-05-01T09:00:00Z'),
+        comment(1002, users.bot, `Suggested reply: your parcel left our warehouse yesterday. ${markerFor('d-1')}`, false, '2026-05-01T09:00:05Z'),
+      ],
+      users: [users.requester, users.bot],
+      meta: { has_more: true, after_cursor: 'c2', before_cursor: null },
+      links: { next: 'https://acme.zendesk.com/api/v2/tickets/4812/comments.json?include=users&page%5Bafter%5D=c2&page%5Bsize%5D=100', prev: null },
+    });
+    zd().get('/api/v2/tickets/4812/comments.json').query({ 'page[after]': 'c2', 'page[size]': '100', include: 'users' }).reply(200, {
+      comments: [
+        comment(1003, users.agent, 'Your parcel is on its way, here is the tracking link.', true, '2026-05-01T09:10:00Z'),
+        comment(1004, users.agent, 'Carrier says one more day.', false, '2026-05-01T09:11:00Z'),
+        // no body: the HTML is what the text comes from
+        comment(1005, users.requester, '', true, '2026-05-02T08:00:00Z', { body: null, plain_body: null, html_body: '<p>Still nothing &amp; the link is dead.</p>' }),
+        comment(1006, users.cc, 'Adding myself here too.', true, '2026-05-02T08:05:00Z'),
+      ],
+      users: [users.requester, users.agent, users.cc],
+      meta: { has_more: false, after_cursor: null, before_cursor: 'c2' },
+      links: { next: null, prev: 'https://acme.zendesk.com/api/v2/tickets/4812/comments.json?page%5Bbefore%5D=c2' },
+    });
+
+    const thread = await loader.loadZendeskThread('zendesk:acme', '4812');
+    expect(threadSchema.parse(thread)).toEqual(thread);
+    expect(thread).toMatchObject({
+      tenant: 'zendesk:acme',
+      provider: 'zendesk',
+      id: '4812',
+      subject: 'Where is my order?',
+      status: 'open',
+      tags: ['shipping', 'vip'],
+      requester: { id: '9160112233', name: 'Dana Reyes', email: 'dana@example.org' },
+    });
+    expect(thread.messages.map((m) => [m.id, m.author, m.public])).toEqual([
+      ['1001', 'customer', true],
+      ['1002', 'ai', false],
+      ['1003', 'agent', true],
+      ['1004', 'agent', false],
+      ['1005', 'customer', true],
+      ['1006', 'customer', true],
+    ]);
+    expect(thread.messages[4]).toMatchObject({ text: 'Still nothing & the link is dead.', createdAt: '2026-05-02T08:00:00Z' });
+  });
+
+  it('refuses a ticket of another Zendesk account without calling it', async () => {
+    const err = await loader.loadZendeskThread('zendesk:globex', '4812').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ code: 'zendesk_wrong_tenant', permanent: true });
+    expect(loader.canLoad('zendesk:globex')).toBe(false);
+    expect(loader.canLoad('zendesk:acme')).toBe(true);
+  });
+
+  it('reports a deleted ticket as a permanent 404', async () => {
+    zd().get('/api/v2/tickets/999.json').reply(404, { error: 'RecordNotFound', description: 'Not found' });
+    const err = await loader.loadZendeskThread('zendesk:acme', '999').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HelpdeskError', status: 404, code: 'zendesk_not_found', permanent: true });
+  });
+});
+
+describe('loading an Intercom conversation', () => {
+  it('reads the conversation in plain text and maps authors like the webhook normalizer', async () => {
+    nock('https://api.intercom.io')
+      .matchHeader('authorization', `Bearer ${IC_TOKEN}`)
+      .matchHeader('intercom-version', '2.14')
+      .get('/conversations/215469330102875')
+      .query({ display_as: 'plaintext' })
+      .reply(200, {
+        type: 'conversation',
+        id: '215469330102875',
+        created_at: 1795770000,
+        updated_at: 1795771000,
+        title: null,
+        state: 'open',
+        tags: { type: 'tag.list', tags: [{ type: 'tag', id: '9100', name: 'address-change' }] },
+        source: {
+          type: 'conversation',
+          id: '2201848891',
+          delivered_as: 'customer_initiated',
+          subject: '',
+          body: 'How do I change the delivery address on my order?',
+          author: { type: 'user', id: '6643a1b2c3d4e5f601234567', name: 'Sam Okafor', email: 'sam@example.org' },
+        },
+        contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: '6643a1b2c3d4e5f601234567' }] },
+        conversation_parts: {
+          type: 'conversation_part.list',
+          total_count: 5,
+          conversation_parts: [
+            { type: 'conversation_part', id: 'p1', part_type: 'note', body: `Draft: open Orders > Edit address. ${markerFor('d-9')}`, created_at: 1795770010, author: { type: 'admin', id: OUR_ADMIN, name: 'draftpilot' } },
+            { type: 'conversation_part', id: 'p2', part_type: 'assignment', body: null, created_at: 1795770020, author: { type: 'admin', id: '700', name: 'Lee' } },
+            { type: 'conversation_part', id: 'p3', part_type: 'comment', body: 'Open Orders, then Edit address.', created_at: 1795770030, author: { type: 'admin', id: '700', name: 'Lee' } },
+            { type: 'conversation_part', id: 'p4', part_type: 'note', body: 'Customer moved twice this year.', created_at: 1795770040, author: { type: 'admin', id: '700', name: 'Lee' } },
+            { type: 'conversation_part', id: 'p5', part_type: 'comment', body: 'Done, thanks!', created_at: 1795770050, author: { type: 'user', id: '6643a1b2c3d4e5f601234567', name: 'Sam Okafor' } },
+          ],
+        },
+      });
+
+    const thread = await loader.loadIntercomThread('intercom:x7k2pq9a', '215469330102875');
+    expect(threadSchema.parse(thread)).toEqual(thread);
+    expect(thread).toMatchObject({
+      tenant: 'intercom:x7k2pq9a',
+      provider: 'intercom',
+      id: '215469330102875',
+      status: 'open',
+      tags: ['address-change'],
+      requester: { id: '6643a1b2c3d4e5f601234567', name: 'Sam Okafor', email: 'sam@example.org' },
+    });
+    expect(thread.messages.map((m) => [m.id, m.author, m.public])).toEqual([
+      ['source-2201848891', 'customer', true],
+      ['p1', 'ai', false],
+      ['p3', 'agent', true],
+      ['p4', 'agent', false],
+      ['p5', 'customer', true],
+    ]);
+    expect(thread.messages[0]).toMatchObject({ text: 'How do I change the delivery address on my order?', createdAt: new Date(1795770000 * 1000).toISOString() });
+  });
+
+  it('surfaces an expired token as a permanent 401', async () => {
+    nock('https://api.intercom.io').get('/conversations/1').query(true).reply(401, { type: 'error.list', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] });
+    const err = await loader.loadIntercomThread('intercom:x7k2pq9a', '1').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HelpdeskError', provider: 'intercom', status: 401, permanent: true });
+    expect((err as Error).message).toContain('INTERCOM_ACCESS_TOKEN');
+    expect((err as Error).message).not.toContain(IC_TOKEN);
+  });
+});
