@@ -1,0 +1,78 @@
+import nock from 'nock';
+import { fixture, zendeskComment } from '../helpers/fixtures';
+import { startTestService, TestService } from '../helpers/test-service';
+
+async function drafts(t: TestService) {
+  return t.service.store.db.selectFrom('drafts').selectAll().orderBy('created_at').execute();
+}
+
+describe('a delivery becomes a stored draft (embedded, offline model, shadow mode)', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.close());
+
+  it('drafts the customer message once, with decision, reasons, sources and brief', async () => {
+    const body = zendeskComment({ ticketId: '6100', text: 'How long does standard delivery take?' });
+    expect((await t.postZendesk(body)).status).toBe(202);
+    await t.waitIdle();
+    let rows = [];
+    for (let i = 0; i < 100 && rows.length === 0; i++) {
+      rows = await drafts(t);
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ tenant: 'zendesk:acme', thread_id: '6100', message_id: body.event.comment.id, decision: 'autopilot', category: 'shipping', reasons: [], model: 'offline' });
+    expect(rows[0]!.draft).toContain('Standard delivery takes 2 to 4 working days');
+    expect(rows[0]!.sources).toEqual([expect.objectContaining({ url: 'https://help.demo-shop.example/articles/shipping' })]);
+
+    // the same comment reported again by a trigger webhook (another delivery id): no second draft
+    const trigger = { ...fixture('zendesk', 'trigger-comment'), ticket_id: '6100', comment_id: body.event.comment.id, text: 'How long does standard delivery take?' };
+    expect((await t.postZendesk(trigger, { headers: { 'x-zendesk-webhook-invocation-id': '990001' } })).status).toBe(202);
+    await t.waitIdle();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await drafts(t)).toHaveLength(1);
+  });
+
+  it('escalates a request for a person with the brief and no autopilot', async () => {
+    await t.postZendesk(zendeskComment({ ticketId: '6101', text: 'I want to speak to a real person about my parcel, now.' }));
+    await t.waitIdle();
+    await new Promise((r) => setTimeout(r, 100));
+    const row = (await drafts(t)).find((d) => d.thread_id === '6101');
+    expect(row).toMatchObject({ decision: 'escalate', reasons: ['human_requested'] });
+    expect(row!.brief).toMatchObject({ question: expect.stringContaining('real person'), escalation_reasons: ['human_requested'] });
+  });
+});
+
+describe('a trigger delivery without text reads the ticket through the API', () => {
+  let t: TestService;
+  afterEach(() => nock.cleanAll());
+  afterAll(() => t?.close());
+
+  it('loads the comments with the access token and drafts the newest customer message', async () => {
+    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer zd-access-token').persist();
+    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
+    api.get('/api/v2/tickets/6200.json').reply(200, { ticket: { id: 6200, subject: 'Kettle', status: 'open', tags: [], requester_id: 501 } });
+    api
+      .get('/api/v2/tickets/6200/comments.json')
+      .query(true)
+      .reply(200, {
+        comments: [{ id: 7001, type: 'Comment', author_id: 501, body: 'Can I put the kettle in the dishwasher?', public: true, created_at: '2026-11-27T08:00:00Z' }],
+        users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
+        meta: { has_more: false },
+        links: { next: null },
+      });
+    t = await startTestService({ env: { ZENDESK_ACCESS_TOKEN: 'zd-access-token', ZENDESK_BASE_URL: 'http://zendesk.test' } });
+    const trigger = { draftpilot_trigger: 1, event: 'comment.added', ticket_id: '6200', requester_id: '501', comment_author_id: '501', comment_public: 'true', status: 'open' };
+    expect((await t.postZendesk(trigger, { headers: { 'x-zendesk-webhook-invocation-id': '990100' } })).status).toBe(202);
+    await t.waitIdle();
+    let row;
+    for (let i = 0; i < 100 && !row; i++) {
+      row = (await drafts(t)).find((d) => d.thread_id === '6200');
+      if (!row) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(row).toMatchObject({ message_id: '7001', category: 'products', decision: 'autopilot' });
+    expect(row!.draft).toMatch(/^Hi Sam,/);
+  });
+});
