@@ -14,6 +14,9 @@ import type { ModelInput } from '../src/model/model-port';
 import { modelOutputSchema } from '../src/model/model-port';
 import { buildPrompt } from '../src/model/prompt';
 import { Redactor } from '../src/model/redact';
+import { OpenAIModel } from '../src/model/openai-model';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const ROOT = path.resolve(__dirname, '..');
 const TARGET = 2500;
@@ -45,7 +48,32 @@ function history(): ModelInput['history'] {
   ]);
 }
 
-function main(): void {
+/** A local stand-in for the OpenAI API that records the request and answers a valid draft. */
+async function recordRequest(input: ModelInput): Promise<{ messages: { role: string; content: string }[] }> {
+  let recorded: unknown;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      recorded = JSON.parse(body);
+      const content = JSON.stringify({ category: 'shipping', intent: 'question', language: 'en', sentiment: { label: 'neutral', score: 0 }, asks_for_human: false, needs_account_access: false, policy_exception: false, confidence: 0.8, missing_fields: [], draft: 'Hi', cited_source_ids: [], recommended_next_step: 'Send.' });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const model = new OpenAIModel({ apiKey: 'local', baseURL: `http://127.0.0.1:${port}/v1`, model: 'gpt-4.1-mini', timeoutMs: 10_000, maxRetries: 0, canary: 'dp-canary-0123456789abcdef' });
+    const result = await model.draft(input);
+    if (!result.ok) throw new Error(`the recorded call failed: ${result.detail}`);
+  } finally {
+    server.close();
+  }
+  return recorded as { messages: { role: string; content: string }[] };
+}
+
+async function main(): Promise<void> {
   const model = (process.argv[3] && process.argv[2] === '--model' ? process.argv[3] : 'gpt-4.1-mini') as ChatModel;
   const index = new KnowledgeIndex();
   index.upsert(loadMarkdownArticles(path.join(ROOT, 'config/knowledge')));
@@ -60,7 +88,9 @@ function main(): void {
   if (sources.length < SOURCES) throw new Error(`only ${sources.length} sources retrieved from config/knowledge; the measurement needs ${SOURCES}`);
 
   const input: ModelInput = { subject, question, history: history().map((m) => ({ ...m, text: redactor.redact(m.text) })), sources, categories, requesterName: 'Jane Doe', helpCenterLocales: index.locales() };
-  const messages = buildPrompt(input, { canary: 'dp-canary-0123456789abcdef' });
+  // Count what the adapter really sends: the request recorded on a local stand-in for the API.
+  const request = await recordRequest(input);
+  const messages = request.messages as ReturnType<typeof buildPrompt>;
 
   const promptTokens = encodeChat(messages, model).length;
   const systemTokens = encode(messages[0]!.content).length;
@@ -70,6 +100,7 @@ function main(): void {
     model,
     sources: sources.length,
     history_messages: input.history.length,
+    measured_on: 'the recorded request body of OpenAIModel.draft',
     prompt_tokens: promptTokens,
     static_instruction_tokens: systemTokens,
     response_schema_tokens_estimate: schemaTokens,
@@ -79,4 +110,7 @@ function main(): void {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-main();
+main().catch((err) => {
+  process.stderr.write(`prompt-tokens failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -17,7 +17,7 @@ describe('a delivery becomes a stored draft (embedded, offline model, shadow mod
     const body = zendeskComment({ ticketId: '6100', text: 'How long does standard delivery take?' });
     expect((await t.postZendesk(body)).status).toBe(202);
     await t.waitIdle();
-    let rows = [];
+    let rows: Awaited<ReturnType<typeof drafts>> = [];
     for (let i = 0; i < 100 && rows.length === 0; i++) {
       rows = await drafts(t);
       if (rows.length === 0) await new Promise((r) => setTimeout(r, 20));
