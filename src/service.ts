@@ -120,7 +120,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       async (job, error, attempts) => {
         const pending = await inbox.pendingForThreads([job]);
         await inbox.markFailed(pending.map((d) => d.id), describe(error), attempts);
-        logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, err: describe(error) }, 'job failed for good; deliveries moved to the dead-letter set');
+        const what = pending.length > 0 ? `${pending.length} deliveries moved to the dead-letter set` : 'the thread is stored, its draft step failed';
+        logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, err: describe(error) }, `job failed for good; ${what}`);
       },
     );
   }
