@@ -8,17 +8,23 @@ export function newDraftId(): string {
   return `d_${randomBytes(9).toString('base64url')}`;
 }
 
-/** Whether the customer message already has a draft (one per message, whatever delivered it). */
-export async function hasDraft(db: Kysely<Database>, thread: Thread, messageId: string): Promise<boolean> {
-  const row = await db
+/** The draft of a customer message, if there is one (one per message, whatever delivered it). */
+export async function findDraft(db: Kysely<Database>, thread: Thread, messageId: string) {
+  return db
     .selectFrom('drafts')
-    .select('id')
+    .selectAll()
     .where('tenant', '=', thread.tenant)
     .where('provider', '=', thread.provider)
     .where('thread_id', '=', thread.id)
     .where('message_id', '=', messageId)
     .executeTakeFirst();
-  return row !== undefined;
+}
+
+export type DraftRow = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
+
+/** Records how a draft reached the helpdesk (or, in shadow mode, what would have been written). */
+export async function markDelivered(db: Kysely<Database>, draftId: string, outcome: unknown, now: Date): Promise<void> {
+  await db.updateTable('drafts').set({ delivered_at: now, delivery: JSON.stringify(outcome) }).where('id', '=', draftId).execute();
 }
 
 /** Stores a draft; returns its id, or null when another run stored one for the same message first. */

@@ -7,7 +7,11 @@ import type { DraftModel } from '../model/model-port';
 import type { Database } from '../store/schema';
 import type { CategoriesFile } from './categories-config';
 import { draftReply, DraftResult } from './draft-reply';
-import { hadRecentAiAnswer, hasDraft, saveDraft } from './draft-store';
+import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft } from './draft-store';
+import type { DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
+import { briefSchema } from '../brief/brief';
+import type { Decision } from '../policy/decide';
+import type { Reason } from '../policy/reasons';
 import type { EscalationRules } from './escalation-config';
 
 export interface DrafterDeps {
@@ -20,8 +24,8 @@ export interface DrafterDeps {
   sourcesLimit: number;
   logger: Logger;
   now: () => Date;
-  /** called with every stored draft (delivery into the helpdesk plugs in here) */
-  onDraft?: (thread: Thread, draftId: string, result: DraftResult) => Promise<void>;
+  /** delivery into the helpdesk; a draft is delivered once, and again on a retry if that failed */
+  deliver?: (request: DeliveryRequest) => Promise<DeliveryOutcome>;
 }
 
 /**
@@ -36,7 +40,12 @@ export function createDrafter(deps: DrafterDeps) {
       await new Promise((resolve) => setImmediate(resolve));
       const last = thread.messages[thread.messages.length - 1];
       if (!last || last.author !== 'customer') continue;
-      if (await hasDraft(deps.db, thread, last.id)) continue;
+      const existing = await findDraft(deps.db, thread, last.id);
+      if (existing) {
+        // Drafted by an earlier run whose delivery failed: deliver it now (idempotent by the draft's marker).
+        if (!existing.delivered_at && deps.deliver) await deliverDraft(deps, thread, requestFromRow(thread, existing));
+        continue;
+      }
       const result = await draftReply(
         {
           index: await deps.knowledge(thread.tenant),
@@ -55,9 +64,37 @@ export function createDrafter(deps: DrafterDeps) {
       if (!id) continue;
       deps.logger.info(
         { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: id, decision: result.decision, reasons: result.escalation_reasons, category: result.category, confidence: result.confidence, model: result.model },
-        'draft decided (shadow mode: nothing written to the helpdesk)',
+        'draft decided',
       );
-      if (deps.onDraft) await deps.onDraft(thread, id, result);
+      if (deps.deliver) await deliverDraft(deps, thread, requestFromResult(thread, id, result));
     }
+  };
+}
+
+async function deliverDraft(deps: DrafterDeps, thread: Thread, request: DeliveryRequest): Promise<void> {
+  const outcome = await deps.deliver!(request);
+  await markDelivered(deps.db, request.draftId, outcome, deps.now());
+  deps.logger.info(
+    { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, shadow: outcome.shadow, written: outcome.written, apiCalls: outcome.apiCalls },
+    outcome.shadow ? 'draft recorded in shadow mode (nothing written to the helpdesk)' : `draft delivered: ${outcome.detail}`,
+  );
+}
+
+function requestFromResult(thread: Thread, draftId: string, r: DraftResult): DeliveryRequest {
+  return { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId, messageId: r.messageId, decision: r.decision, reasons: r.escalation_reasons, category: r.category, brief: r.brief, draft: r.draft };
+}
+
+function requestFromRow(thread: Thread, row: DraftRow): DeliveryRequest {
+  return {
+    tenant: thread.tenant,
+    provider: thread.provider,
+    threadId: thread.id,
+    draftId: row.id,
+    messageId: row.message_id,
+    decision: row.decision as Decision,
+    reasons: row.reasons as Reason[],
+    category: row.category,
+    brief: briefSchema.parse(row.brief),
+    draft: row.draft,
   };
 }

@@ -111,6 +111,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('articles').execute();
     },
   },
+  '0004_draft_delivery': {
+    async up(db: Kysely<any>) {
+      // A draft is delivered once: the outcome (shadow or written, the writes, API calls) is kept with it.
+      await db.schema.alterTable('drafts').addColumn('delivered_at', 'timestamptz').execute();
+      await db.schema.alterTable('drafts').addColumn('delivery', 'jsonb').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('drafts').dropColumn('delivery').execute();
+      await db.schema.alterTable('drafts').dropColumn('delivered_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

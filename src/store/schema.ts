@@ -51,6 +51,8 @@ export interface DraftsTable {
   model: string;
   usage: ColumnType<unknown, string | null, string | null>;
   created_at: ColumnType<Date, Date | string, Date | string>;
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  delivery: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** A help-center article of one tenant, as plain text (migration 0003). */
