@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema';
 import type { Thread } from '../../webhooks/thread';
 import type { DraftResult } from './draft-reply';
@@ -59,7 +59,10 @@ export async function saveDraft(db: Kysely<Database>, thread: Thread, r: DraftRe
   return row?.id ?? null;
 }
 
-/** Cross-ticket repeat: an autopilot answer to the same requester in the same category since a date. */
+/**
+ * Cross-ticket repeat: an autopilot answer that was really sent (not a shadow-mode decision) to the
+ * same requester in the same category since a date.
+ */
 export async function hadRecentAiAnswer(
   db: Kysely<Database>,
   q: { tenant: string; requesterId: string; category: string; since: Date; excludeThreadId: string },
@@ -71,6 +74,7 @@ export async function hadRecentAiAnswer(
     .where('requester_id', '=', q.requesterId)
     .where('category', '=', q.category)
     .where('decision', '=', 'autopilot')
+    .where(sql<boolean>`delivery->>'written' = 'true'`)
     .where('created_at', '>=', q.since)
     .where('thread_id', '!=', q.excludeThreadId)
     .executeTakeFirst();
