@@ -7,7 +7,7 @@ import { loadArticles, loadSyncCursor, upsertArticles, UpsertCounts } from './ar
 import { fetchIntercomArticles } from './intercom-articles';
 import { KnowledgeIndex } from './knowledge-index';
 import { loadMarkdownArticles } from './markdown-source';
-import { fetchZendeskArticles, FetchedArticles } from './zendesk-help-center';
+import { FetchedArticles, syncZendeskArticles } from './zendesk-help-center';
 
 /** Where one tenant's articles come from. */
 export interface ArticleSource {
@@ -161,7 +161,7 @@ export async function configuredSources(env: SourceEnv): Promise<ConfiguredSourc
   if (env.ZENDESK_ACCESS_TOKEN) {
     if (!env.ZENDESK_SUBDOMAIN) throw new ConfigError('ZENDESK_ACCESS_TOKEN is set but ZENDESK_SUBDOMAIN is not: the tenant is zendesk:<subdomain>');
     const access = zendeskAccess(env)!;
-    out.push({ tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}`, source: { name: 'zendesk_help_center', fetch: () => fetchZendeskArticles(access) } });
+    out.push({ tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}`, source: { name: 'zendesk_help_center', fetch: (cursor) => syncZendeskArticles(access, cursor) } });
   }
   const intercom = intercomAccess(env);
   if (intercom) {

@@ -14,7 +14,8 @@ import type { Article } from './article';
  * (developer.zendesk.com/api-reference/help_center/help-center-api/articles/#list-articles) gives the
  * whole help center in each locale, so a sync sees what is gone, unpublished or translated. What is
  * incremental is the write side: unchanged articles (same content hash) are neither rewritten nor
- * re-indexed, and the newest `updated_at` is kept as the sync cursor.
+ * re-indexed, and the newest `updated_at` is kept as the sync cursor. Between two daily complete
+ * listings, syncZendeskArticles fetches only what changed, through the incremental export.
  */
 
 const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
@@ -109,6 +110,60 @@ export function toArticle(a: ZendeskArticle, requestedLocale: string): Article |
     body,
     ...(a.updated_at ? { updatedAt: a.updated_at } : {}),
   };
+}
+
+/** The incremental export: up to 1,000 changed articles a page, until end_of_stream. */
+const incrementalPageSchema = z.looseObject({
+  articles: z.array(articleSchema),
+  next_page: z.string().nullish(),
+  end_time: z.number().int().nullish(),
+  end_of_stream: z.boolean().nullish(),
+});
+
+/** The sync cursor: newest update time seen, and when the last complete listing ran (unix seconds). */
+const cursorSchema = z.object({ updated: z.number().int(), full: z.number().int() });
+
+/** A complete listing at least this often; between them only what changed is fetched. */
+export const FULL_LISTING_EVERY_SECONDS = 24 * 3600;
+
+/**
+ * Incremental by update time: with a cursor younger than a day, only the articles changed since the
+ * newest update seen are fetched (GET /api/v2/help_center/incremental/articles.json?start_time=,
+ * https://developer.zendesk.com/documentation/help_center/help-center-api/understanding-incremental-article-exports/);
+ * once a day, or without a cursor, the complete per-locale listing runs, which is what removes
+ * archived articles and picks up translations the export does not list.
+ */
+export async function syncZendeskArticles(access: HelpdeskAccess, previousCursor: string | null, now: Date = new Date()): Promise<FetchedArticles> {
+  const nowSec = Math.floor(now.getTime() / 1000);
+  let previous: z.infer<typeof cursorSchema> | undefined;
+  try {
+    previous = previousCursor ? cursorSchema.parse(JSON.parse(previousCursor)) : undefined;
+  } catch {
+    previous = undefined; // an older cursor format: start over with a complete listing
+  }
+  if (!previous || nowSec - previous.full >= FULL_LISTING_EVERY_SECONDS) {
+    const full = await fetchZendeskArticles(access);
+    const updated = full.cursor ? Number(full.cursor) : previous?.updated ?? 0;
+    return { ...full, cursor: JSON.stringify({ updated, full: nowSec }) };
+  }
+  const articles: Article[] = [];
+  let newest = previous.updated;
+  let next: string | null = `/api/v2/help_center/incremental/articles.json?start_time=${previous.updated}`;
+  const seen = new Set<string>();
+  for (let page = 0; next; page++) {
+    if (page >= MAX_PAGES || seen.has(next)) throw new HelpdeskError('zendesk', 0, 'zendesk_unexpected_response', `zendesk: the incremental article export does not end (${page} pages)`, true);
+    seen.add(next);
+    const body: z.infer<typeof incrementalPageSchema> = await getJson(access, next, incrementalPageSchema);
+    for (const raw of body.articles) {
+      const article = toArticle(raw, raw.locale ?? 'en');
+      if (article) articles.push(article);
+      const t = raw.updated_at ? Date.parse(raw.updated_at) : NaN;
+      if (Number.isFinite(t)) newest = Math.max(newest, Math.floor(t / 1000));
+    }
+    next = body.end_of_stream || body.articles.length === 0 ? null : body.next_page ?? null;
+  }
+  // Not a complete listing: nothing is removed until the next daily one.
+  return { articles, cursor: JSON.stringify({ updated: newest, full: previous.full }), complete: false };
 }
 
 /** Every published article in every enabled locale of the account's (default brand's) help center. */

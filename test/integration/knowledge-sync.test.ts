@@ -35,6 +35,13 @@ async function zendeskBase(subdomain: string, knowledgeDir?: string): Promise<Kn
   return new KnowledgeBase({ db: store.db, sources: resolverOf(await configuredSources(env)), ...(knowledgeDir ? { knowledgeDir } : {}) });
 }
 
+/** As if the last complete listing ran more than a day ago: the next sync lists everything again. */
+async function ageFullListing(tenant: string): Promise<void> {
+  const row = await loadSyncCursor(store.db, tenant, 'zendesk_help_center');
+  const cursor = JSON.parse(row!.cursor!);
+  await store.db.updateTable('knowledge_sync').set({ cursor: JSON.stringify({ ...cursor, full: 0 }) }).where('tenant', '=', tenant).where('source', '=', 'zendesk_help_center').execute();
+}
+
 /** An article as the Zendesk Help Center API lists it. */
 function zdArticle(id: number, locale: string, title: string, body: string, extra: Record<string, unknown> = {}) {
   return {
@@ -87,7 +94,8 @@ describe('Zendesk Help Center sync', () => {
     expect(index.locales().sort()).toEqual(['de', 'en-us']);
     expect(index.query('refund', { locale: 'en-us' })[0]).toMatchObject({ articleId: '101:en-us', url: 'https://help.acme.test/hc/en-us/articles/101' });
     expect(index.query('loyalty programme')).toEqual([]);
-    expect((await loadSyncCursor(store.db, 'zendesk:acme', 'zendesk_help_center'))?.cursor).toBe(String(Date.parse('2026-05-03T08:00:00Z') / 1000));
+    const cursor = JSON.parse((await loadSyncCursor(store.db, 'zendesk:acme', 'zendesk_help_center'))!.cursor!);
+    expect(cursor.updated).toBe(Date.parse('2026-05-03T08:00:00Z') / 1000);
   });
 
   it('on the next sync re-indexes exactly the changed article and drops removed and unpublished ones from search', async () => {
@@ -105,7 +113,9 @@ describe('Zendesk Help Center sync', () => {
     expect(await kb.sync('zendesk:globex')).toMatchObject({ added: 4, reindexed: 4 });
     expect((await kb.forTenant('zendesk:globex')).query('gift cards expire')[0]?.articleId).toBe('203:en-us');
 
-    // warranty changed, descaling untouched but its update time moved (a comment), gift cards archived, invoices back to draft
+    // a day later (the daily complete listing is due): warranty changed, descaling untouched but its
+    // update time moved (a comment), gift cards archived, invoices back to draft
+    await ageFullListing('zendesk:globex');
     locales();
     listing([
       { ...warranty, body: '<p>Every kettle has a three year warranty.</p>', updated_at: '2026-06-01T00:00:00Z' },
@@ -143,12 +153,37 @@ describe('Zendesk Help Center sync', () => {
     expect(await kb.forTenant('zendesk:someone-else')).toBe(kb.fallback);
   });
 
+  it('between daily listings fetches only what changed since the newest update, removing nothing', async () => {
+    const zd = () => nock('https://wayne.zendesk.com');
+    zd().get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
+    zd().get('/api/v2/help_center/en-us/articles.json').query(true).reply(200, lastPage([
+      zdArticle(501, 'en-us', 'Returns', '<p>Return any item within 30 days.</p>', { updated_at: '2026-05-01T00:00:00Z' }),
+      zdArticle(502, 'en-us', 'Shipping', '<p>Parcels leave the same day.</p>', { updated_at: '2026-05-02T00:00:00Z' }),
+    ]));
+    const kb = await zendeskBase('wayne');
+    expect(await kb.sync('zendesk:wayne')).toMatchObject({ added: 2, complete: true });
+    const since = Date.parse('2026-05-02T00:00:00Z') / 1000;
+    zd().get('/api/v2/help_center/incremental/articles.json').query({ start_time: String(since) }).reply(200, {
+      articles: [zdArticle(501, 'en-us', 'Returns', '<p>Return any item within 60 days.</p>', { updated_at: '2026-05-05T00:00:00Z' })],
+      next_page: null,
+      end_time: since + 100,
+      end_of_stream: true,
+    });
+    expect(await kb.sync('zendesk:wayne')).toMatchObject({ fetched: 1, updated: 1, removed: 0, reindexed: 1, complete: false });
+    const index = await kb.forTenant('zendesk:wayne');
+    expect(index.size).toBe(2);
+    expect(index.query('return days')[0]?.text).toContain('60 days');
+    const cursor = JSON.parse((await loadSyncCursor(store.db, 'zendesk:wayne', 'zendesk_help_center'))!.cursor!);
+    expect(cursor.updated).toBe(Date.parse('2026-05-05T00:00:00Z') / 1000);
+  });
+
   it('surfaces a 429 as a retryable HelpdeskError with the Retry-After delay and keeps the stored articles', async () => {
     const zd = () => nock('https://hooli.zendesk.com');
     zd().get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
     zd().get('/api/v2/help_center/en-us/articles.json').query(true).reply(200, lastPage([zdArticle(401, 'en-us', 'Compression', '<p>Middle-out compression explained.</p>')]));
     const kb = await zendeskBase('hooli');
     await kb.sync('zendesk:hooli');
+    await ageFullListing('zendesk:hooli');
 
     zd().get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
     zd().get('/api/v2/help_center/en-us/articles.json').query(true).reply(429, { error: 'TooManyRequests', description: 'Rate limit exceeded' }, { 'Retry-After': '37' });
