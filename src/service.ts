@@ -24,6 +24,12 @@ import { loadEscalation } from './drafting/escalation-config';
 import { KnowledgeIndex } from './knowledge/knowledge-index';
 import { ConfiguredSource, configuredSources, KnowledgeBase, resolverOf } from './knowledge/knowledge-base';
 import { ThreadLoader } from './helpdesk/load-thread';
+import type { HelpdeskWriter } from './delivery/delivery-port';
+import { intercomWriterFromEnv } from './delivery/intercom/intercom-writer';
+import { routeDelivery } from './delivery/route-delivery';
+import { zendeskAuthFromEnv } from './delivery/zendesk/oauth';
+import { MemoryTokenStore } from './delivery/zendesk/token-store';
+import { ZendeskWriter } from './delivery/zendesk/zendesk-writer';
 import { createModel, defaultModelName } from './model/create-model';
 
 export interface ServiceOptions {
@@ -101,8 +107,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const kb = knowledge;
     const drafting = loadDrafting(config, logger, kb.fallback);
     syncTimer = startKnowledgeSync(kb, configured, settings.knowledge.sync_interval_minutes, logger);
+    const deliver = routeDelivery(buildWriters(config, configured, logger));
     const drafter = createDrafter({
       db: store.db,
+      deliver,
       knowledge: (tenant) => kb.forTenant(tenant),
       model: drafting.model,
       categories: () => drafting.categories,
@@ -199,6 +207,32 @@ function readConfig<T>(setting: string, fn: () => T): T {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`${setting}: ${describe(err)}`);
   }
+}
+
+/**
+ * The helpdesk writers. Shadow mode (decide and record, write nothing) when SHADOW_MODE=true or when a
+ * helpdesk's credentials are not set; the would-be writes are stored with each draft.
+ */
+function buildWriters(config: Config, configured: ConfiguredSource[], logger: Logger): Partial<Record<Provider, HelpdeskWriter>> {
+  const { env } = config;
+  const zendeskAuth = readConfig('ZENDESK_ACCESS_TOKEN', () =>
+    zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, { store: new MemoryTokenStore(), onWarning: (m) => logger.warn(m) }),
+  );
+  const zendesk = new ZendeskWriter({
+    shadow: env.SHADOW_MODE || !zendeskAuth,
+    ...(zendeskAuth ? { access: zendeskAuth } : {}),
+    ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
+    ...(env.ZENDESK_SUBDOMAIN ? { tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}` } : {}),
+    ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+  });
+  const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
+  const intercom = intercomWriterFromEnv(env, {
+    shadow: env.SHADOW_MODE,
+    ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
+    ...(intercomTenant ? { tenant: intercomTenant } : {}),
+  });
+  logger.info({ zendesk: env.SHADOW_MODE || !zendeskAuth ? 'shadow' : 'live', intercom: env.SHADOW_MODE || !env.INTERCOM_ACCESS_TOKEN || !env.INTERCOM_ADMIN_ID ? 'shadow' : 'live' }, 'helpdesk delivery');
+  return { zendesk, intercom };
 }
 
 /** The help centers the credentials reach; a failure to ask Intercom who we are is logged, not fatal. */

@@ -59,6 +59,12 @@ export const envSchema = z.object({
   ZENDESK_BASE_URL: z.string().url('must be a URL such as https://acme.zendesk.com').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_ACCESS_TOKEN: optionalText,
   INTERCOM_BASE_URL: z.string().url('must be a URL such as https://api.intercom.io').default('https://api.intercom.io'),
+  ZENDESK_OAUTH_CLIENT_ID: optionalText,
+  ZENDESK_OAUTH_CLIENT_SECRET: optionalText,
+  APP_ENCRYPTION_KEY: optionalText,
+  SHADOW_MODE: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
+  ZENDESK_ESCALATION_GROUP_ID: z.string().regex(/^\d+$/, 'a numeric Zendesk group id').optional().or(z.literal('').transform(() => undefined)),
+  INTERCOM_ESCALATION_TEAM_ID: z.string().regex(/^\d+$/, 'a numeric Intercom team id').optional().or(z.literal('').transform(() => undefined)),
 }).superRefine((env, ctx) => {
   if (env.DRAFT_MODEL === 'openai' && !env.OPENAI_API_KEY) {
     ctx.addIssue({ code: 'custom', path: ['DRAFT_MODEL'], message: 'DRAFT_MODEL=openai needs OPENAI_API_KEY' });

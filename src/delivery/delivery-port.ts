@@ -33,6 +33,11 @@ export interface DeliveryOutcome {
   detail: string;
 }
 
+export interface DeliverContext {
+  /** true only when no writer was ever handed this draft: the duplicate check can be skipped */
+  firstAttempt?: boolean;
+}
+
 export interface HelpdeskWriter {
-  deliver(request: DeliveryRequest): Promise<DeliveryOutcome>;
+  deliver(request: DeliveryRequest, context?: DeliverContext): Promise<DeliveryOutcome>;
 }

@@ -8,7 +8,7 @@ import type { Database } from '../store/schema';
 import type { CategoriesFile } from './categories-config';
 import { draftReply, DraftResult } from './draft-reply';
 import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft } from './draft-store';
-import type { DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
+import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
 import { briefSchema } from '../brief/brief';
 import type { Decision } from '../policy/decide';
 import type { Reason } from '../policy/reasons';
@@ -25,7 +25,7 @@ export interface DrafterDeps {
   logger: Logger;
   now: () => Date;
   /** delivery into the helpdesk; a draft is delivered once, and again on a retry if that failed */
-  deliver?: (request: DeliveryRequest) => Promise<DeliveryOutcome>;
+  deliver?: (request: DeliveryRequest, context: DeliverContext) => Promise<DeliveryOutcome>;
 }
 
 /**
@@ -43,7 +43,7 @@ export function createDrafter(deps: DrafterDeps) {
       const existing = await findDraft(deps.db, thread, last.id);
       if (existing) {
         // Drafted by an earlier run whose delivery failed: deliver it now (idempotent by the draft's marker).
-        if (!existing.delivered_at && deps.deliver) await deliverDraft(deps, thread, requestFromRow(thread, existing));
+        if (!existing.delivered_at && deps.deliver) await deliverDraft(deps, thread, requestFromRow(thread, existing), {});
         continue;
       }
       const result = await draftReply(
@@ -66,13 +66,14 @@ export function createDrafter(deps: DrafterDeps) {
         { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: id, decision: result.decision, reasons: result.escalation_reasons, category: result.category, confidence: result.confidence, model: result.model },
         'draft decided',
       );
-      if (deps.deliver) await deliverDraft(deps, thread, requestFromResult(thread, id, result));
+      // Just stored: no writer has seen this draft, so no earlier attempt can have written it.
+      if (deps.deliver) await deliverDraft(deps, thread, requestFromResult(thread, id, result), { firstAttempt: true });
     }
   };
 }
 
-async function deliverDraft(deps: DrafterDeps, thread: Thread, request: DeliveryRequest): Promise<void> {
-  const outcome = await deps.deliver!(request);
+async function deliverDraft(deps: DrafterDeps, thread: Thread, request: DeliveryRequest, context: DeliverContext): Promise<void> {
+  const outcome = await deps.deliver!(request, context);
   await markDelivered(deps.db, request.draftId, outcome, deps.now());
   deps.logger.info(
     { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, shadow: outcome.shadow, written: outcome.written, apiCalls: outcome.apiCalls },

@@ -26,6 +26,10 @@ describe('a delivery becomes a stored draft (embedded, offline model, shadow mod
     expect(rows[0]).toMatchObject({ tenant: 'zendesk:acme', thread_id: '6100', message_id: body.event.comment.id, decision: 'autopilot', category: 'shipping', reasons: [], model: 'offline' });
     expect(rows[0]!.draft).toContain('Standard delivery takes 2 to 4 working days');
     expect(rows[0]!.sources).toEqual([expect.objectContaining({ url: 'https://help.demo-shop.example/articles/shipping' })]);
+    // no Zendesk credentials: shadow mode, the would-be write is stored with the draft
+    for (let i = 0; i < 100 && !(await drafts(t))[0]!.delivered_at; i++) await new Promise((r) => setTimeout(r, 20));
+    const delivered = (await drafts(t))[0]!;
+    expect(delivered.delivery).toMatchObject({ shadow: true, written: false, apiCalls: 0, writes: [{ method: 'PUT', path: '/api/v2/tickets/6100.json' }] });
 
     // the same comment reported again by a trigger webhook (another delivery id): no second draft
     const trigger = { ...fixture('zendesk', 'trigger-comment'), ticket_id: '6100', comment_id: body.event.comment.id, text: 'How long does standard delivery take?' };
@@ -45,20 +49,22 @@ describe('a delivery becomes a stored draft (embedded, offline model, shadow mod
   });
 });
 
-describe('a trigger delivery without text reads the ticket through the API', () => {
+describe('live Zendesk: a trigger delivery without text reads the ticket, and the review draft is written as a private note', () => {
   let t: TestService;
   afterEach(() => nock.cleanAll());
   afterAll(() => t?.close());
 
-  it('loads the comments with the access token and drafts the newest customer message', async () => {
+  it('loads the comments with the access token, drafts the newest customer message and writes one update with public:false', async () => {
     const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer zd-access-token').persist();
     api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
-    api.get('/api/v2/tickets/6200.json').reply(200, { ticket: { id: 6200, subject: 'Kettle', status: 'open', tags: [], requester_id: 501 } });
+    api.get('/api/v2/tickets/6200.json').reply(200, { ticket: { id: 6200, subject: 'Return', status: 'open', tags: ['web'], requester_id: 501, updated_at: '2026-11-27T08:00:01Z' } });
+    const writes: any[] = [];
+    nock('http://zendesk.test').put('/api/v2/tickets/6200.json', (body) => writes.push(body) > 0).reply(200, { ticket: { id: 6200 }, audit: { events: [{ id: 99, type: 'Comment' }] } });
     api
       .get('/api/v2/tickets/6200/comments.json')
       .query(true)
       .reply(200, {
-        comments: [{ id: 7001, type: 'Comment', author_id: 501, body: 'Can I put the kettle in the dishwasher?', public: true, created_at: '2026-11-27T08:00:00Z' }],
+        comments: [{ id: 7001, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
         users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
         meta: { has_more: false },
         links: { next: null },
@@ -72,7 +78,15 @@ describe('a trigger delivery without text reads the ticket through the API', () 
       row = (await drafts(t)).find((d) => d.thread_id === '6200');
       if (!row) await new Promise((r) => setTimeout(r, 20));
     }
-    expect(row).toMatchObject({ message_id: '7001', category: 'products', decision: 'autopilot' });
+    expect(row).toMatchObject({ message_id: '7001', category: 'returns', decision: 'review' });
     expect(row!.draft).toMatch(/^Hi Sam,/);
+    for (let i = 0; i < 100 && writes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].ticket.comment.public).toBe(false);
+    expect(writes[0].ticket.comment.html_body).toContain(`[draftpilot ref ${row!.id}]`);
+    expect(writes[0].ticket.tags).toEqual(expect.arrayContaining(['web', 'draftpilot_review']));
+    expect(writes[0]).toMatchObject({ ticket: { safe_update: true, updated_stamp: '2026-11-27T08:00:01Z' } });
+    for (let i = 0; i < 100 && !(await drafts(t)).find((d) => d.thread_id === '6200')?.delivered_at; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await drafts(t)).find((d) => d.thread_id === '6200')!.delivery).toMatchObject({ shadow: false, written: true });
   });
 });

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { htmlToText } from '../../../webhooks/html-to-text';
+import { conversationSchema, intercomId } from '../../../webhooks/intercom/schema';
+import { markerFor } from '../../../webhooks/marker';
+
+/**
+ * What the writer needs to know about a conversation before writing, from one read:
+ * GET /conversations/{id}?display_as=plaintext (the last 500 parts)
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/retrieveconversation
+ */
+export const conversationReadSchema = conversationSchema.extend({
+  team_assignee_id: intercomId.nullish(),
+  tags: z.looseObject({ tags: z.array(z.looseObject({ id: intercomId.nullish(), name: z.string() })) }).nullish(),
+});
+
+export type ConversationRead = z.infer<typeof conversationReadSchema>;
+
+export interface ConversationState {
+  /** our note (or autopilot reply) for this draft is already in the conversation */
+  replyPresent: boolean;
+  /** tag names on the conversation, lower-cased (Intercom tag names are case-insensitive) */
+  tags: Set<string>;
+  /** ids of the tags on the conversation, by lower-cased name: free entries for the tag cache */
+  tagIds: Map<string, string>;
+  teamAssigneeId: string | null;
+}
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * `draftId` finds a note by its marker. An autopilot reply goes to the customer and carries no marker,
+ * so it is recognized as a comment by our admin whose text is the draft's.
+ */
+export function conversationState(c: ConversationRead, lookFor: { draftId: string; adminId: string; autopilotDraft?: string | null }): ConversationState {
+  const marker = markerFor(lookFor.draftId);
+  const draftText = lookFor.autopilotDraft ? squash(lookFor.autopilotDraft) : null;
+  const parts = c.conversation_parts?.conversation_parts ?? [];
+  const replyPresent = parts.some((p) => {
+    if (!p.body) return false;
+    if (p.body.includes(marker)) return true;
+    return draftText !== null && p.part_type === 'comment' && p.author.type === 'admin' && p.author.id === lookFor.adminId && squash(htmlToText(p.body)) === draftText;
+  });
+  const tags = new Set<string>();
+  const tagIds = new Map<string, string>();
+  for (const t of c.tags?.tags ?? []) {
+    const name = t.name.toLowerCase();
+    tags.add(name);
+    if (t.id) tagIds.set(name, t.id);
+  }
+  return { replyPresent, tags, tagIds, teamAssigneeId: c.team_assignee_id ?? null };
+}
