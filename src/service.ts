@@ -27,8 +27,10 @@ import { ThreadLoader } from './helpdesk/load-thread';
 import type { HelpdeskWriter } from './delivery/delivery-port';
 import { intercomWriterFromEnv } from './delivery/intercom/intercom-writer';
 import { routeDelivery } from './delivery/route-delivery';
+import { DbTokenStore } from './delivery/zendesk/db-token-store';
+import { oauthRoutes } from './http/oauth-routes';
 import { zendeskAuthFromEnv } from './delivery/zendesk/oauth';
-import { MemoryTokenStore } from './delivery/zendesk/token-store';
+import type { TokenStore } from './delivery/zendesk/token-store';
 import { ZendeskWriter } from './delivery/zendesk/zendesk-writer';
 import { createModel, defaultModelName } from './model/create-model';
 
@@ -107,7 +109,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const kb = knowledge;
     const drafting = loadDrafting(config, logger, kb.fallback);
     syncTimer = startKnowledgeSync(kb, configured, settings.knowledge.sync_interval_minutes, logger);
-    const deliver = routeDelivery(buildWriters(config, configured, logger));
+    const deliver = routeDelivery(buildWriters(config, configured, new DbTokenStore(store.db), logger));
     const drafter = createDrafter({
       db: store.db,
       deliver,
@@ -158,6 +160,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     probes,
     isDraining: () => draining,
+    routers: [
+      oauthRoutes({
+        clientId: env.ZENDESK_OAUTH_CLIENT_ID,
+        clientSecret: env.ZENDESK_OAUTH_CLIENT_SECRET,
+        encryptionKey: env.APP_ENCRYPTION_KEY,
+        publicUrl: env.PUBLIC_URL,
+        tokens: new DbTokenStore(store.db),
+        ...(env.ZENDESK_SUBDOMAIN ? { defaultSubdomain: env.ZENDESK_SUBDOMAIN } : {}),
+        logger,
+      }),
+    ],
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, () => resolve(s));
@@ -213,10 +226,10 @@ function readConfig<T>(setting: string, fn: () => T): T {
  * The helpdesk writers. Shadow mode (decide and record, write nothing) when SHADOW_MODE=true or when a
  * helpdesk's credentials are not set; the would-be writes are stored with each draft.
  */
-function buildWriters(config: Config, configured: ConfiguredSource[], logger: Logger): Partial<Record<Provider, HelpdeskWriter>> {
+function buildWriters(config: Config, configured: ConfiguredSource[], tokens: TokenStore, logger: Logger): Partial<Record<Provider, HelpdeskWriter>> {
   const { env } = config;
   const zendeskAuth = readConfig('ZENDESK_ACCESS_TOKEN', () =>
-    zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, { store: new MemoryTokenStore(), onWarning: (m) => logger.warn(m) }),
+    zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, { store: tokens, onWarning: (m) => logger.warn(m) }),
   );
   const zendesk = new ZendeskWriter({
     shadow: env.SHADOW_MODE || !zendeskAuth,

@@ -62,6 +62,7 @@ export const envSchema = z.object({
   ZENDESK_OAUTH_CLIENT_ID: optionalText,
   ZENDESK_OAUTH_CLIENT_SECRET: optionalText,
   APP_ENCRYPTION_KEY: optionalText,
+  PUBLIC_URL: z.string().url('must be a URL such as https://draftpilot.example.com').optional().or(z.literal('').transform(() => undefined)),
   SHADOW_MODE: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
   ZENDESK_ESCALATION_GROUP_ID: z.string().regex(/^\d+$/, 'a numeric Zendesk group id').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_ESCALATION_TEAM_ID: z.string().regex(/^\d+$/, 'a numeric Intercom team id').optional().or(z.literal('').transform(() => undefined)),

@@ -12,6 +12,8 @@ import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delive
 import { briefSchema } from '../brief/brief';
 import type { Decision } from '../policy/decide';
 import type { Reason } from '../policy/reasons';
+import { describe } from '../errors';
+import { isPermanent } from '../jobs/job-errors';
 import type { EscalationRules } from './escalation-config';
 
 export interface DrafterDeps {
@@ -73,7 +75,18 @@ export function createDrafter(deps: DrafterDeps) {
 }
 
 async function deliverDraft(deps: DrafterDeps, thread: Thread, request: DeliveryRequest, context: DeliverContext): Promise<void> {
-  const outcome = await deps.deliver!(request, context);
+  let outcome: DeliveryOutcome;
+  try {
+    outcome = await deps.deliver!(request, context);
+  } catch (err) {
+    // Permanent (a deleted ticket, a revoked token, 422): recorded with the draft and dropped, never
+    // retried. Anything else (429, 5xx, a reset connection) goes back to the queue.
+    if (!isPermanent(err)) throw err;
+    const detail = `not delivered: ${describe(err)}`;
+    await markDelivered(deps.db, request.draftId, { written: false, shadow: false, failed: true, apiCalls: 0, writes: [], detail }, deps.now());
+    deps.logger.warn({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, err: describe(err) }, 'draft not delivered (permanent helpdesk error); recorded and dropped');
+    return;
+  }
   await markDelivered(deps.db, request.draftId, outcome, deps.now());
   deps.logger.info(
     { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, shadow: outcome.shadow, written: outcome.written, apiCalls: outcome.apiCalls },

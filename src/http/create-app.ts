@@ -1,4 +1,4 @@
-import express, { NextFunction, Request, Response } from 'express';
+import express, { NextFunction, Request, Response, Router } from 'express';
 import type { ProviderEdge } from '../../webhooks/edge';
 import type { Provider } from '../../webhooks/thread';
 import { describe } from '../errors';
@@ -20,6 +20,8 @@ export interface AppDeps {
   adminToken?: string;
   probes: Probe[];
   isDraining: () => boolean;
+  /** extra routers of the web role (the Zendesk OAuth install) */
+  routers?: Router[];
 }
 
 /** Express only: routes and error mapping. A worker process mounts health routes alone. */
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps) {
     app.post('/webhooks/zendesk', ...webhookRoute(deps.edges.zendesk, webhookDeps));
     app.post('/webhooks/intercom', ...webhookRoute(deps.edges.intercom, webhookDeps));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken));
+    for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {

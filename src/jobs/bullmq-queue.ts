@@ -1,7 +1,8 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, RedisOptions } from 'ioredis';
 import { describe, UnavailableError } from '../errors';
 import { Coalescer } from '../inbox/coalescer';
+import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
 import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
 
@@ -95,16 +96,37 @@ export class BullmqQueue implements JobQueue {
     // Workers block on Redis: they need maxRetriesPerRequest null and reconnect forever.
     this.workerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection.on('error', (err) => this.logger.debug({ err: describe(err) }, 'redis worker connection error'));
-    this.worker = new Worker<ThreadJob>(QUEUE_NAME, async (job) => handler([job.data]), {
-      connection: this.workerConnection,
-      prefix: this.options.prefix,
-      concurrency: this.options.concurrency,
-    });
+    this.worker = new Worker<ThreadJob>(
+      QUEUE_NAME,
+      async (job) => {
+        try {
+          await handler([job.data]);
+        } catch (err) {
+          const pause = rateLimitDelay(err);
+          if (pause !== undefined) {
+            // Pause this worker for the helpdesk's delay; the job goes back to wait without using an attempt.
+            this.logger.warn({ pauseMs: pause, threadId: job.data.threadId }, 'rate limited by the helpdesk; worker paused');
+            await this.worker!.rateLimit(pause);
+            throw Worker.RateLimitError();
+          }
+          if (isPermanent(err)) throw new UnrecoverableError(describe(err));
+          throw err;
+        }
+      },
+      {
+        connection: this.workerConnection,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        // BullMQ honours worker.rateLimit() (a helpdesk 429) only when a limiter is configured; this one
+        // is far above any helpdesk's rate, so it limits nothing else.
+        limiter: { max: 100_000, duration: 1000 },
+      },
+    );
     this.worker.on('error', (err) => this.logger.warn({ err: describe(err) }, 'worker error'));
     this.worker.on('failed', (job, err) => {
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;
-      if (job.attemptsMade >= attempts) {
+      if (job.attemptsMade >= attempts || err instanceof UnrecoverableError || err.name === 'UnrecoverableError') {
         onDeadLetter(job.data, err, job.attemptsMade).catch((e) => this.logger.error({ err: describe(e) }, 'dead-letter bookkeeping failed'));
       } else {
         this.logger.warn({ threadId: job.data.threadId, provider: job.data.provider, attempt: job.attemptsMade, err: describe(err) }, 'job failed, will retry');

@@ -1,4 +1,5 @@
 import { UnavailableError } from '../errors';
+import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
 import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, retryDelay, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
 
@@ -24,6 +25,8 @@ export class InlineQueue implements JobQueue {
   /** closing: no new jobs; the ones already waiting still run until the grace period ends */
   private closing = false;
   private gather?: NodeJS.Timeout;
+  private pausedUntil = 0;
+  private resume?: NodeJS.Timeout;
   private closed = false;
   private idle: (() => void)[] = [];
 
@@ -92,7 +95,27 @@ export class InlineQueue implements JobQueue {
     }
   }
 
+  private pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    if (this.resume) {
+      clearTimeout(this.resume);
+      this.timers.delete(this.resume);
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.resume === timer) this.resume = undefined;
+      this.pump();
+    }, Math.max(1, this.pausedUntil - Date.now() + 1));
+    this.resume = timer;
+    this.timers.add(timer);
+  }
+
   private startReady(): void {
+    if (Date.now() < this.pausedUntil) {
+      // timers may fire a millisecond early: make sure a resume is scheduled
+      if (!this.resume) this.pauseFor(0);
+      return;
+    }
     while (this.handler && !this.closed && this.running < this.policy.concurrency && this.ready.length > 0) {
       if (this.solo.has(threadKeyOf(this.ready[0]!))) {
         void this.run([this.ready.shift()!]);
@@ -118,7 +141,16 @@ export class InlineQueue implements JobQueue {
         this.settle(threadKeyOf(job), job);
       }
     } catch (err) {
-      if (jobs.length > 1 && !this.closing) {
+      const pause = rateLimitDelay(err);
+      if (pause !== undefined && !this.closing) {
+        // The helpdesk asked us to wait: pause the whole queue, and spend no attempt on it.
+        this.logger.warn({ pauseMs: pause, threads: jobs.length }, 'rate limited by the helpdesk; queue paused');
+        this.pauseFor(pause);
+        for (const job of jobs) {
+          this.states.set(threadKeyOf(job), 'waiting');
+          this.ready.unshift(job);
+        }
+      } else if (jobs.length > 1 && !this.closing) {
         // Split the batch: each thread is tried alone, and only its own failures count as attempts.
         for (const job of jobs) {
           this.solo.add(threadKeyOf(job));
@@ -138,7 +170,7 @@ export class InlineQueue implements JobQueue {
   private async failed(job: ThreadJob, err: unknown): Promise<void> {
     const key = threadKeyOf(job);
     const made = (this.attempts.get(key) ?? 0) + 1;
-    if (made >= this.policy.attempts || this.closing) {
+    if (made >= this.policy.attempts || this.closing || isPermanent(err)) {
       this.attempts.delete(key);
       this.solo.delete(key);
       if (!this.closing) {

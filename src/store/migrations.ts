@@ -122,6 +122,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('drafts').dropColumn('delivered_at').execute();
     },
   },
+  '0005_oauth_tokens': {
+    async up(db: Kysely<any>) {
+      // OAuth tokens per account, sealed with APP_ENCRYPTION_KEY (token-cipher.ts): a dump holds no usable credential.
+      await db.schema
+        .createTable('oauth_tokens')
+        .addColumn('account', 'text', (c) => c.primaryKey()) // zendesk:<subdomain>
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('oauth_tokens').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -86,4 +86,14 @@ export interface Database {
   drafts: DraftsTable;
   articles: ArticlesTable;
   knowledge_sync: KnowledgeSyncTable;
+  oauth_tokens: OauthTokensTable;
+}
+
+/** OAuth tokens of one account (migration 0005): a TokenCipher record, never a plaintext token. */
+export interface OauthTokensTable {
+  /** zendesk:<subdomain> */
+  account: string;
+  /** TokenCipher.seal(JSON of StoredTokens, aad = account) */
+  sealed: string;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
 }

@@ -106,6 +106,34 @@ describe.each(adapters)('%s queue adapter', (_name, make) => {
     expect(dead).toEqual([]);
   });
 
+  it('a rate limit pauses the queue for the asked delay and uses no attempt', async () => {
+    const starts: number[] = [];
+    const dead: unknown[] = [];
+    await queue.startWorker(async () => {
+      starts.push(Date.now());
+      // policy.attempts is 3: four rate limits in a row would exhaust it if they counted
+      if (starts.length <= 4) throw Object.assign(new Error('429 Too Many Requests'), { status: 429, retryAfterMs: 1000, permanent: false });
+    }, async (j) => void dead.push(j));
+    await queue.enqueue(job('T-rate', 'drate'));
+    await until(() => starts.length === 5, 20000);
+    expect(dead).toEqual([]);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+  }, 30000);
+
+  it('a permanent error goes to the dead-letter handler after one attempt', async () => {
+    let calls = 0;
+    const dead: { attempts: number }[] = [];
+    await queue.startWorker(async () => {
+      calls++;
+      throw Object.assign(new Error('404 ticket deleted'), { status: 404, permanent: true });
+    }, async (_j, _e, attempts) => void dead.push({ attempts }));
+    await queue.enqueue(job('T-perm', 'dperm'));
+    await until(() => dead.length === 1);
+    await sleep(150);
+    expect(calls).toBe(1);
+  });
+
   it('waits for a running job on close', async () => {
     let finished = false;
     await queue.startWorker(async () => {

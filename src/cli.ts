@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { CliIo, EXIT, runIntercomSetup, runZendeskSetup, SetupCommand, UsageError } from './setup/commands';
+
+/**
+ * `npx draftpilot setup zendesk|intercom [--dry-run] [--url https://host]` (package.json "bin"; from a
+ * checkout: `npm run setup -- zendesk --dry-run --url https://host`).
+ * Exit codes: 0 done, 1 a helpdesk call failed or a check found a problem, 2 wrong arguments or
+ * configuration missing (the message names what to set; nothing was sent).
+ */
+
+export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--url https://<draftpilot's public host>]
+
+  setup zendesk    create or update the "draftpilot" webhook (events: ticket created, comment added),
+                   print its signing secret for ZENDESK_WEBHOOK_SECRETS, check the escalation group.
+                   Needs --url, ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL) and ZENDESK_ACCESS_TOKEN
+                   (or ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET)
+  setup intercom   check INTERCOM_ACCESS_TOKEN, create the tags draftpilot uses, check the escalation
+                   team, print the webhook URL and topics to enter in the Developer Hub
+
+  --dry-run        print the plan; GET requests only, nothing is changed
+  --url URL        draftpilot's public base URL; webhooks go to <URL>/webhooks/<helpdesk>
+
+Reads .env from the working directory when present (variables already set win).`;
+
+export type ParsedArgs = { help: true } | ({ help: false } & SetupCommand);
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const positional: string[] = [];
+  let dryRun = false;
+  let url: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--dry-run') dryRun = true;
+    else if (arg === '--url') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError('--url needs a value, e.g. --url https://draftpilot.example.com');
+      url = value;
+    } else if (arg.startsWith('--url=')) url = arg.slice('--url='.length);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length === 0) {
+    if (argv.length === 0) return { help: true };
+    throw new UsageError('missing command: setup zendesk or setup intercom');
+  }
+  const [command, provider, ...rest] = positional;
+  if (command !== 'setup') throw new UsageError(`unknown command "${command}"`);
+  if (provider !== 'zendesk' && provider !== 'intercom') throw new UsageError(provider ? `unknown helpdesk "${provider}": zendesk or intercom` : 'setup what? zendesk or intercom');
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  return { help: false, provider, dryRun, ...(url !== undefined ? { url } : {}) };
+}
+
+/** The whole CLI as a function of its arguments and environment: what tests call. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.help) {
+      // No arguments at all is a usage error (stderr, exit 2); --help is an answer (stdout, exit 0).
+      if (argv.length === 0) {
+        io.stderr(`${USAGE}\n`);
+        return EXIT.usage;
+      }
+      io.stdout(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    return args.provider === 'zendesk' ? await runZendeskSetup(args, io) : await runIntercomSetup(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`draftpilot: ${err.message}\n`);
+      if (/^(unknown|setup what|unexpected|missing command|--url needs)/.test(err.message)) io.stderr(`\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`draftpilot: setup failed unexpectedly: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return EXIT.failed;
+  }
+}
+
+/** The same tiny .env reader as src/main.ts: KEY=value lines, quotes stripped, the environment wins. */
+function loadDotEnv(file: string, env: NodeJS.ProcessEnv): void {
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || line.trimStart().startsWith('#')) continue;
+    const value = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+    if (env[m[1]!] === undefined) env[m[1]!] = value;
+  }
+}
+
+if (require.main === module) {
+  if (existsSync('.env')) loadDotEnv('.env', process.env);
+  runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (code) => exitAfterFlush(code),
+    (err: unknown) => {
+      process.stderr.write(`draftpilot: ${err instanceof Error ? err.message : String(err)}\n`);
+      exitAfterFlush(EXIT.failed);
+    },
+  );
+}
+
+/** Exit once stdout is written out: idle keep-alive sockets to the helpdesk must not hold the process open. */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

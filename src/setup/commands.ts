@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config';
+import { ConfigError, Env } from '../config/env';
+import { zendeskAuthFromEnv, ZendeskAuth } from '../delivery/zendesk/oauth';
+import { MemoryTokenStore } from '../delivery/zendesk/token-store';
+import { HelpdeskError, intercomAccess } from '../helpdesk/http-error';
+import { applyIntercomSetup, planIntercomSetup } from './intercom-setup';
+import { formatIntercomPlan, formatIntercomResult, formatProblems, formatZendeskPlan, formatZendeskResult, header } from './report';
+import { DryRunWriteError, HttpSetupApi } from './setup-api';
+import { applyZendeskSetup, planZendeskSetup } from './zendesk-setup';
+
+/** Exit codes of `draftpilot setup`. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export interface SetupCommand {
+  provider: 'zendesk' | 'intercom';
+  dryRun: boolean;
+  /** draftpilot's public base URL, normalised (no trailing slash, no /webhooks/... suffix) */
+  url?: string;
+}
+
+/** Wrong arguments or missing configuration: nothing was attempted (exit 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * The public base URL draftpilot is reached at. A pasted webhook URL (…/webhooks/zendesk) is accepted
+ * and cut back to its base; a query or fragment is refused (Zendesk would post to it verbatim).
+ */
+export function normalizePublicUrl(raw: string): { url: string; warnings: string[] } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new UsageError(`--url ${raw}: not a URL; pass draftpilot's public base URL, e.g. --url https://draftpilot.example.com`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`--url ${raw}: must start with https://`);
+  if (u.search || u.hash) throw new UsageError(`--url ${raw}: no query string or fragment, the base URL only`);
+  if (u.username || u.password) throw new UsageError('--url: no credentials in the URL');
+  const path = u.pathname.replace(/\/+$/, '').replace(/\/webhooks\/(zendesk|intercom)$/, '');
+  const warnings: string[] = [];
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol === 'http:') warnings.push(`--url uses plain http: ${local ? 'a helpdesk cannot reach localhost; use a tunnel or the public host' : 'webhook bodies (customer messages) would travel unencrypted; use https'}`);
+  else if (local) warnings.push('--url points at this machine: the helpdesk cannot reach it; use a tunnel or the public host');
+  return { url: `${u.origin}${path}`, warnings };
+}
+
+function loadEnv(env: NodeJS.ProcessEnv): Env {
+  try {
+    return loadConfig(env).env;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function zendeskAuth(env: NodeJS.ProcessEnv): ZendeskAuth | undefined {
+  // Client-credentials tokens are sealed before use; setup keeps them in memory for this one run, so
+  // without APP_ENCRYPTION_KEY an ephemeral key does (nothing is stored beyond the process).
+  const withKey = { ...env, APP_ENCRYPTION_KEY: env.APP_ENCRYPTION_KEY?.trim() ? env.APP_ENCRYPTION_KEY : randomBytes(32).toString('base64') };
+  try {
+    return zendeskAuthFromEnv(withKey, { store: new MemoryTokenStore() });
+  } catch (err) {
+    // Missing subdomain, half an OAuth client, a malformed APP_ENCRYPTION_KEY: configuration, not a failure.
+    throw new UsageError((err as Error).message.replace(/^zendesk: /, ''));
+  }
+}
+
+const ZENDESK_CREDENTIALS = 'set ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL) and ZENDESK_ACCESS_TOKEN (an OAuth access token of a Zendesk admin), or ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET';
+
+/** A HelpdeskError as the operator should read it: which setting to look at, then the provider's words. */
+export function explainFailure(err: HelpdeskError, context: { baseUrl: string; oauth?: boolean }): string {
+  const zendesk = err.provider === 'zendesk';
+  let lead: string;
+  if (err.code === 'zendesk_oauth_refused') {
+    lead = 'Zendesk refused the OAuth client: check ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (and that the client belongs to this account)';
+  } else if (err.status === 401) {
+    lead = zendesk
+      ? context.oauth
+        ? `Zendesk refused the OAuth access token (401): check ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET, and that ${context.baseUrl} is the account they belong to (ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL)`
+        : `Zendesk refused ZENDESK_ACCESS_TOKEN (401): set it to a valid OAuth access token of an admin of ${context.baseUrl} (ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL)`
+      : `Intercom refused INTERCOM_ACCESS_TOKEN (401): set it to the app's access token (Developer Hub > your app > Authentication); workspaces in Europe or Australia also need INTERCOM_BASE_URL=https://api.eu.intercom.io or https://api.au.intercom.io (now ${context.baseUrl})`;
+  } else if (err.status === 403) {
+    lead = zendesk
+      ? `Zendesk answered 403: the user behind ${context.oauth ? 'the OAuth client' : 'ZENDESK_ACCESS_TOKEN'} must be an admin (webhooks), and the token needs the read and write scopes`
+      : 'Intercom answered 403: the app behind INTERCOM_ACCESS_TOKEN lacks a permission (Developer Hub > Authentication: read admins, read and write tags, read teams)';
+  } else if (err.status === 0 && (err.code.endsWith('_unreachable') || err.code.endsWith('_timeout'))) {
+    lead = `cannot reach ${context.baseUrl}: check ${zendesk ? 'ZENDESK_SUBDOMAIN / ZENDESK_BASE_URL' : 'INTERCOM_BASE_URL'} and the network`;
+  } else if (err.status === 429) {
+    lead = `${zendesk ? 'Zendesk' : 'Intercom'} rate-limited setup (429): run it again in a minute`;
+  } else {
+    lead = `${zendesk ? 'Zendesk' : 'Intercom'} call failed`;
+  }
+  return `${lead}\n  ${err.message}`;
+}
+
+async function guarded(io: CliIo, provider: 'zendesk' | 'intercom', context: { baseUrl: string; oauth?: boolean }, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof HelpdeskError) {
+      io.stderr(`draftpilot setup ${provider}: ${explainFailure(err, context)}\n`);
+      return EXIT.failed;
+    }
+    if (err instanceof DryRunWriteError) {
+      io.stderr(`draftpilot setup ${provider}: ${err.message}\n`);
+      return EXIT.failed;
+    }
+    throw err;
+  }
+}
+
+function print(io: CliIo, lines: string[]): void {
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise<number> {
+  const missing: string[] = [];
+  const env = loadEnv(io.env);
+  let auth: ZendeskAuth | undefined;
+  try {
+    auth = zendeskAuth(io.env);
+    if (!auth) missing.push(`no Zendesk credentials: ${ZENDESK_CREDENTIALS}`);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    missing.push(err.message);
+  }
+  if (!command.url) missing.push("no --url: pass draftpilot's public base URL, e.g. --url https://draftpilot.example.com (the webhook posts to <url>/webhooks/zendesk)");
+  if (missing.length || !auth || !command.url) throw new UsageError(`setup zendesk cannot start:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  const { url, warnings } = normalizePublicUrl(command.url);
+  const api = new HttpSetupApi({ provider: 'zendesk', baseUrl: auth.baseUrl, headers: { accept: 'application/json' }, tokens: auth.tokens, readOnly: command.dryRun });
+  const oauth = auth.tokens.kind === 'oauth';
+  return guarded(io, 'zendesk', { baseUrl: auth.baseUrl, oauth }, async () => {
+    const lines = header('zendesk', command.dryRun);
+    for (const w of warnings) lines.push(`warning: ${w}`);
+    if (oauth) lines.push('(OAuth client credentials: one token request, POST /oauth/tokens, authenticates this run)');
+    const plan = await planZendeskSetup(api, {
+      publicUrl: url,
+      ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
+      ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+    });
+    lines.push(...formatZendeskPlan(plan, { dryRun: command.dryRun }));
+    if (command.dryRun) {
+      lines.push(...formatProblems(plan.problems));
+      lines.push('', `Dry run: nothing was changed (${api.calls.length} GET requests). Run without --dry-run to apply.`);
+      print(io, lines);
+      return plan.problems.length ? EXIT.failed : EXIT.ok;
+    }
+    const result = await applyZendeskSetup(api, plan, { configuredSecrets: env.ZENDESK_WEBHOOK_SECRETS });
+    lines.push(...formatZendeskResult(result));
+    lines.push(...formatProblems(result.problems));
+    lines.push('', result.ok ? 'Zendesk setup done.' : 'Zendesk setup incomplete: fix the problems above and run it again.');
+    print(io, lines);
+    return result.ok ? EXIT.ok : EXIT.failed;
+  });
+}
+
+export async function runIntercomSetup(command: SetupCommand, io: CliIo): Promise<number> {
+  const env = loadEnv(io.env);
+  const access = intercomAccess(env);
+  if (!access) {
+    throw new UsageError('setup intercom cannot start:\n  - no Intercom credentials: set INTERCOM_ACCESS_TOKEN (Developer Hub > your app > Authentication), and INTERCOM_BASE_URL for a workspace in Europe or Australia');
+  }
+  const normalized = command.url ? normalizePublicUrl(command.url) : undefined;
+  const api = new HttpSetupApi({ provider: 'intercom', baseUrl: access.baseUrl, headers: access.headers, readOnly: command.dryRun });
+  return guarded(io, 'intercom', { baseUrl: access.baseUrl }, async () => {
+    const lines = header('intercom', command.dryRun);
+    for (const w of normalized?.warnings ?? []) lines.push(`warning: ${w}`);
+    const plan = await planIntercomSetup(api, {
+      ...(normalized ? { publicUrl: normalized.url } : {}),
+      ...(env.INTERCOM_ADMIN_ID ? { adminId: env.INTERCOM_ADMIN_ID } : {}),
+      ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
+      clientSecretsConfigured: env.INTERCOM_CLIENT_SECRETS.length,
+    });
+    lines.push(...formatIntercomPlan(plan, { dryRun: command.dryRun }));
+    if (command.dryRun) {
+      lines.push(...formatProblems(plan.problems));
+      lines.push('', `Dry run: nothing was changed (${api.calls.length} GET requests). Run without --dry-run to apply.`);
+      print(io, lines);
+      return plan.problems.length ? EXIT.failed : EXIT.ok;
+    }
+    const result = await applyIntercomSetup(api, plan);
+    lines.push(...formatIntercomResult(result));
+    lines.push(...formatProblems(result.problems));
+    lines.push('', result.ok ? 'Intercom setup done.' : 'Intercom setup incomplete: fix the problems above and run it again.');
+    print(io, lines);
+    return result.ok ? EXIT.ok : EXIT.failed;
+  });
+}
