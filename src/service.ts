@@ -160,6 +160,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     probes,
     isDraining: () => draining,
+    db: store.db,
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,

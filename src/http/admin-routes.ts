@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
+import type { Kysely } from 'kysely';
 import type { Inbox } from '../inbox/inbox';
+import type { Database } from '../store/schema';
 import { sendError } from './send-error';
 
 export function requireAdmin(adminToken: string | undefined) {
@@ -23,8 +25,8 @@ export function requireAdmin(adminToken: string | undefined) {
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-/** Operator API: "what happened to my webhook?" */
-export function adminRoutes(inbox: Inbox, adminToken: string | undefined): Router {
+/** Operator API: "what happened to my webhook?" and "what did draftpilot decide and write?" */
+export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: Kysely<Database>): Router {
   const router = Router();
   router.use(requireAdmin(adminToken));
   router.get('/deliveries', async (req, res) => {
@@ -48,5 +50,43 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined): Route
       })),
     });
   });
+  if (db) {
+    router.get('/drafts', async (req, res) => {
+      const query = listQuery.safeParse(req.query);
+      if (!query.success) {
+        sendError(res, 400, 'invalid_query', 'limit must be an integer from 1 to 500');
+        return;
+      }
+      const rows = await db.selectFrom('drafts').selectAll().orderBy('created_at', 'desc').limit(query.data.limit).execute();
+      const drafts = rows.map((d) => {
+        const delivery = (d.delivery ?? null) as { shadow?: boolean; written?: boolean; apiCalls?: number; detail?: string } | null;
+        return {
+          id: d.id,
+          provider: d.provider,
+          tenant: d.tenant,
+          thread_id: d.thread_id,
+          message_id: d.message_id,
+          decision: d.decision,
+          reasons: d.reasons,
+          category: d.category,
+          confidence: d.confidence,
+          model: d.model,
+          created_at: new Date(d.created_at).toISOString(),
+          delivered_at: d.delivered_at ? new Date(d.delivered_at).toISOString() : null,
+          delivery: delivery && { shadow: delivery.shadow ?? null, written: delivery.written ?? null, api_calls: delivery.apiCalls ?? null, detail: delivery.detail ?? null },
+        };
+      });
+      // API calls per processed message, per helpdesk, over the drafts listed (Issue 4 accounting)
+      const calls: Record<string, { messages: number; api_calls: number; per_message: number }> = {};
+      for (const d of drafts) {
+        if (!d.delivery || d.delivery.shadow || d.delivery.api_calls === null) continue;
+        const c = (calls[d.provider] ??= { messages: 0, api_calls: 0, per_message: 0 });
+        c.messages++;
+        c.api_calls += d.delivery.api_calls;
+        c.per_message = Number((c.api_calls / c.messages).toFixed(2));
+      }
+      res.json({ drafts, api_calls: calls });
+    });
+  }
   return router;
 }

@@ -2,7 +2,9 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import type { ProviderEdge } from '../../webhooks/edge';
 import type { Provider } from '../../webhooks/thread';
 import { describe } from '../errors';
+import type { Kysely } from 'kysely';
 import type { Inbox } from '../inbox/inbox';
+import type { Database } from '../store/schema';
 import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';
 import { adminRoutes } from './admin-routes';
@@ -20,6 +22,7 @@ export interface AppDeps {
   adminToken?: string;
   probes: Probe[];
   isDraining: () => boolean;
+  db?: Kysely<Database>;
   /** extra routers of the web role (the Zendesk OAuth install) */
   routers?: Router[];
 }
@@ -39,7 +42,7 @@ export function createApp(deps: AppDeps) {
     });
     app.post('/webhooks/zendesk', ...webhookRoute(deps.edges.zendesk, webhookDeps));
     app.post('/webhooks/intercom', ...webhookRoute(deps.edges.intercom, webhookDeps));
-    app.use('/api', adminRoutes(deps.inbox, deps.adminToken));
+    app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db));
     for (const router of deps.routers ?? []) app.use(router);
   }
 

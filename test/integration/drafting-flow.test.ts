@@ -87,6 +87,10 @@ describe('live Zendesk: a trigger delivery without text reads the ticket, and th
     expect(writes[0].ticket.tags).toEqual(expect.arrayContaining(['web', 'draftpilot_review']));
     expect(writes[0]).toMatchObject({ ticket: { safe_update: true, updated_stamp: '2026-11-27T08:00:01Z' } });
     for (let i = 0; i < 100 && !(await drafts(t)).find((d) => d.thread_id === '6200')?.delivered_at; i++) await new Promise((r) => setTimeout(r, 20));
-    expect((await drafts(t)).find((d) => d.thread_id === '6200')!.delivery).toMatchObject({ shadow: false, written: true });
+    expect((await drafts(t)).find((d) => d.thread_id === '6200')!.delivery).toMatchObject({ shadow: false, written: true, apiCalls: 2 });
+    // the operator API lists the decision and counts the API calls per processed message
+    const listed = await fetch(`${t.url}/api/drafts?limit=5`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } }).then((r) => r.json() as Promise<any>);
+    expect(listed.drafts[0]).toMatchObject({ thread_id: '6200', decision: 'review', delivery: { shadow: false, written: true, api_calls: 2 } });
+    expect(listed.api_calls).toEqual({ zendesk: { messages: 1, api_calls: 2, per_message: 2 } });
   });
 });
