@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   for (const d of (await service.inbox.recent(50)).reverse()) {
     process.stdout.write(`  ${d.provider.padEnd(9)}${d.topic.padEnd(28)}${d.status.padEnd(9)}thread ${d.threadId}\n`);
   }
-  for (let i = 0; i < 100 && (await service.store.db.selectFrom('drafts').select('id').execute()).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && (await service.store.db.selectFrom('drafts').select('id').where('delivered_at', 'is not', null).execute()).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
   process.stdout.write('\nNormalized threads:\n');
   const keys = [
     { tenant: 'zendesk:demo-shop', provider: 'zendesk' as const, threadId: '4812' },
@@ -118,6 +118,8 @@ async function main(): Promise<void> {
   for (const d of drafts) {
     process.stdout.write(`\n${d.provider} thread ${d.thread_id}: ${d.decision.toUpperCase()}${d.reasons.length ? ` (${d.reasons.join(', ')})` : ''}\n`);
     process.stdout.write(`${renderBriefText(briefSchema.parse(d.brief), d.draft, d.decision)}\n`);
+    const delivery = d.delivery as { detail?: string } | null;
+    if (delivery?.detail) process.stdout.write(`  Delivery: ${delivery.detail}\n`);
   }
   await service.shutdown();
   process.stdout.write('\nDone. `npm start` runs the server; README.md explains connecting Zendesk and Intercom.\n');
