@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       `  Zendesk webhook:  ${service.url}/webhooks/zendesk`,
       `  Intercom webhook: ${service.url}/webhooks/intercom`,
       `  deliveries:       ${service.url}/api/deliveries  (Authorization: Bearer $ADMIN_TOKEN)`,
+      `  drafts:           ${service.url}/api/drafts`,
+      `  Zendesk install:  ${service.url}/oauth/zendesk/start?subdomain=<your subdomain>`,
     );
   }
   lines.push(`  health:           ${service.url}/healthz  ${service.url}/readyz`, '');

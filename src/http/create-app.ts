@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts'], install: ['/oauth/zendesk/start'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));
