@@ -3,8 +3,9 @@ import type { Brief } from './brief';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function lines(brief: Brief, draft: string | null, decision: string): { label: string; html: string }[] {
+function lines(brief: Brief, draft: string | null, decision: string, supersedes: string[] = []): { label: string; html: string }[] {
   const out: { label: string; html: string }[] = [];
+  if (supersedes.length > 0) out.push({ label: 'Supersedes', html: `the earlier draftpilot note${supersedes.length > 1 ? 's' : ''} on this ticket (${supersedes.map(esc).join(', ')}): the customer wrote again` });
   out.push({ label: 'Asks', html: esc(brief.question) });
   if (brief.escalation_reasons.length > 0) out.push({ label: 'Why a human', html: esc(brief.escalation_reasons.join(', ')) });
   out.push({ label: 'Next step', html: esc(brief.recommended_next_step) });
@@ -17,14 +18,14 @@ function lines(brief: Brief, draft: string | null, decision: string): { label: s
 }
 
 /** The brief as a Zendesk internal-note html_body: readable in ten seconds, with draftpilot's marker. */
-export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string): string {
-  const rows = lines(brief, draft, decision).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
+export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string, supersedes: string[] = []): string {
+  const rows = lines(brief, draft, decision, supersedes).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
   return [`<p><strong>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</strong></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('\n');
 }
 
 /** The brief as an Intercom note body: Intercom notes take a small HTML subset (p, b, i, a, br). */
-export function renderBriefIntercom(brief: Brief, draft: string | null, decision: string, draftId: string): string {
-  const rows = lines(brief, draft, decision).map((l) => `<p><b>${l.label}:</b> ${l.html}</p>`);
+export function renderBriefIntercom(brief: Brief, draft: string | null, decision: string, draftId: string, supersedes: string[] = []): string {
+  const rows = lines(brief, draft, decision, supersedes).map((l) => `<p><b>${l.label}:</b> ${l.html}</p>`);
   return [`<p><b>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</b></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('');
 }
 

@@ -20,6 +20,8 @@ export interface DeliveryRequest {
   brief: Brief;
   /** the draft text (customer identifiers restored); null when there is none */
   draft: string | null;
+  /** earlier drafts of this thread still waiting for an agent, which this one replaces */
+  supersedes?: string[];
 }
 
 export interface DeliveryOutcome {

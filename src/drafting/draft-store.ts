@@ -80,3 +80,22 @@ export async function hadRecentAiAnswer(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Marks the thread's earlier drafts that still wait for an agent (review or escalate, not yet
+ * superseded) as replaced by a newer draft; returns their ids for the new note to mention.
+ */
+export async function supersedePending(db: Kysely<Database>, thread: Thread, newDraftId: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('drafts')
+    .set({ superseded_by: newDraftId })
+    .where('tenant', '=', thread.tenant)
+    .where('provider', '=', thread.provider)
+    .where('thread_id', '=', thread.id)
+    .where('id', '!=', newDraftId)
+    .where('decision', 'in', ['review', 'escalate'])
+    .where('superseded_by', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

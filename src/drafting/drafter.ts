@@ -7,7 +7,7 @@ import type { DraftModel } from '../model/model-port';
 import type { Database } from '../store/schema';
 import type { CategoriesFile } from './categories-config';
 import { draftReply, DraftResult } from './draft-reply';
-import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft } from './draft-store';
+import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft, supersedePending } from './draft-store';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
 import { briefSchema } from '../brief/brief';
 import type { Decision } from '../policy/decide';
@@ -45,7 +45,10 @@ export function createDrafter(deps: DrafterDeps) {
       const existing = await findDraft(deps.db, thread, last.id);
       if (existing) {
         // Drafted by an earlier run whose delivery failed: deliver it now (idempotent by the draft's marker).
-        if (!existing.delivered_at && deps.deliver) await deliverDraft(deps, thread, requestFromRow(thread, existing), {});
+        if (!existing.delivered_at && deps.deliver) {
+          const supersedes = (await deps.db.selectFrom('drafts').select('id').where('superseded_by', '=', existing.id).execute()).map((r) => r.id);
+          await deliverDraft(deps, thread, { ...requestFromRow(thread, existing), ...(supersedes.length ? { supersedes } : {}) }, {});
+        }
         continue;
       }
       const result = await draftReply(
@@ -68,8 +71,10 @@ export function createDrafter(deps: DrafterDeps) {
         { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: id, decision: result.decision, reasons: result.escalation_reasons, category: result.category, confidence: result.confidence, model: result.model },
         'draft decided',
       );
+      // A draft still waiting for an agent is replaced by this one: marked in the store, named in the new note.
+      const supersedes = await supersedePending(deps.db, thread, id);
       // Just stored: no writer has seen this draft, so no earlier attempt can have written it.
-      if (deps.deliver) await deliverDraft(deps, thread, requestFromResult(thread, id, result), { firstAttempt: true });
+      if (deps.deliver) await deliverDraft(deps, thread, { ...requestFromResult(thread, id, result), ...(supersedes.length ? { supersedes } : {}) }, { firstAttempt: true });
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { IntercomSetupPlan, IntercomSetupResult } from './intercom-setup';
-import type { NamedRef, ZendeskSetupPlan, ZendeskSetupResult } from './zendesk-setup';
+import type { NamedRef, WebhookPlan, ZendeskSetupPlan, ZendeskSetupResult, ZendeskTriggersPlan } from './zendesk-setup';
 
 /**
  * The text `draftpilot setup` prints, from the structured plans and results. Kept apart from the
@@ -59,9 +59,13 @@ export function formatZendeskPlan(plan: ZendeskSetupPlan, options: { dryRun: boo
     for (const change of webhook.changes) lines.push(more(`change   ${change}`));
     lines.push(row('signing secret', options.dryRun ? 'read after the webhook is set up and printed for ZENDESK_WEBHOOK_SECRETS (not read in a dry run)' : 'read after the webhook is set up, for ZENDESK_WEBHOOK_SECRETS'));
   }
-  lines.push(row('triggers', 'none created: the event webhook already receives new tickets and comments.'));
-  lines.push(more('The trigger-connected alternative (webhooks/zendesk/setup/README.md) is not needed; configuring both'));
-  lines.push(more('makes Zendesk send each customer message once per kind (deduplicated per kind, twice the calls).'));
+  if (plan.triggers) {
+    lines.push(...formatTriggersPlan(plan.triggers, options));
+  } else {
+    lines.push(row('triggers', 'none created: the event webhook already receives new tickets and comments.'));
+    lines.push(more('The trigger-connected alternative (webhooks/zendesk/setup/README.md) is not needed; configuring both'));
+    lines.push(more('makes Zendesk send each customer message once per kind (deduplicated per kind, twice the calls).'));
+  }
   lines.push(row('tags', 'nothing to create: Zendesk tags are free-form and appear with the first ticket update that uses them.'));
   lines.push(more('draftpilot writes:'));
   lines.push(...wrapped([...plan.tags, 'draftpilot_cat_<category id of CATEGORIES_FILE>']));
@@ -92,17 +96,63 @@ export function formatZendeskPlan(plan: ZendeskSetupPlan, options: { dryRun: boo
   return lines;
 }
 
+const TRIGGER_ACTION: Record<ZendeskTriggersPlan['triggers'][number]['action'], string> = {
+  create: 'create',
+  update: 'update',
+  unchanged: 'unchanged (matches)',
+  skipped: 'not set up (the trigger webhook cannot be set up)',
+};
+
+function webhookPlanLines(webhook: WebhookPlan): string[] {
+  if (webhook.action === 'conflict') return [more(webhook.conflict ?? '')];
+  return [
+    more(`endpoint ${webhook.desired.endpoint}`),
+    more(`connection triggers and automations (${webhook.desired.subscriptions.join(', ')})`),
+    more(`${webhook.desired.http_method}, ${webhook.desired.request_format}, ${webhook.desired.status}`),
+    ...webhook.changes.map((change) => more(`change   ${change}`)),
+  ];
+}
+
+/** `--triggers`: the trigger-connected webhook and the two triggers that notify it. */
+function formatTriggersPlan(triggers: ZendeskTriggersPlan, options: { dryRun: boolean }): string[] {
+  const { webhook } = triggers;
+  const lines: string[] = [];
+  lines.push(row('trigger webhook', `"${webhook.desired.name}": ${WEBHOOK_ACTION[webhook.action]}${webhook.id ? ` (id ${webhook.id})` : ''}`));
+  lines.push(...webhookPlanLines(webhook));
+  if (webhook.action !== 'conflict') {
+    lines.push(more(options.dryRun ? 'its signing secret is read after it is set up (not in a dry run), for ZENDESK_WEBHOOK_SECRETS' : 'its signing secret is read after it is set up, for ZENDESK_WEBHOOK_SECRETS'));
+  }
+  for (const t of triggers.triggers) {
+    lines.push(row('trigger', `"${t.title}": ${TRIGGER_ACTION[t.action]}${t.id ? ` (id ${t.id})` : ''}`));
+    lines.push(more(`when     ${t.conditions.all.map((c) => `${c.field} ${c.operator} ${c.value}`).join(' and ')}`));
+    lines.push(more(`then     notify "${webhook.desired.name}" with trigger-body.json, "event": "${t.event}"`));
+    for (const change of t.changes) lines.push(more(`change   ${change}`));
+  }
+  lines.push(more('With both webhooks, Zendesk sends each customer message once per kind: it is drafted once.'));
+  return lines;
+}
+
+const RESULT_ID = (id: string | undefined) => (id ? ` (id ${id})` : '');
+
 export function formatZendeskResult(result: ZendeskSetupResult): string[] {
   const lines: string[] = ['', 'Result'];
   const { webhook } = result;
   const id = webhook.id ? ` (id ${webhook.id})` : '';
   lines.push(row(`webhook "${result.plan.webhook.desired.name}"`, webhook.action === 'skipped' ? 'not set up' : `${webhook.action}${id}`));
-  if (result.signingSecret) {
+  if (result.triggerWebhook && result.plan.triggers) {
+    const tw = result.triggerWebhook;
+    lines.push(row('trigger webhook', `"${result.plan.triggers.webhook.desired.name}": ${tw.action === 'skipped' ? 'not set up' : `${tw.action}${RESULT_ID(tw.id)}`}`));
+    for (const t of result.triggers ?? []) lines.push(row('trigger', `"${t.title}": ${t.action === 'skipped' ? 'not set up' : `${t.action}${RESULT_ID(t.id)}`}`));
+  }
+  const secrets = result.secretsToSet ?? (result.signingSecret ? [result.signingSecret] : []);
+  if (secrets.length) {
     lines.push(row('signing secret', 'put this line into draftpilot\'s environment (.env) and restart draftpilot:'));
-    lines.push('', `ZENDESK_WEBHOOK_SECRETS=${result.signingSecret}`, '');
+    lines.push('', `ZENDESK_WEBHOOK_SECRETS=${secrets.join(',')}`, '');
+    if (secrets.length > 1) lines.push(more('(the event webhook\'s secret, then the trigger webhook\'s)'));
     lines.push(more('(to rotate without downtime, keep the previous secret after a comma until deliveries verify)'));
-  } else if (result.secretConfigured) {
-    lines.push(row('signing secret', 'ZENDESK_WEBHOOK_SECRETS already contains this webhook\'s signing secret'));
+  } else {
+    if (result.secretConfigured) lines.push(row('signing secret', 'ZENDESK_WEBHOOK_SECRETS already contains this webhook\'s signing secret'));
+    if (result.triggerSecretConfigured) lines.push(row('signing secret', 'ZENDESK_WEBHOOK_SECRETS already contains the trigger webhook\'s signing secret'));
   }
   return lines;
 }

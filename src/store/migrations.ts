@@ -136,6 +136,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('oauth_tokens').execute();
     },
   },
+  '0006_draft_superseded': {
+    async up(db: Kysely<any>) {
+      // A new customer message replaces a draft still waiting for an agent: the old one points to the new.
+      await db.schema.alterTable('drafts').addColumn('superseded_by', 'text').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('drafts').dropColumn('superseded_by').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -53,6 +53,7 @@ export interface DraftsTable {
   created_at: ColumnType<Date, Date | string, Date | string>;
   delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   delivery: ColumnType<unknown, string | null | undefined, string | null>;
+  superseded_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A help-center article of one tenant, as plain text (migration 0003). */

@@ -39,6 +39,29 @@ describe('a delivery becomes a stored draft (embedded, offline model, shadow mod
     expect(await drafts(t)).toHaveLength(1);
   });
 
+  it('a new customer message supersedes the draft still waiting for an agent', async () => {
+    await t.postZendesk(zendeskComment({ ticketId: '6102', text: 'How many days do I have to return an item?' }));
+    await t.waitIdle();
+    let first;
+    for (let i = 0; i < 100 && !first?.delivered_at; i++) {
+      first = (await drafts(t)).find((d) => d.thread_id === '6102');
+      if (!first?.delivered_at) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(first).toMatchObject({ decision: 'review', superseded_by: null });
+    await t.postZendesk(zendeskComment({ ticketId: '6102', text: 'Also, which payment methods do you accept?' }));
+    await t.waitIdle();
+    let rows = await drafts(t);
+    for (let i = 0; i < 100 && !rows.find((d) => d.thread_id === '6102' && d.id !== first!.id)?.delivered_at; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      rows = await drafts(t);
+    }
+    const second = rows.find((d) => d.thread_id === '6102' && d.id !== first!.id)!;
+    expect(rows.find((d) => d.id === first!.id)!.superseded_by).toBe(second.id);
+    const write = (second.delivery as { writes: { body: { ticket: { comment: { html_body: string; public: boolean } } } }[] }).writes[0]!;
+    expect(write.body.ticket.comment.public).toBe(false);
+    expect(write.body.ticket.comment.html_body).toContain(`Supersedes:</strong> the earlier draftpilot note on this ticket (${first!.id})`);
+  });
+
   it('escalates a request for a person with the brief and no autopilot', async () => {
     await t.postZendesk(zendeskComment({ ticketId: '6101', text: 'I want to speak to a real person about my parcel, now.' }));
     await t.waitIdle();

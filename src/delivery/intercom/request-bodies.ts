@@ -151,7 +151,7 @@ export function planDelivery(request: DeliveryRequest, options: { adminId: strin
   const reply =
     request.decision === 'autopilot'
       ? commentBody(request, adminId)
-      : noteBody(adminId, renderBriefIntercom(request.brief, request.draft, request.decision, request.draftId));
+      : noteBody(adminId, renderBriefIntercom(request.brief, request.draft, request.decision, request.draftId, request.supersedes ?? []));
   const plan: IntercomPlan = { reply, tags: tagNames(request.decision, request.reasons) };
   if (request.decision === 'escalate' && options.escalationTeamId) plan.assignTeamId = options.escalationTeamId;
   assertDraftBodiesAreNotes(request.decision, [{ method: 'POST', path: paths.reply(request.threadId), body: reply }]);

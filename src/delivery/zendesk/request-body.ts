@@ -131,7 +131,7 @@ export function buildTicketUpdate(req: DeliveryRequest, snapshot: TicketSnapshot
       req.decision === 'autopilot'
         ? autopilotReply(req)
         : // review and escalate: the brief (with the draft where one exists, marked "not sent") as a note
-          privateNote(renderBriefZendesk(req.brief, req.draft, req.decision, req.draftId)),
+          privateNote(renderBriefZendesk(req.brief, req.draft, req.decision, req.draftId, req.supersedes ?? [])),
     tags: mergeTags(snapshot?.tags ?? [], ours),
   };
   if (req.decision === 'escalate') {
