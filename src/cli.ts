@@ -3,13 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CliIo, EXIT, runIntercomSetup, runZendeskSetup, SetupCommand, UsageError } from './setup/commands';
 
 /**
- * `npx draftpilot setup zendesk|intercom [--dry-run] [--url https://host]` (package.json "bin"; from a
+ * `npx draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://host]` (package.json "bin"; from a
  * checkout: `npm run setup -- zendesk --dry-run --url https://host`).
  * Exit codes: 0 done, 1 a helpdesk call failed or a check found a problem, 2 wrong arguments or
  * configuration missing (the message names what to set; nothing was sent).
  */
 
-export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--url https://<draftpilot's public host>]
+export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://<draftpilot's public host>]
 
   setup zendesk    create or update the "draftpilot" webhook (events: ticket created, comment added),
                    print its signing secret for ZENDESK_WEBHOOK_SECRETS, check the escalation group.
@@ -19,6 +19,8 @@ export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--ur
                    team, print the webhook URL and topics to enter in the Developer Hub
 
   --dry-run        print the plan; GET requests only, nothing is changed
+  --triggers       setup zendesk only, optional: also the trigger-connected webhook "draftpilot-triggers"
+                   and the triggers that call it (ticket created; public comment by the requester)
   --url URL        draftpilot's public base URL; webhooks go to <URL>/webhooks/<helpdesk>
 
 Reads .env from the working directory when present (variables already set win).`;
@@ -28,11 +30,13 @@ export type ParsedArgs = { help: true } | ({ help: false } & SetupCommand);
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   let dryRun = false;
+  let triggers = false;
   let url: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') return { help: true };
     if (arg === '--dry-run') dryRun = true;
+    else if (arg === '--triggers') triggers = true;
     else if (arg === '--url') {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError('--url needs a value, e.g. --url https://draftpilot.example.com');
@@ -49,7 +53,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command !== 'setup') throw new UsageError(`unknown command "${command}"`);
   if (provider !== 'zendesk' && provider !== 'intercom') throw new UsageError(provider ? `unknown helpdesk "${provider}": zendesk or intercom` : 'setup what? zendesk or intercom');
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  return { help: false, provider, dryRun, ...(url !== undefined ? { url } : {}) };
+  if (triggers && provider !== 'zendesk') throw new UsageError('unexpected option --triggers: it belongs to setup zendesk');
+  return { help: false, provider, dryRun, ...(url !== undefined ? { url } : {}), ...(triggers ? { triggers } : {}) };
 }
 
 /** The whole CLI as a function of its arguments and environment: what tests call. */

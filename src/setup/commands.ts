@@ -23,6 +23,8 @@ export interface SetupCommand {
   dryRun: boolean;
   /** draftpilot's public base URL, normalised (no trailing slash, no /webhooks/... suffix) */
   url?: string;
+  /** `setup zendesk --triggers`: also the trigger-connected webhook and its two triggers */
+  triggers?: boolean;
 }
 
 /** Wrong arguments or missing configuration: nothing was attempted (exit 2). */
@@ -148,6 +150,7 @@ export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise
       publicUrl: url,
       ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
       ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+      ...(command.triggers ? { triggers: true } : {}),
     });
     lines.push(...formatZendeskPlan(plan, { dryRun: command.dryRun }));
     if (command.dryRun) {

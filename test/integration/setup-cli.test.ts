@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
@@ -9,6 +9,7 @@ import { REASONS } from '../../src/policy/reasons';
 import { applyIntercomSetup, INTERCOM_WEBHOOK_TOPICS, planIntercomSetup } from '../../src/setup/intercom-setup';
 import { DryRunWriteError, HttpSetupApi } from '../../src/setup/setup-api';
 import { applyZendeskSetup, planZendeskSetup, ZENDESK_WEBHOOK_EVENTS } from '../../src/setup/zendesk-setup';
+import { triggerBodySchema } from '../../webhooks/zendesk/schema';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ZD = 'http://zendesk.test';
@@ -235,6 +236,191 @@ describe('setup zendesk', () => {
     expect(run.code).toBe(2);
     expect(run.err).toContain('ZENDESK_ACCESS_TOKEN');
     expect(run.err).toContain('--url');
+  });
+});
+
+describe('setup zendesk --triggers', () => {
+  const TRIGGER_WEBHOOK_ID = '01HSETUPTRIGGERHOOK000000B';
+  const TRIGGER_SECRET = 'dHJpZ2dlci13ZWJob29rLXNpZ25pbmctc2VjcmV0LTE=';
+  const SEARCH_QUERY = { query: 'draftpilot' };
+  const triggerWebhookBody = {
+    webhook: { name: 'draftpilot-triggers', endpoint: ENDPOINT, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] },
+  };
+  const existingTriggerWebhook = (overrides: Record<string, unknown> = {}) => ({ ...existingWebhook(), id: TRIGGER_WEBHOOK_ID, name: 'draftpilot-triggers', subscriptions: ['conditional_ticket_events'], ...overrides });
+  // Written out here rather than read from trigger-body.json, so a change to the template shows up in this test.
+  const body = (event: string) => ({
+    draftpilot_trigger: 1,
+    event,
+    ticket_id: '{{ticket.id}}',
+    requester_id: '{{ticket.requester.id}}',
+    comment_author_id: '{{current_user.id}}',
+    comment_public: '{{ticket.latest_comment.is_public}}',
+    status: '{{ticket.status}}',
+  });
+  const createdTrigger = {
+    trigger: {
+      title: 'draftpilot: ticket created',
+      active: true,
+      conditions: { all: [{ field: 'update_type', operator: 'is', value: 'Create' }], any: [] },
+      actions: [{ field: 'notification_webhook', value: [TRIGGER_WEBHOOK_ID, JSON.stringify(body('ticket.created'), null, 2)] }],
+    },
+  };
+  const commentTrigger = {
+    trigger: {
+      title: 'draftpilot: public comment by requester',
+      active: true,
+      conditions: {
+        all: [
+          { field: 'update_type', operator: 'is', value: 'Change' },
+          { field: 'comment_is_public', operator: 'is', value: 'true' },
+          { field: 'requester_id', operator: 'is', value: 'current_user' },
+        ],
+        any: [],
+      },
+      actions: [{ field: 'notification_webhook', value: [TRIGGER_WEBHOOK_ID, JSON.stringify(body('comment.added'), null, 2)] }],
+    },
+  };
+  /** A trigger as Zendesk lists it: numeric id, its own field order, the body re-serialised compactly. */
+  const listed = (id: number, sent: typeof createdTrigger, overrides: Record<string, unknown> = {}) => {
+    const [webhookId, text] = sent.trigger.actions[0]!.value;
+    return {
+      id,
+      url: `${ZD}/api/v2/triggers/${id}.json`,
+      position: 40 + id,
+      raw_title: sent.trigger.title,
+      default: false,
+      description: null,
+      category_id: '9000',
+      ...sent.trigger,
+      conditions: { all: [...sent.trigger.conditions.all].reverse(), any: [] },
+      actions: [{ field: 'notification_webhook', value: [webhookId, JSON.stringify(JSON.parse(text!))] }],
+      ...overrides,
+    };
+  };
+  const search = (triggers: unknown[]) => ({ triggers, next_page: null, previous_page: null, count: triggers.length });
+  const secret = (id: string, value: string) => zd().get(`/api/v2/webhooks/${id}/signing_secret`).reply(200, { signing_secret: { algorithm: 'SHA256', secret: value } });
+
+  test('the trigger body is trigger-body.json with the event set, and accepted once Zendesk fills in the placeholders', () => {
+    for (const sent of [createdTrigger, commentTrigger]) {
+      const filled = sent.trigger.actions[0]!.value[1]!.replace(/\{\{[^}]+\}\}/g, (p) => (p.includes('is_public') ? 'true' : p.includes('status') ? 'open' : '4242'));
+      expect(triggerBodySchema.safeParse(JSON.parse(filled)).success).toBe(true);
+    }
+    const template = JSON.parse(readFileSync(path.join(ROOT, 'webhooks/zendesk/setup/trigger-body.json'), 'utf8')) as Record<string, unknown>;
+    expect({ ...template, event: 'ticket.created' }).toEqual(body('ticket.created'));
+  });
+
+  test('dry run makes GET requests only and plans the trigger webhook and both triggers', async () => {
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook()]));
+    zd().get('/api/v2/triggers/search.json').query(SEARCH_QUERY).reply(200, search([{ ...listed(7, createdTrigger), id: 7, title: 'VIP: notify manager (draftpilot)' }]));
+    zd().get('/api/v2/groups.json').reply(200, groups);
+
+    const run = await cli(['setup', 'zendesk', '--dry-run', '--triggers', '--url', PUBLIC], zendeskEnv());
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/webhook "draftpilot"\s+unchanged \(matches\)/);
+    expect(run.out).toMatch(/trigger webhook\s+"draftpilot-triggers": create\n/);
+    expect(run.out).toContain('connection triggers and automations (conditional_ticket_events)');
+    expect(run.out).toMatch(/trigger\s+"draftpilot: ticket created": create\n\s+when\s+update_type is Create\n/);
+    expect(run.out).toMatch(/trigger\s+"draftpilot: public comment by requester": create\n\s+when\s+update_type is Change and comment_is_public is true and requester_id is current_user\n/);
+    expect(run.out).toContain('notify "draftpilot-triggers" with trigger-body.json, "event": "comment.added"');
+    expect(run.out).not.toMatch(/triggers\s+none created/);
+    expect(run.out).toContain('Dry run: nothing was changed (4 GET requests)');
+    expect(run.out).not.toContain('ZENDESK_WEBHOOK_SECRETS=');
+  });
+
+  test('first run creates the trigger webhook and both triggers with the exact bodies, and prints one secrets line', async () => {
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook()]));
+    zd().get('/api/v2/triggers/search.json').query(SEARCH_QUERY).reply(200, search([]));
+    zd().get('/api/v2/groups.json').reply(200, groups);
+    zd().post('/api/v2/webhooks', triggerWebhookBody).reply(201, { webhook: existingTriggerWebhook() });
+    zd().post('/api/v2/triggers.json', createdTrigger).reply(201, { trigger: listed(101, createdTrigger) });
+    zd().post('/api/v2/triggers.json', commentTrigger).reply(201, { trigger: listed(102, commentTrigger) });
+    secret(WEBHOOK_ID, SECRET);
+    secret(TRIGGER_WEBHOOK_ID, TRIGGER_SECRET);
+
+    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: SECRET }));
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/webhook "draftpilot"\s+unchanged/);
+    expect(run.out).toContain(`"draftpilot-triggers": created (id ${TRIGGER_WEBHOOK_ID})`);
+    expect(run.out).toContain('"draftpilot: ticket created": created (id 101)');
+    expect(run.out).toContain('"draftpilot: public comment by requester": created (id 102)');
+    // One line holds both secrets: it replaces the variable as a whole.
+    expect(run.out.split('\n').filter((l) => l.includes(SECRET) || l.includes(TRIGGER_SECRET))).toEqual([`ZENDESK_WEBHOOK_SECRETS=${SECRET},${TRIGGER_SECRET}`]);
+    expect(run.out).toContain('Zendesk setup done.');
+  });
+
+  test('re-run with the webhooks and triggers matching writes nothing', async () => {
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook(), existingTriggerWebhook()]));
+    const comment = listed(102, commentTrigger);
+    comment.conditions.all = comment.conditions.all.map((c) => (c.field === 'comment_is_public' ? { ...c, value: true as unknown as string } : c));
+    zd().get('/api/v2/triggers/search.json').query(SEARCH_QUERY).reply(200, search([listed(101, createdTrigger), comment]));
+    zd().get('/api/v2/groups.json').reply(200, groups);
+    secret(WEBHOOK_ID, SECRET);
+    secret(TRIGGER_WEBHOOK_ID, TRIGGER_SECRET);
+
+    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: `${SECRET},${TRIGGER_SECRET}` }));
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/trigger webhook\s+"draftpilot-triggers": unchanged \(matches\)/);
+    expect(run.out).toContain('"draftpilot: ticket created": unchanged (matches) (id 101)');
+    expect(run.out).toContain('"draftpilot: public comment by requester": unchanged (matches) (id 102)');
+    expect(run.out).not.toContain('change ');
+    expect(run.out).toContain("ZENDESK_WEBHOOK_SECRETS already contains the trigger webhook's signing secret");
+    expect(run.out).not.toContain(SECRET);
+    expect(run.out).not.toContain(TRIGGER_SECRET);
+    // every interceptor above is a GET; a POST or PUT would be unmatched and fail the afterEach check
+  });
+
+  test('a changed trigger is updated with PUT and the exact body', async () => {
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook(), existingTriggerWebhook()]));
+    const stale = listed(102, commentTrigger, { active: false });
+    stale.actions = [{ field: 'notification_webhook', value: ['01HOLDWEBHOOK', stale.actions[0]!.value[1]!] }];
+    zd().get('/api/v2/triggers/search.json').query(SEARCH_QUERY).reply(200, search([listed(101, createdTrigger), stale]));
+    zd().get('/api/v2/groups.json').reply(200, groups);
+    zd().put('/api/v2/triggers/102.json', commentTrigger).reply(200, { trigger: listed(102, commentTrigger) });
+    secret(WEBHOOK_ID, SECRET);
+    secret(TRIGGER_WEBHOOK_ID, TRIGGER_SECRET);
+
+    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: SECRET }));
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('"draftpilot: public comment by requester": update (id 102)');
+    expect(run.out).toContain('change   active: false -> true');
+    expect(run.out).toContain(`change   webhook: 01HOLDWEBHOOK -> ${TRIGGER_WEBHOOK_ID}`);
+    expect(run.out).toContain('"draftpilot: public comment by requester": updated (id 102)');
+    expect(run.out).toContain('"draftpilot: ticket created": unchanged (id 101)');
+    expect(run.out).toContain(`ZENDESK_WEBHOOK_SECRETS=${SECRET},${TRIGGER_SECRET}`);
+  });
+
+  test('an event-connected webhook named draftpilot-triggers is reported; no trigger is written (exit 1)', async () => {
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook(), existingTriggerWebhook({ subscriptions: ['zen:event-type:ticket.created'] })]));
+    zd().get('/api/v2/triggers/search.json').query(SEARCH_QUERY).reply(200, search([]));
+    zd().get('/api/v2/groups.json').reply(200, groups);
+    secret(WEBHOOK_ID, SECRET);
+
+    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: SECRET }));
+
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('webhook "draftpilot-triggers" (id 01HSETUPTRIGGERHOOK000000B) is connected to Zendesk events');
+    expect(run.out).toContain('"draftpilot: ticket created": not set up');
+    expect(run.out).toContain('Zendesk setup incomplete');
+  });
+
+  test('--triggers is parsed for zendesk and refused for intercom', async () => {
+    expect(parseArgs(['setup', 'zendesk', '--triggers', '--url', PUBLIC])).toEqual({ help: false, provider: 'zendesk', dryRun: false, url: PUBLIC, triggers: true });
+    const run = await cli(['setup', 'intercom', '--triggers'], intercomEnv());
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('--triggers: it belongs to setup zendesk');
   });
 });
 
