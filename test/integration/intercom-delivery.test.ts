@@ -18,6 +18,7 @@ import { HelpdeskError, intercomAccess } from '../../src/helpdesk/http-error';
 import type { Decision } from '../../src/policy/decide';
 import { Reason, REASONS } from '../../src/policy/reasons';
 import { markerFor } from '../../webhooks/marker';
+import { useStrictNock } from '../helpers/strict-nock';
 
 /**
  * Issue 4, Intercom side: every provider call goes through nock (network beyond loopback is off in
@@ -123,21 +124,9 @@ const writes = () => sent.filter((s) => s.method === 'POST');
 const writer = (overrides: Partial<IntercomWriterOptions> = {}) =>
   new IntercomWriter({ access, adminId: ADMIN, escalationTeamId: TEAM, shadow: false, clock, tagIds: TAG_IDS, ...overrides });
 
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
-
+useStrictNock();
 beforeEach(() => {
   sent = [];
-  unmatched.length = 0;
-  nock.emitter.on('no match', onNoMatch);
-});
-
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unmatched).toEqual([]);
 });
 
 describe('Intercom request bodies', () => {

@@ -11,6 +11,7 @@ import type { StoredTokens } from '../../src/delivery/zendesk/token-store';
 import { oauthRoutes, OauthRoutesOptions } from '../../src/http/oauth-routes';
 import { openStore, Store } from '../../src/store/open-store';
 import { freshDataDir, removeDir } from '../helpers/databases';
+import { useStrictNock } from '../helpers/strict-nock';
 
 const KEY = Buffer.alloc(32, 9).toString('base64');
 const CLIENT_ID = 'draftpilot_oauth';
@@ -22,23 +23,7 @@ const REFRESH = 'zd-refresh-token-from-the-code-0123456789';
 const CODE = 'zd-auth-code-0123456789';
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 
-/** Provider requests nock could not match (calls to the router on 127.0.0.1 pass through and are not counted). */
-let unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => {
-  const where = `${req.method} ${req.href ?? req.path}`;
-  if (!/^\w+ http:\/\/127\.0\.0\.1:\d+\//.test(where)) unmatched.push(where);
-};
-beforeEach(() => {
-  unmatched = [];
-  nock.emitter.on('no match', onNoMatch);
-});
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unmatched).toEqual([]);
-});
+useStrictNock(/^\w+ http:\/\/127\.0\.0\.1:\d+\//);
 
 let dir: string;
 let store: Store;

@@ -10,6 +10,7 @@ import { applyIntercomSetup, INTERCOM_WEBHOOK_TOPICS, planIntercomSetup } from '
 import { DryRunWriteError, HttpSetupApi } from '../../src/setup/setup-api';
 import { applyZendeskSetup, planZendeskSetup, ZENDESK_WEBHOOK_EVENTS } from '../../src/setup/zendesk-setup';
 import { triggerBodySchema } from '../../webhooks/zendesk/schema';
+import { useStrictNock } from '../helpers/strict-nock';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ZD = 'http://zendesk.test';
@@ -22,20 +23,7 @@ const WEBHOOK_ID = '01HSETUPWEBHOOK0000000000A';
 const SECRET = 'c2lnbmluZy1zZWNyZXQtZm9yLXNldHVwLXRlc3Q=';
 const LIST_QUERY = { 'filter[name_contains]': 'draftpilot', 'page[size]': '100' };
 
-/** Requests nock could not match: with net connect disabled each also fails its call. */
-let unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method} ${req.href ?? req.path}`);
-beforeEach(() => {
-  unmatched = [];
-  nock.emitter.on('no match', onNoMatch);
-});
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unmatched).toEqual([]);
-});
+useStrictNock();
 
 interface Run {
   code: number;

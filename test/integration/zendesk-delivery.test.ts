@@ -11,6 +11,7 @@ import { HelpdeskError } from '../../src/helpdesk/http-error';
 import type { Decision } from '../../src/policy/decide';
 import { REASONS, Reason } from '../../src/policy/reasons';
 import { markerFor } from '../../webhooks/marker';
+import { useStrictNock } from '../helpers/strict-nock';
 
 const BASE = 'https://acme.zendesk.com';
 const TOKEN = 'zd-static-token-0123456789';
@@ -22,20 +23,7 @@ const STAMP = '2026-05-01T09:00:05Z';
 const ESCALATION_GROUP = 360001234;
 const KEY = Buffer.alloc(32, 7).toString('base64');
 
-/** Requests nock could not match: with net connect disabled, any of them also fails the call. */
-let unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method} ${req.href ?? req.path}`);
-beforeEach(() => {
-  unmatched = [];
-  nock.emitter.on('no match', onNoMatch);
-});
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unmatched).toEqual([]);
-});
+useStrictNock();
 
 const baseBrief: Brief = {
   question: 'Where is my order 77120?',

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { StoredTokens } from './token-store';
+import { tokenResponseSchema } from './oauth';
 
 /**
  * The authorization-code install of one Zendesk account, without HTTP: the signed `state` that
@@ -107,15 +108,6 @@ export class OauthInstallError extends Error {
   }
 }
 
-/** POST /oauth/tokens answer (the same shape the client-credentials grant gets, oauth.ts). */
-const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().nullish(),
-  scope: z.string().nullish(),
-  expires_in: z.number().int().positive().nullish(),
-  refresh_token: z.string().min(1).nullish(),
-  refresh_token_expires_in: z.number().int().positive().nullish(),
-});
 
 /** Zendesk's `{error, error_description}` (or `description`), short; never the request. */
 function zendeskDetail(text: string): string {

@@ -34,8 +34,8 @@ export function staticAccessToken(token: string): AccessTokenProvider {
   };
 }
 
-/** POST /oauth/tokens answer (both grants). */
-const tokenResponseSchema = z.looseObject({
+/** POST /oauth/tokens answer (every grant: client credentials, refresh token, authorization code). */
+export const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().nullish(),
   scope: z.string().nullish(),
