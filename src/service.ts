@@ -25,6 +25,8 @@ import { KnowledgeIndex } from './knowledge/knowledge-index';
 import { ConfiguredSource, configuredSources, KnowledgeBase, resolverOf } from './knowledge/knowledge-base';
 import { ThreadLoader } from './helpdesk/load-thread';
 import type { HelpdeskWriter } from './delivery/delivery-port';
+
+type Writers = Partial<Record<Provider, HelpdeskWriter>>;
 import { intercomWriterFromEnv } from './delivery/intercom/intercom-writer';
 import { routeDelivery } from './delivery/route-delivery';
 import { DbTokenStore } from './delivery/zendesk/db-token-store';
@@ -109,7 +111,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const kb = knowledge;
     const drafting = loadDrafting(config, logger, kb.fallback);
     syncTimer = startKnowledgeSync(kb, configured, settings.knowledge.sync_interval_minutes, logger);
-    const deliver = routeDelivery(buildWriters(config, configured, new DbTokenStore(store.db), logger));
+    const writers = buildWriters(config, configured, new DbTokenStore(store.db), logger);
+    const deliver = routeDelivery(writers.live, { shadowWriters: writers.shadow, shadowTenants: env.SHADOW_TENANTS });
     const drafter = createDrafter({
       db: store.db,
       deliver,
@@ -227,26 +230,38 @@ function readConfig<T>(setting: string, fn: () => T): T {
  * The helpdesk writers. Shadow mode (decide and record, write nothing) when SHADOW_MODE=true or when a
  * helpdesk's credentials are not set; the would-be writes are stored with each draft.
  */
-function buildWriters(config: Config, configured: ConfiguredSource[], tokens: TokenStore, logger: Logger): Partial<Record<Provider, HelpdeskWriter>> {
+function buildWriters(config: Config, configured: ConfiguredSource[], tokens: TokenStore, logger: Logger): { live: Writers; shadow: Writers } {
   const { env } = config;
   const zendeskAuth = readConfig('ZENDESK_ACCESS_TOKEN', () =>
     zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, { store: tokens, onWarning: (m) => logger.warn(m) }),
   );
-  const zendesk = new ZendeskWriter({
-    shadow: env.SHADOW_MODE || !zendeskAuth,
-    ...(zendeskAuth ? { access: zendeskAuth } : {}),
-    ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
-    ...(env.ZENDESK_SUBDOMAIN ? { tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}` } : {}),
-    ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
-  });
+  const zendeskWriter = (shadow: boolean) =>
+    new ZendeskWriter({
+      shadow: shadow || !zendeskAuth,
+      ...(zendeskAuth ? { access: zendeskAuth } : {}),
+      ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
+      ...(env.ZENDESK_SUBDOMAIN ? { tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}` } : {}),
+      ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+    });
   const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
-  const intercom = intercomWriterFromEnv(env, {
-    shadow: env.SHADOW_MODE,
-    ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
-    ...(intercomTenant ? { tenant: intercomTenant } : {}),
-  });
-  logger.info({ zendesk: env.SHADOW_MODE || !zendeskAuth ? 'shadow' : 'live', intercom: env.SHADOW_MODE || !env.INTERCOM_ACCESS_TOKEN || !env.INTERCOM_ADMIN_ID ? 'shadow' : 'live' }, 'helpdesk delivery');
-  return { zendesk, intercom };
+  const intercomWriter = (shadow: boolean) =>
+    intercomWriterFromEnv(env, {
+      shadow,
+      ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
+      ...(intercomTenant ? { tenant: intercomTenant } : {}),
+    });
+  logger.info(
+    {
+      zendesk: env.SHADOW_MODE || !zendeskAuth ? 'shadow' : 'live',
+      intercom: env.SHADOW_MODE || !env.INTERCOM_ACCESS_TOKEN || !env.INTERCOM_ADMIN_ID ? 'shadow' : 'live',
+      shadowTenants: env.SHADOW_TENANTS,
+    },
+    'helpdesk delivery',
+  );
+  return {
+    live: { zendesk: zendeskWriter(env.SHADOW_MODE), intercom: intercomWriter(env.SHADOW_MODE) },
+    shadow: { zendesk: zendeskWriter(true), intercom: intercomWriter(true) },
+  };
 }
 
 /** The help centers the credentials reach; a failure to ask Intercom who we are is logged, not fatal. */

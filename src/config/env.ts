@@ -64,6 +64,11 @@ export const envSchema = z.object({
   APP_ENCRYPTION_KEY: optionalText,
   PUBLIC_URL: z.string().url('must be a URL such as https://draftpilot.example.com').optional().or(z.literal('').transform(() => undefined)),
   SHADOW_MODE: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),
+  SHADOW_TENANTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(zendesk|intercom):[^\s]+$/, 'each entry is a tenant such as zendesk:acme or intercom:<workspace id>'))),
   ZENDESK_ESCALATION_GROUP_ID: z.string().regex(/^\d+$/, 'a numeric Zendesk group id').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_ESCALATION_TEAM_ID: z.string().regex(/^\d+$/, 'a numeric Intercom team id').optional().or(z.literal('').transform(() => undefined)),
 }).superRefine((env, ctx) => {

@@ -117,3 +117,28 @@ describe('live Zendesk: a trigger delivery without text reads the ticket, and th
     expect(listed.api_calls).toEqual({ zendesk: { messages: 1, api_calls: 2, per_message: 2 } });
   });
 });
+
+describe('a shadow tenant with live credentials', () => {
+  afterEach(() => nock.cleanAll());
+
+  it('decides and records, and writes nothing to its helpdesk', async () => {
+    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer zd-access-token').persist();
+    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
+    const writes: unknown[] = [];
+    nock('http://zendesk.test').persist().put(/.*/, (b) => writes.push(b) > 0).reply(200, {});
+    const t = await startTestService({ env: { ZENDESK_ACCESS_TOKEN: 'zd-access-token', ZENDESK_BASE_URL: 'http://zendesk.test', SHADOW_TENANTS: 'zendesk:acme' } });
+    try {
+      await t.postZendesk(zendeskComment({ ticketId: '6300', text: 'How many days do I have to return an item?' }));
+      await t.waitIdle();
+      let row;
+      for (let i = 0; i < 100 && !row?.delivered_at; i++) {
+        row = (await drafts(t)).find((d) => d.thread_id === '6300');
+        if (!row?.delivered_at) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(row!.delivery).toMatchObject({ shadow: true, written: false, apiCalls: 0 });
+      expect(writes).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
