@@ -4,7 +4,7 @@ import { describe, UnavailableError } from '../errors';
 import { Coalescer } from '../inbox/coalescer';
 import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
-import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
+import { DeadLetterHandler, JobHandler, JobQueue, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
 
 export const QUEUE_NAME = 'threads';
 
@@ -143,10 +143,6 @@ export class BullmqQueue implements JobQueue {
     }
   }
 
-  async stats(): Promise<QueueStats> {
-    const c = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
-  }
 
   /** The BullMQ queue object, for tests and operators' scripts. */
   get raw(): Queue {

@@ -1,7 +1,7 @@
 import { UnavailableError } from '../errors';
 import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
-import { DeadLetterHandler, JobHandler, JobQueue, QueueStats, retryDelay, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
+import { DeadLetterHandler, JobHandler, JobQueue, retryDelay, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
 
 type State = 'waiting' | 'running' | 'running-again' | 'delayed';
 
@@ -19,7 +19,6 @@ export class InlineQueue implements JobQueue {
   /** threads whose batch failed: they run alone until they succeed, so one bad thread cannot sink others */
   private readonly solo = new Set<string>();
   private running = 0;
-  private failedCount = 0;
   private handler?: JobHandler;
   private onDeadLetter?: DeadLetterHandler;
   /** closing: no new jobs; the ones already waiting still run until the grace period ends */
@@ -55,11 +54,6 @@ export class InlineQueue implements JobQueue {
     if (this.closing) throw new UnavailableError('queue', 'shutting down');
   }
 
-  async stats(): Promise<QueueStats> {
-    let delayed = 0;
-    for (const s of this.states.values()) if (s === 'delayed') delayed++;
-    return { waiting: this.ready.length, active: this.running, delayed, failed: this.failedCount };
-  }
 
   /** Runs what is already waiting within the grace period; retries still delayed resume at the next start. */
   async close(graceMs: number): Promise<void> {
@@ -174,7 +168,6 @@ export class InlineQueue implements JobQueue {
       this.attempts.delete(key);
       this.solo.delete(key);
       if (!this.closing) {
-        this.failedCount++;
         await this.onDeadLetter!(job, err, made).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
       }
       this.settle(key, job);

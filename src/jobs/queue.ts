@@ -14,13 +14,6 @@ export type JobHandler = (jobs: ThreadJob[]) => Promise<void>;
 /** Called once a job has used all its attempts: its deliveries go to the dead-letter set. */
 export type DeadLetterHandler = (job: ThreadJob, error: unknown, attempts: number) => Promise<void>;
 
-export interface QueueStats {
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-}
-
 /** The queue port: an in-process adapter and a BullMQ adapter run the same handlers. */
 export interface JobQueue {
   readonly kind: 'inline' | 'bullmq';
@@ -28,7 +21,6 @@ export interface JobQueue {
   enqueue(job: ThreadJob): Promise<void>;
   startWorker(handler: JobHandler, onDeadLetter: DeadLetterHandler): Promise<void>;
   ping(): Promise<void>;
-  stats(): Promise<QueueStats>;
   /** Stops taking jobs and waits up to graceMs for running ones. */
   close(graceMs: number): Promise<void>;
 }
@@ -43,8 +35,9 @@ export interface RetryPolicy {
   batchWaitMs?: number;
 }
 
-export function threadKeyOf(job: ThreadKey): string {
-  return `${job.provider}|${job.tenant}|${job.threadId}`;
+/** One string per thread: the queue's bookkeeping, BullMQ's deduplication id and the job's maps. */
+export function threadKeyOf(k: { tenant: string; provider: string; threadId: string }): string {
+  return `${k.provider}|${k.tenant}|${k.threadId}`;
 }
 
 /** Exponential backoff: backoffMs, 2x, 4x, ... */

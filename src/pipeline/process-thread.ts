@@ -6,7 +6,8 @@ import type { Inbox, StoredDelivery, ThreadKey } from '../inbox/inbox';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
 import { mergeThread } from '../threads/merge-thread';
-import { loadThreads, saveThreads, threadKeyString } from '../threads/thread-store';
+import { loadThreads, saveThreads } from '../threads/thread-store';
+import { threadKeyOf } from '../jobs/queue';
 
 export interface ProcessThreadDeps {
   db: Kysely<Database>;
@@ -53,7 +54,7 @@ export function createThreadProcessor(deps: ProcessThreadDeps) {
     const changed = new Map<string, { thread: Thread; version: number; deliveries: StoredDelivery[] }>();
     const rejected: { delivery: StoredDelivery; error: string }[] = [];
     for (const delivery of pending) {
-      const key = threadKeyString(delivery);
+      const key = threadKeyOf(delivery);
       const current = changed.get(key) ?? { thread: stored.get(key)?.thread, version: (stored.get(key)?.version ?? 0) + 1, deliveries: [] };
       let update: Thread;
       try {
@@ -98,7 +99,7 @@ export function createThreadProcessor(deps: ProcessThreadDeps) {
       if (deps.onThread) await deps.onThread(r.thread, r.deliveries);
     }
     if (deps.afterStore) {
-      const fresh = new Set(results.map((r) => threadKeyString({ tenant: r.thread.tenant, provider: r.thread.provider, threadId: r.thread.id })));
+      const fresh = new Set(results.map((r) => threadKeyOf({ tenant: r.thread.tenant, provider: r.thread.provider, threadId: r.thread.id })));
       const untouched = [...stored.entries()].filter(([k]) => !fresh.has(k)).map(([, s]) => s.thread);
       await deps.afterStore([...results.map((r) => r.thread), ...untouched]);
     }

@@ -153,19 +153,34 @@ export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise
       ...(command.triggers ? { triggers: true } : {}),
     });
     lines.push(...formatZendeskPlan(plan, { dryRun: command.dryRun }));
-    if (command.dryRun) {
-      lines.push(...formatProblems(plan.problems));
-      lines.push('', `Dry run: nothing was changed (${api.calls.length} GET requests). Run without --dry-run to apply.`);
-      print(io, lines);
-      return plan.problems.length ? EXIT.failed : EXIT.ok;
-    }
-    const result = await applyZendeskSetup(api, plan, { configuredSecrets: env.ZENDESK_WEBHOOK_SECRETS });
-    lines.push(...formatZendeskResult(result));
-    lines.push(...formatProblems(result.problems));
-    lines.push('', result.ok ? 'Zendesk setup done.' : 'Zendesk setup incomplete: fix the problems above and run it again.');
-    print(io, lines);
-    return result.ok ? EXIT.ok : EXIT.failed;
+    return finish(io, lines, 'Zendesk', command.dryRun, plan.problems, api.calls.length, async () => {
+      const result = await applyZendeskSetup(api, plan, { configuredSecrets: env.ZENDESK_WEBHOOK_SECRETS });
+      return { ...result, lines: formatZendeskResult(result) };
+    });
   });
+}
+
+/** The end of both commands: a dry run reports the plan's problems; a run applies and reports. */
+async function finish(
+  io: CliIo,
+  lines: string[],
+  name: string,
+  dryRun: boolean,
+  planProblems: Parameters<typeof formatProblems>[0],
+  calls: number,
+  apply: () => Promise<{ ok: boolean; problems: Parameters<typeof formatProblems>[0]; lines: string[] }>,
+): Promise<number> {
+  if (dryRun) {
+    lines.push(...formatProblems(planProblems));
+    lines.push('', `Dry run: nothing was changed (${calls} GET requests). Run without --dry-run to apply.`);
+    print(io, lines);
+    return planProblems.length ? EXIT.failed : EXIT.ok;
+  }
+  const result = await apply();
+  lines.push(...result.lines, ...formatProblems(result.problems));
+  lines.push('', result.ok ? `${name} setup done.` : `${name} setup incomplete: fix the problems above and run it again.`);
+  print(io, lines);
+  return result.ok ? EXIT.ok : EXIT.failed;
 }
 
 export async function runIntercomSetup(command: SetupCommand, io: CliIo): Promise<number> {
@@ -186,17 +201,9 @@ export async function runIntercomSetup(command: SetupCommand, io: CliIo): Promis
       clientSecretsConfigured: env.INTERCOM_CLIENT_SECRETS.length,
     });
     lines.push(...formatIntercomPlan(plan, { dryRun: command.dryRun }));
-    if (command.dryRun) {
-      lines.push(...formatProblems(plan.problems));
-      lines.push('', `Dry run: nothing was changed (${api.calls.length} GET requests). Run without --dry-run to apply.`);
-      print(io, lines);
-      return plan.problems.length ? EXIT.failed : EXIT.ok;
-    }
-    const result = await applyIntercomSetup(api, plan);
-    lines.push(...formatIntercomResult(result));
-    lines.push(...formatProblems(result.problems));
-    lines.push('', result.ok ? 'Intercom setup done.' : 'Intercom setup incomplete: fix the problems above and run it again.');
-    print(io, lines);
-    return result.ok ? EXIT.ok : EXIT.failed;
+    return finish(io, lines, 'Intercom', command.dryRun, plan.problems, api.calls.length, async () => {
+      const result = await applyIntercomSetup(api, plan);
+      return { ...result, lines: formatIntercomResult(result) };
+    });
   });
 }

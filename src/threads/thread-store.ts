@@ -2,16 +2,13 @@ import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { Thread, threadSchema } from '../../webhooks/thread';
 import { groupByTenant, ThreadKey } from '../inbox/inbox';
+import { threadKeyOf } from '../jobs/queue';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export interface StoredThread {
   thread: Thread;
   version: number;
-}
-
-export function threadKeyString(k: { tenant: string; provider: string; threadId: string }): string {
-  return `${k.provider}|${k.tenant}|${k.threadId}`;
 }
 
 export async function loadThreads(db: Db, keys: ThreadKey[]): Promise<Map<string, StoredThread>> {
@@ -39,13 +36,13 @@ export async function loadThreads(db: Db, keys: ThreadKey[]): Promise<Map<string
         requester: row.requester,
         messages: row.messages,
       });
-      return [threadKeyString({ tenant: row.tenant, provider: row.provider, threadId: row.thread_id }), { thread, version: row.version }];
+      return [threadKeyOf({ tenant: row.tenant, provider: row.provider, threadId: row.thread_id }), { thread, version: row.version }];
     }),
   );
 }
 
 export async function loadThread(db: Db, key: ThreadKey): Promise<StoredThread | undefined> {
-  return (await loadThreads(db, [key])).get(threadKeyString(key));
+  return (await loadThreads(db, [key])).get(threadKeyOf(key));
 }
 
 /** One statement for any number of threads; with doneIds it also marks those deliveries done, atomically. */

@@ -4,7 +4,7 @@ import type { DraftDeps } from '../../src/drafting/draft-reply';
 import { loadEscalation } from '../../src/drafting/escalation-config';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
-import type { DraftModel } from '../../src/model/model-port';
+import type { DraftModel, ModelOutput } from '../../src/model/model-port';
 import { OfflineModel } from '../../src/model/offline-model';
 import type { Thread } from '../../webhooks/thread';
 
@@ -33,5 +33,24 @@ export function threadOf(...messages: [Thread['messages'][number]['author'], str
     tags: [],
     requester: { id: 'r1', name: 'Dana Whitfield', email: null },
     messages: messages.map(([author, text], i) => ({ id: `m${i + 1}`, author, public: true, text, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() })),
+  };
+}
+
+/** A valid model answer: a documented shipping question, one cited passage; override what a test needs. */
+export function modelOutput(o: Partial<ModelOutput> = {}): ModelOutput {
+  return {
+    category: 'shipping',
+    intent: 'question',
+    language: 'en',
+    sentiment: { label: 'neutral', score: 0 },
+    asks_for_human: false,
+    needs_account_access: false,
+    policy_exception: false,
+    confidence: 0.9,
+    missing_fields: [],
+    draft: 'Hi',
+    cited_source_ids: ['a#0'],
+    recommended_next_step: '',
+    ...o,
   };
 }

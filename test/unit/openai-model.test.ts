@@ -10,6 +10,7 @@ import { canaryOf, createModel, defaultModelName } from '../../src/model/create-
 import type { ModelInput, ModelOutput } from '../../src/model/model-port';
 import { OpenAIModel } from '../../src/model/openai-model';
 import { buildPrompt, neutralize } from '../../src/model/prompt';
+import { modelOutput } from '../helpers/drafting';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HOST = 'http://openai.test';
@@ -37,20 +38,12 @@ function input(question: string, extra: Partial<ModelInput> = {}): ModelInput {
   };
 }
 
-const ANSWER: ModelOutput = {
-  category: 'shipping',
+const ANSWER: ModelOutput = modelOutput({
   intent: 'change_address',
-  language: 'en',
-  sentiment: { label: 'neutral', score: 0 },
-  asks_for_human: false,
-  needs_account_access: false,
-  policy_exception: false,
-  confidence: 0.9,
-  missing_fields: [],
   draft: 'Hi Jane,\n\nYou can change the delivery address until the order leaves the warehouse.',
   cited_source_ids: ['change-address#0'],
   recommended_next_step: 'Send the draft.',
-};
+});
 
 /** A chat completion as the API returns it. */
 function completion(message: { content: string | null; refusal?: string | null }, usage = { prompt_tokens: 1234, completion_tokens: 56, cached: 1024 }) {

@@ -1,29 +1,14 @@
 import path from 'node:path';
 import { loadEscalation } from '../../src/drafting/escalation-config';
 import type { Category } from '../../src/drafting/categories-config';
-import type { ModelOutput } from '../../src/model/model-port';
 import { decide } from '../../src/policy/decide';
 import { escalationReasons, ReasonInput, repeatWithinThread } from '../../src/policy/reasons';
-import { threadOf } from '../helpers/drafting';
+import { modelOutput, threadOf } from '../helpers/drafting';
 
 const rules = loadEscalation(path.resolve(__dirname, '../../config/escalation.yaml'));
 const thresholds = { negative_sentiment: -0.4, low_confidence: 0.35, autopilot: 0.6 };
 
-const output = (o: Partial<ModelOutput> = {}): ModelOutput => ({
-  category: 'shipping',
-  intent: 'question',
-  language: 'en',
-  sentiment: { label: 'neutral', score: 0 },
-  asks_for_human: false,
-  needs_account_access: false,
-  policy_exception: false,
-  confidence: 0.9,
-  missing_fields: [],
-  draft: 'Hi',
-  cited_source_ids: ['a#0'],
-  recommended_next_step: '',
-  ...o,
-});
+const output = modelOutput;
 
 const input = (o: Partial<ReasonInput> = {}): ReasonInput => ({
   output: output(),
