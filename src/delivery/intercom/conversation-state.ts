@@ -49,3 +49,12 @@ export function conversationState(c: ConversationRead, lookFor: { draftId: strin
   }
   return { replyPresent, tags, tagIds, teamAssigneeId: c.team_assignee_id ?? null };
 }
+
+/**
+ * The state of a conversation no writer has touched for this draft (a first attempt): nothing of ours
+ * can be there, so it is assumed rather than read. Tags and team are unknown and taken as none: a tag
+ * or team already there (from an earlier draft of the conversation) is written again rather than read.
+ */
+export function unreadConversationState(): ConversationState {
+  return { replyPresent: false, tags: new Set(), tagIds: new Map(), teamAssigneeId: null };
+}

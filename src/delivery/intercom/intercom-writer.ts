@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Env } from '../../config/env';
 import { HelpdeskAccess, HelpdeskError, intercomAccess } from '../../helpdesk/http-error';
 import { intercomId } from '../../../webhooks/intercom/schema';
-import type { DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
-import { conversationReadSchema, conversationState } from './conversation-state';
+import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
+import { conversationReadSchema, conversationState, ConversationState, unreadConversationState } from './conversation-state';
 import { intercomCall } from './intercom-http';
-import { assertDraftBodiesAreNotes, assignmentBody, createTagBody, IntercomPlan, paths, planDelivery, tagConversationBody, Write } from './request-bodies';
+import { assertDraftBodiesAreNotes, assignmentBody, createTagBody, IntercomPlan, paths, planDelivery, TAG_PREFIX, tagConversationBody, Write } from './request-bodies';
 import { TagCache } from './tag-cache';
 
 /**
@@ -33,8 +33,16 @@ export interface IntercomWriterOptions {
   tenant?: string;
   /** tag ids known ahead (from setup): these tags cost no lookup */
   tagIds?: Record<string, string>;
+  /**
+   * API calls one delivery may spend on its first attempt (settings delivery.intercom.max_calls_per_message,
+   * at least 2): the note or reply and the assignment always, then tags in priority order within what
+   * is left. 3 by default.
+   */
+  maxCallsPerMessage?: number;
   timeoutMs?: number;
 }
+
+export const DEFAULT_MAX_CALLS_PER_MESSAGE = 3;
 
 export interface IntercomWriterStats {
   /** live deliveries that completed */
@@ -47,6 +55,8 @@ export interface IntercomWriterStats {
 
 /** POST /tags answers with the tag: https://developers.intercom.com/docs/references/2.3/rest-api/tags/create-and-update-tags/ */
 const tagSchema = z.looseObject({ type: z.literal('tag'), id: intercomId, name: z.string() });
+/** GET /tags lists every tag of the workspace: https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/listtags */
+const tagListSchema = z.looseObject({ data: z.array(tagSchema) });
 /**
  * Writes answer with the conversation or the tag. Once Intercom answered 2xx the write is done, and
  * refusing an odd echo would only make the job retry a write that succeeded, so any JSON is accepted.
@@ -59,25 +69,60 @@ const SAFE_ID = /^[A-Za-z0-9_-]+$/;
  * The Intercom side of Issue 4: one decision becomes a note (or, on autopilot only, a public reply),
  * an assignment to the escalation team, and tags.
  *
- * Calls per processed message: one read (GET the conversation: the marker check and the tags and team
- * already there), one reply (the note, or the autopilot reply), and one call per tag not yet on the
- * conversation; an escalation adds one assignment call and one tag per reason. Intercom tags a
- * conversation with one tag per call, so: review 3, autopilot 3, escalate 4 + reasons (3 + reasons
- * without a team). A tag name the process has not seen costs one POST /tags, once per process.
+ * Calls per processed message, at most maxCallsPerMessage (B, 3 by default) on the first attempt:
+ * one reply (the note, or the autopilot reply), one assignment when an escalation has a team, then
+ * tags in priority order (the decision tag, then one per reason, in the order given) while the budget
+ * lasts. Intercom tags a conversation with one tag per call, and a tag name the process has not seen
+ * costs one more call (POST /tags, once per process); a tag that does not fit is skipped, a later one
+ * that fits is still written, and the outcome's detail names every tag left off. With B = 3: review
+ * and autopilot 2 writes + the tag = 3 (when the tag must be created: reply, lookup, tag = 3),
+ * escalate with a team note + assignment + the escalated tag = 3 with its reasons left untagged
+ * (they are in the note), escalate without a team note + escalated tag + the first reason = 3.
+ * Shadow mode reports the same writes, taking every tag as known (setup creates them).
  *
- * Idempotent under at-least-once jobs: the read comes first, and a note carrying markerFor(draftId)
- * (or our admin's reply with the same text, for autopilot) is not written again; the tags and the
- * assignment the read shows missing are completed, those present are skipped. No retries here: a
- * HelpdeskError tells the job layer whether and when to retry (retryAfterMs from X-RateLimit-Reset).
+ * First attempt (context.firstAttempt, the drafter just stored the draft): no writer has seen this
+ * draft, so no note with its marker can exist and nothing is read. Otherwise (a retry, or unknown) the
+ * conversation is read first, one call beyond the budget: a note carrying markerFor(draftId) (or our
+ * admin's reply with the same text, for autopilot) is not written again, and the tags and the
+ * assignment already there are skipped and cost nothing. A retry thus spends at most B + 1 calls. No
+ * retries here: a HelpdeskError tells the job layer whether and when to retry (retryAfterMs from
+ * X-RateLimit-Reset).
  */
 export class IntercomWriter implements HelpdeskWriter {
   private readonly tags: TagCache;
   private readonly clock: () => number;
   private readonly totals: IntercomWriterStats = { deliveries: 0, apiCalls: 0, tagLookups: 0 };
 
+  private readonly budget: number;
+
   constructor(private readonly options: IntercomWriterOptions) {
     this.tags = new TagCache(options.tagIds);
     this.clock = options.clock ?? Date.now;
+    this.budget = options.maxCallsPerMessage ?? DEFAULT_MAX_CALLS_PER_MESSAGE;
+    // The note and an escalation's assignment are never dropped for the budget: they must fit.
+    if (!Number.isInteger(this.budget) || this.budget < 2) throw new Error(`intercom writer: maxCallsPerMessage must be an integer of at least 2 (the note and the assignment), got ${this.budget}`);
+  }
+
+  /**
+   * Learns the ids of the workspace's draftpilot tags with one `GET /tags`, once per process at start,
+   * so no delivery has to spend its call budget creating a tag that already exists (`setup intercom`
+   * creates them all). Returns how many were learned; nothing is asked in shadow mode.
+   */
+  async loadTags(): Promise<number> {
+    if (this.shadow) return 0;
+    const list = await intercomCall(this.options.access as HelpdeskAccess, 'GET', paths.createTag(), undefined, tagListSchema, {
+      clock: this.clock,
+      timeoutMs: this.options.timeoutMs ?? 20_000,
+      subject: 'tags',
+    });
+    this.totals.apiCalls++;
+    let learned = 0;
+    for (const tag of list.data) {
+      if (!tag.name.toLowerCase().startsWith(TAG_PREFIX)) continue;
+      this.tags.learn(tag.name, tag.id);
+      learned++;
+    }
+    return learned;
   }
 
   /** Shadow mode is forced when the credentials or the admin to write as are missing. */
@@ -89,32 +134,41 @@ export class IntercomWriter implements HelpdeskWriter {
     return { ...this.totals };
   }
 
-  async deliver(request: DeliveryRequest): Promise<DeliveryOutcome> {
+  async deliver(request: DeliveryRequest, context: DeliverContext = {}): Promise<DeliveryOutcome> {
     this.check(request);
     const adminId = this.options.adminId ?? '(INTERCOM_ADMIN_ID not set)';
     // Built and checked before any call: an autopilot decision that does not hold up throws here.
     const plan = planDelivery(request, { adminId, ...(this.options.escalationTeamId ? { escalationTeamId: this.options.escalationTeamId } : {}) });
     if (this.shadow) return this.shadowOutcome(request, plan, adminId);
-    return this.live(request, plan, adminId, this.options.access as HelpdeskAccess);
+    return this.live(request, plan, adminId, this.options.access as HelpdeskAccess, context);
   }
 
-  private async live(request: DeliveryRequest, plan: IntercomPlan, adminId: string, access: HelpdeskAccess): Promise<DeliveryOutcome> {
+  private async live(request: DeliveryRequest, plan: IntercomPlan, adminId: string, access: HelpdeskAccess, context: DeliverContext): Promise<DeliveryOutcome> {
     const id = request.threadId;
     const subject = `conversation ${id}`;
     const writes: Write[] = [];
     let calls = 0;
+    /** calls counted against the budget: every write (tag lookups included), not the read of a retry */
+    let spent = 0;
     const call = async <T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
       if (method === 'POST') assertDraftBodiesAreNotes(request.decision, [{ method, path, body }]);
       calls++;
+      if (method === 'POST') spent++;
       this.totals.apiCalls++;
       const answer = await intercomCall(access, method, path, body, schema, { clock: this.clock, timeoutMs: this.options.timeoutMs ?? 20_000, subject });
       if (method === 'POST') writes.push({ method, path, body });
       return answer;
     };
 
-    const conversation = await call('GET', paths.read(id), undefined, conversationReadSchema);
-    const state = conversationState(conversation, { draftId: request.draftId, adminId, autopilotDraft: request.decision === 'autopilot' ? request.draft : null });
-    for (const [name, tagId] of state.tagIds) this.tags.learn(name, tagId);
+    // A first attempt cannot find its own note: no read. A retry (or an unknown attempt) reads first.
+    let state: ConversationState;
+    if (context.firstAttempt) {
+      state = unreadConversationState();
+    } else {
+      const conversation = await call('GET', paths.read(id), undefined, conversationReadSchema);
+      state = conversationState(conversation, { draftId: request.draftId, adminId, autopilotDraft: request.decision === 'autopilot' ? request.draft : null });
+      for (const [name, tagId] of state.tagIds) this.tags.learn(name, tagId);
+    }
 
     const done: string[] = [];
     if (state.replyPresent) {
@@ -135,17 +189,30 @@ export class IntercomWriter implements HelpdeskWriter {
       done.push('not routed (no escalation team configured)');
     }
 
-    const missing = plan.tags.filter((name) => !state.tags.has(name.toLowerCase()));
-    for (const name of missing) {
+    // Tags in priority order while the budget lasts: a known tag costs one call, an unknown one two
+    // (POST /tags, then the tag). known() and get() run with no await between them, so the cost
+    // checked is the cost paid.
+    const present = plan.tags.filter((name) => state.tags.has(name.toLowerCase()));
+    const tagged: string[] = [];
+    const overBudget: string[] = [];
+    for (const name of plan.tags) {
+      if (present.includes(name)) continue;
+      const cost = this.tags.known(name) ? 1 : 2;
+      if (spent + cost > this.budget) {
+        overBudget.push(name);
+        continue;
+      }
       const tagId = await this.tags.get(name, async (tagName) => {
         this.totals.tagLookups++;
         const tag = await call('POST', paths.createTag(), createTagBody(tagName), tagSchema);
         return tag.id;
       });
       await call('POST', paths.tags(id), tagConversationBody(tagId, adminId), writeAnswerSchema);
+      tagged.push(name);
     }
-    if (missing.length) done.push(`tagged ${missing.join(', ')}`);
-    if (missing.length < plan.tags.length) done.push(`already tagged ${plan.tags.filter((n) => !missing.includes(n)).join(', ')}`);
+    if (tagged.length) done.push(`tagged ${tagged.join(', ')}`);
+    if (present.length) done.push(`already tagged ${present.join(', ')}`);
+    if (overBudget.length) done.push(notTagged(this.budget, overBudget));
 
     this.totals.deliveries++;
     return { written: !state.replyPresent, shadow: false, apiCalls: calls, writes, detail: `intercom ${subject}: ${done.join('; ')} (${calls} API calls)` };
@@ -155,11 +222,22 @@ export class IntercomWriter implements HelpdeskWriter {
     const id = request.threadId;
     const writes: Write[] = [{ method: 'POST', path: paths.reply(id), body: plan.reply }];
     if (plan.assignTeamId) writes.push({ method: 'POST', path: paths.parts(id), body: assignmentBody(adminId, plan.assignTeamId) });
-    // No tag is looked up in shadow mode, so its id stands in by name.
-    for (const name of plan.tags) writes.push({ method: 'POST', path: paths.tags(id), body: tagConversationBody(`<id of tag ${name}>`, adminId) });
+    // What a live first attempt sends, under the same budget. No tag is looked up in shadow mode: each
+    // is taken as known (one call, as after setup) and its id stands in by name.
+    const room = Math.max(0, this.budget - writes.length);
+    const tagged = plan.tags.slice(0, room);
+    const overBudget = plan.tags.slice(room);
+    for (const name of tagged) writes.push({ method: 'POST', path: paths.tags(id), body: tagConversationBody(`<id of tag ${name}>`, adminId) });
     assertDraftBodiesAreNotes(request.decision, writes);
     const why = this.options.shadow ? 'shadow mode' : `shadow mode (${!this.options.access ? 'INTERCOM_ACCESS_TOKEN' : 'INTERCOM_ADMIN_ID'} not set)`;
-    return { written: false, shadow: true, apiCalls: 0, writes, detail: `intercom conversation ${id}: ${why}, nothing written; ${writes.length} would-be writes (${plan.reply.message_type}${plan.assignTeamId ? `, assignment to team ${plan.assignTeamId}` : ''}, tags ${plan.tags.join(', ')})` };
+    const what = [plan.reply.message_type, ...(plan.assignTeamId ? [`assignment to team ${plan.assignTeamId}`] : []), ...(tagged.length ? [`tags ${tagged.join(', ')}`] : [])].join(', ');
+    return {
+      written: false,
+      shadow: true,
+      apiCalls: 0,
+      writes,
+      detail: `intercom conversation ${id}: ${why}, nothing written; ${writes.length} would-be writes (${what})${overBudget.length ? `; ${notTagged(this.budget, overBudget)}` : ''}`,
+    };
   }
 
   private check(request: DeliveryRequest): void {
@@ -170,6 +248,10 @@ export class IntercomWriter implements HelpdeskWriter {
     // markerFor(draftId) must match MARKER_PATTERN, or our own notes would not be recognized later.
     if (!SAFE_ID.test(request.draftId)) throw refuse('intercom_bad_request', `draft id "${request.draftId}" cannot be carried as a marker`);
   }
+}
+
+function notTagged(budget: number, names: readonly string[]): string {
+  return `not tagged (call budget ${budget}): ${names.join(', ')}`;
 }
 
 /** The writer for one workspace from the environment; `shadow` comes from SHADOW_MODE or the tenant's settings. */
