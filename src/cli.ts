@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
 import { CliIo, EXIT, runIntercomSetup, runZendeskSetup, SetupCommand, UsageError } from './setup/commands';
 
 /**
- * `npx draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://host]` (package.json "bin"; from a
- * checkout: `npm run setup -- zendesk --dry-run --url https://host`).
+ * `npx draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://host] [--dotenv path] [--no-store]`
+ * (package.json "bin"; from a checkout: `npm run setup -- zendesk --dry-run --url https://host`).
  * Exit codes: 0 done, 1 a helpdesk call failed or a check found a problem, 2 wrong arguments or
  * configuration missing (the message names what to set; nothing was sent).
  */
 
 export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://<draftpilot's public host>]
+                                         [--dotenv <path>] [--no-store]
 
   setup zendesk    create or update the "draftpilot" webhook (events: ticket created, comment added),
-                   print its signing secret for ZENDESK_WEBHOOK_SECRETS, check the escalation group.
+                   store its signing secret in ZENDESK_WEBHOOK_SECRETS of the .env file, check the
+                   escalation group.
                    Needs --url, ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL) and ZENDESK_ACCESS_TOKEN
                    (or ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET)
   setup intercom   check INTERCOM_ACCESS_TOKEN, create the tags draftpilot uses, check the escalation
@@ -22,8 +23,10 @@ export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--tr
   --triggers       setup zendesk only, optional: also the trigger-connected webhook "draftpilot-triggers"
                    and the triggers that call it (ticket created; public comment by the requester)
   --url URL        draftpilot's public base URL; webhooks go to <URL>/webhooks/<helpdesk>
-
-Reads .env from the working directory when present (variables already set win).`;
+  --dotenv PATH    the .env file read at start (variables already set win) and, for setup zendesk, the
+                   file the ZENDESK_WEBHOOK_SECRETS line is written to (replaced in place or appended;
+                   a new file gets mode 0600). Default: .env in the working directory
+  --no-store       setup zendesk only: print the ZENDESK_WEBHOOK_SECRETS line instead of writing it`;
 
 export type ParsedArgs = { help: true } | ({ help: false } & SetupCommand);
 
@@ -31,18 +34,29 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   let dryRun = false;
   let triggers = false;
+  let noStore = false;
   let url: string | undefined;
+  let envFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') return { help: true };
     if (arg === '--dry-run') dryRun = true;
     else if (arg === '--triggers') triggers = true;
+    else if (arg === '--no-store') noStore = true;
     else if (arg === '--url') {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError('--url needs a value, e.g. --url https://draftpilot.example.com');
       url = value;
     } else if (arg.startsWith('--url=')) url = arg.slice('--url='.length);
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (arg === '--dotenv' || arg.startsWith('--dotenv=')) {
+      const value = arg === '--dotenv' ? argv[++i] : arg.slice('--dotenv='.length);
+      if (!value || value.startsWith('--')) throw new UsageError('--dotenv needs a value, e.g. --dotenv /srv/draftpilot/.env');
+      envFile = value;
+    } else if (arg.startsWith('--env-file')) {
+      // Node.js takes --env-file for itself even after the script name (nodejs/node#54232): with a file
+      // that does not exist it exits before this code runs. Hence --dotenv.
+      throw new UsageError(`unknown option ${arg}: Node.js reads --env-file itself (and exits when the file is missing); use --dotenv <path>`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
   if (positional.length === 0) {
@@ -54,7 +68,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (provider !== 'zendesk' && provider !== 'intercom') throw new UsageError(provider ? `unknown helpdesk "${provider}": zendesk or intercom` : 'setup what? zendesk or intercom');
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (triggers && provider !== 'zendesk') throw new UsageError('unexpected option --triggers: it belongs to setup zendesk');
-  return { help: false, provider, dryRun, ...(url !== undefined ? { url } : {}), ...(triggers ? { triggers } : {}) };
+  if (noStore && provider !== 'zendesk') throw new UsageError('unexpected option --no-store: it belongs to setup zendesk');
+  return {
+    help: false,
+    provider,
+    dryRun,
+    ...(url !== undefined ? { url } : {}),
+    ...(triggers ? { triggers } : {}),
+    ...(envFile !== undefined ? { envFile } : {}),
+    ...(noStore ? { store: false } : {}),
+  };
 }
 
 /** The whole CLI as a function of its arguments and environment: what tests call. */
@@ -74,7 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`draftpilot: ${err.message}\n`);
-      if (/^(unknown|setup what|unexpected|missing command|--url needs)/.test(err.message)) io.stderr(`\n${USAGE}\n`);
+      if (/^(unknown|setup what|unexpected|missing command|--(url|dotenv) needs)/.test(err.message)) io.stderr(`\n${USAGE}\n`);
       return EXIT.usage;
     }
     io.stderr(`draftpilot: setup failed unexpectedly: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
@@ -82,20 +105,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** The same tiny .env reader as src/main.ts: KEY=value lines, quotes stripped, the environment wins. */
-function loadDotEnv(file: string, env: NodeJS.ProcessEnv): void {
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || line.trimStart().startsWith('#')) continue;
-    const value = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
-    if (env[m[1]!] === undefined) env[m[1]!] = value;
-  }
-}
-
 if (require.main === module) {
-  if (existsSync('.env')) loadDotEnv('.env', process.env);
+  // The .env file (--dotenv, default ./.env) is read by the setup commands (src/setup/env-file.ts).
   runCli(process.argv.slice(2), {
     env: process.env,
+    cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   }).then(

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { loadConfig } from '../config';
 import { ConfigError, Env } from '../config/env';
 import { zendeskAuthFromEnv, ZendeskAuth } from '../delivery/zendesk/oauth';
 import { MemoryTokenStore } from '../delivery/zendesk/token-store';
 import { HelpdeskError, intercomAccess } from '../helpdesk/http-error';
 import { applyIntercomSetup, planIntercomSetup } from './intercom-setup';
-import { formatIntercomPlan, formatIntercomResult, formatProblems, formatZendeskPlan, formatZendeskResult, header } from './report';
+import { EnvFileError, loadEnvFile, storeEnvValue } from './env-file';
+import { formatIntercomPlan, formatIntercomResult, formatProblems, formatZendeskPlan, formatZendeskResult, header, SecretStorage } from './report';
 import { DryRunWriteError, HttpSetupApi } from './setup-api';
 import { applyZendeskSetup, planZendeskSetup } from './zendesk-setup';
 
@@ -16,6 +18,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** the directory a relative --dotenv (and the default `.env`) is resolved against; process.cwd() when absent */
+  cwd?: string;
 }
 
 export interface SetupCommand {
@@ -25,6 +29,10 @@ export interface SetupCommand {
   url?: string;
   /** `setup zendesk --triggers`: also the trigger-connected webhook and its two triggers */
   triggers?: boolean;
+  /** `--dotenv`: the .env file read at start and, for setup zendesk, where the signing secret is stored (default `.env`) */
+  envFile?: string;
+  /** `setup zendesk --no-store` gives false: print the ZENDESK_WEBHOOK_SECRETS line, write no file */
+  store?: boolean;
 }
 
 /** Wrong arguments or missing configuration: nothing was attempted (exit 2). */
@@ -56,6 +64,23 @@ export function normalizePublicUrl(raw: string): { url: string; warnings: string
   else if (local) warnings.push('--url points at this machine: the helpdesk cannot reach it; use a tunnel or the public host');
   return { url: `${u.origin}${path}`, warnings };
 }
+
+/** The .env file of this run, absolute: --dotenv, or `.env` in the working directory. */
+export function envFilePath(command: Pick<SetupCommand, 'envFile'>, io: Pick<CliIo, 'cwd'>): string {
+  return path.resolve(io.cwd ?? process.cwd(), command.envFile ?? '.env');
+}
+
+/** Reads the .env file into io.env where a variable is not set yet (as draftpilot does at start); returns the keys it set. */
+function readEnvFile(file: string, io: CliIo): string[] {
+  try {
+    return loadEnvFile(file, io.env);
+  } catch (err) {
+    if (err instanceof EnvFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+const SECRETS_KEY = 'ZENDESK_WEBHOOK_SECRETS';
 
 function loadEnv(env: NodeJS.ProcessEnv): Env {
   try {
@@ -128,6 +153,9 @@ function print(io: CliIo, lines: string[]): void {
 
 export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise<number> {
   const missing: string[] = [];
+  const envFile = envFilePath(command, io);
+  const fromFile = readEnvFile(envFile, io);
+  const storeIn = command.store === false ? undefined : envFile;
   const env = loadEnv(io.env);
   let auth: ZendeskAuth | undefined;
   try {
@@ -152,10 +180,34 @@ export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise
       ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
       ...(command.triggers ? { triggers: true } : {}),
     });
-    lines.push(...formatZendeskPlan(plan, { dryRun: command.dryRun }));
+    lines.push(...formatZendeskPlan(plan, { dryRun: command.dryRun, ...(storeIn ? { storeIn } : {}) }));
     return finish(io, lines, 'Zendesk', command.dryRun, plan.problems, api.calls.length, async () => {
       const result = await applyZendeskSetup(api, plan, { configuredSecrets: env.ZENDESK_WEBHOOK_SECRETS });
-      return { ...result, lines: formatZendeskResult(result) };
+      const problems = [...result.problems];
+      const errors: string[] = [];
+      let storage: SecretStorage = { kind: 'print' };
+      const fresh = result.secretsToSet;
+      if (fresh && storeIn) {
+        try {
+          // The secrets just read first (the current one), then every secret configured before, so
+          // deliveries signed with an old secret keep verifying until the operator removes it.
+          const stored = storeEnvValue(storeIn, SECRETS_KEY, (previous) => [...new Set([...fresh, ...env.ZENDESK_WEBHOOK_SECRETS, ...(previous ?? '').split(',').filter(Boolean)])].join(','));
+          storage = {
+            kind: 'stored',
+            path: stored.path,
+            changed: stored.changed,
+            kept: stored.value.split(',').length - new Set(fresh).size,
+            // set in the environment, not by this file: the environment wins over the file
+            environmentWins: io.env[SECRETS_KEY] !== undefined && !fromFile.includes(SECRETS_KEY),
+          };
+        } catch (err) {
+          if (!(err instanceof EnvFileError)) throw err;
+          storage = { kind: 'failed', path: err.path };
+          problems.push(`${SECRETS_KEY} was not stored: ${err.message}. Put the line above into draftpilot's environment by hand, or fix the file and run setup again.`);
+          errors.push(`draftpilot setup zendesk: ${err.message}. The webhook is set up: put the ${SECRETS_KEY} line printed above into draftpilot's environment by hand.`);
+        }
+      }
+      return { ok: problems.length === 0, problems, errors, lines: formatZendeskResult(result, storage) };
     });
   });
 }
@@ -168,7 +220,7 @@ async function finish(
   dryRun: boolean,
   planProblems: Parameters<typeof formatProblems>[0],
   calls: number,
-  apply: () => Promise<{ ok: boolean; problems: Parameters<typeof formatProblems>[0]; lines: string[] }>,
+  apply: () => Promise<{ ok: boolean; problems: Parameters<typeof formatProblems>[0]; lines: string[]; errors?: string[] }>,
 ): Promise<number> {
   if (dryRun) {
     lines.push(...formatProblems(planProblems));
@@ -180,10 +232,12 @@ async function finish(
   lines.push(...result.lines, ...formatProblems(result.problems));
   lines.push('', result.ok ? `${name} setup done.` : `${name} setup incomplete: fix the problems above and run it again.`);
   print(io, lines);
-  return result.ok ? EXIT.ok : EXIT.failed;
+  for (const error of result.errors ?? []) io.stderr(`${error}\n`);
+  return result.ok && !result.errors?.length ? EXIT.ok : EXIT.failed;
 }
 
 export async function runIntercomSetup(command: SetupCommand, io: CliIo): Promise<number> {
+  readEnvFile(envFilePath(command, io), io);
   const env = loadEnv(io.env);
   const access = intercomAccess(env);
   if (!access) {

@@ -4,8 +4,25 @@ import type { NamedRef, WebhookPlan, ZendeskSetupPlan, ZendeskSetupResult, Zende
 /**
  * The text `draftpilot setup` prints, from the structured plans and results. Kept apart from the
  * planners so the plans stay data (tests assert on them) and the wording lives in one place.
- * A signing secret appears in exactly one line: the ZENDESK_WEBHOOK_SECRETS line of an applied run.
+ * A signing secret appears in at most one line: the ZENDESK_WEBHOOK_SECRETS line of an applied run that
+ * did not store it (--no-store, or the .env file could not be written). A stored secret is never printed.
  */
+
+/** What became of the ZENDESK_WEBHOOK_SECRETS value of an applied run. */
+export type SecretStorage =
+  | { kind: 'print' }
+  | {
+      kind: 'stored';
+      /** the .env file, absolute */
+      path: string;
+      /** false: the file held exactly this line already */
+      changed: boolean;
+      /** previously configured secrets kept after the new ones */
+      kept: number;
+      /** the variable is set in the environment the command ran with, which wins over the file */
+      environmentWins: boolean;
+    }
+  | { kind: 'failed'; path: string };
 
 const LABEL = 22;
 const row = (label: string, text: string) => `  ${label.padEnd(LABEL)}${text}`;
@@ -44,7 +61,19 @@ const WEBHOOK_ACTION: Record<ZendeskSetupPlan['webhook']['action'], string> = {
   conflict: 'cannot be set up (see problems)',
 };
 
-export function formatZendeskPlan(plan: ZendeskSetupPlan, options: { dryRun: boolean }): string[] {
+/** The plan's signing-secret rows: printed (--no-store) or stored in options.storeIn. */
+function secretPlanRows(options: { dryRun: boolean; storeIn?: string }): string[] {
+  if (!options.storeIn) {
+    return [row('signing secret', options.dryRun ? 'read after the webhook is set up and printed for ZENDESK_WEBHOOK_SECRETS (not read in a dry run)' : 'read after the webhook is set up, for ZENDESK_WEBHOOK_SECRETS')];
+  }
+  return [
+    row('signing secret', options.dryRun ? `not read in a dry run; a run would store the signing secret in ${options.storeIn}` : `read after the webhook is set up and stored in ${options.storeIn}`),
+    more('(ZENDESK_WEBHOOK_SECRETS: the new secret first, the configured ones kept after it) unless it is there already'),
+  ];
+}
+
+/** `storeIn`: the .env file the signing secret goes to (absent with --no-store: it is printed). */
+export function formatZendeskPlan(plan: ZendeskSetupPlan, options: { dryRun: boolean; storeIn?: string }): string[] {
   const { webhook, escalation, user } = plan;
   const lines: string[] = [];
   lines.push(`Zendesk ${plan.baseUrl}: the token acts as ${user.name} (user ${user.id}${user.role ? `, ${user.role}` : ''})`, '');
@@ -57,7 +86,7 @@ export function formatZendeskPlan(plan: ZendeskSetupPlan, options: { dryRun: boo
     lines.push(more(`events   ${webhook.desired.subscriptions.join(', ')}`));
     lines.push(more(`${webhook.desired.http_method}, ${webhook.desired.request_format}, ${webhook.desired.status}`));
     for (const change of webhook.changes) lines.push(more(`change   ${change}`));
-    lines.push(row('signing secret', options.dryRun ? 'read after the webhook is set up and printed for ZENDESK_WEBHOOK_SECRETS (not read in a dry run)' : 'read after the webhook is set up, for ZENDESK_WEBHOOK_SECRETS'));
+    lines.push(...secretPlanRows(options));
   }
   if (plan.triggers) {
     lines.push(...formatTriggersPlan(plan.triggers, options));
@@ -134,7 +163,7 @@ function formatTriggersPlan(triggers: ZendeskTriggersPlan, options: { dryRun: bo
 
 const RESULT_ID = (id: string | undefined) => (id ? ` (id ${id})` : '');
 
-export function formatZendeskResult(result: ZendeskSetupResult): string[] {
+export function formatZendeskResult(result: ZendeskSetupResult, storage: SecretStorage = { kind: 'print' }): string[] {
   const lines: string[] = ['', 'Result'];
   const { webhook } = result;
   const id = webhook.id ? ` (id ${webhook.id})` : '';
@@ -145,8 +174,27 @@ export function formatZendeskResult(result: ZendeskSetupResult): string[] {
     for (const t of result.triggers ?? []) lines.push(row('trigger', `"${t.title}": ${t.action === 'skipped' ? 'not set up' : `${t.action}${RESULT_ID(t.id)}`}`));
   }
   const secrets = result.secretsToSet ?? (result.signingSecret ? [result.signingSecret] : []);
-  if (secrets.length) {
-    lines.push(row('signing secret', 'put this line into draftpilot\'s environment (.env) and restart draftpilot:'));
+  if (secrets.length && storage.kind === 'stored') {
+    const { path, kept } = storage;
+    lines.push(row('signing secret', storage.changed ? `ZENDESK_WEBHOOK_SECRETS updated in ${path} (restart draftpilot to load it)` : `ZENDESK_WEBHOOK_SECRETS in ${path} is up to date already (restart draftpilot if it has not loaded it)`));
+    if (secrets.length > 1) lines.push(more('(the event webhook\'s secret first, then the trigger webhook\'s)'));
+    if (kept > 0) {
+      lines.push(more(`(${kept} previously configured secret${kept > 1 ? 's' : ''} kept after the new one${secrets.length > 1 ? 's' : ''}, so deliveries signed before still verify;`));
+      lines.push(more(` remove ${kept > 1 ? 'them' : 'it'} from the line once deliveries verify)`));
+    }
+    if (storage.environmentWins) {
+      lines.push(row('note', 'ZENDESK_WEBHOOK_SECRETS is also set in the environment this command ran in, and a set variable wins'));
+      lines.push(more(`over ${path}: where draftpilot's environment sets it, change it there too (or unset it)`));
+    }
+  } else if (secrets.length) {
+    lines.push(
+      row(
+        'signing secret',
+        storage.kind === 'failed'
+          ? `not stored in ${storage.path} (see the problem below): put this line into draftpilot's environment and restart draftpilot:`
+          : 'put this line into draftpilot\'s environment (.env) and restart draftpilot:',
+      ),
+    );
     lines.push('', `ZENDESK_WEBHOOK_SECRETS=${secrets.join(',')}`, '');
     if (secrets.length > 1) lines.push(more('(the event webhook\'s secret, then the trigger webhook\'s)'));
     lines.push(more('(to rotate without downtime, keep the previous secret after a comma until deliveries verify)'));

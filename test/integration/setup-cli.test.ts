@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
@@ -25,6 +25,17 @@ const LIST_QUERY = { 'filter[name_contains]': 'draftpilot', 'page[size]': '100' 
 
 useStrictNock();
 
+// Every run gets an empty working directory: the default .env (read, and written by setup zendesk) is
+// <cwd>/.env, never the checkout's.
+let cwd: string;
+beforeEach(() => {
+  cwd = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-setup-'));
+});
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+const dotEnv = () => path.join(cwd, '.env');
+
 interface Run {
   code: number;
   out: string;
@@ -34,7 +45,7 @@ interface Run {
 async function cli(args: string[], env: Record<string, string>): Promise<Run> {
   let out = '';
   let err = '';
-  const code = await runCli(args, { env: { ...env }, stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const code = await runCli(args, { env: { ...env }, cwd, stdout: (t) => (out += t), stderr: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -104,21 +115,157 @@ describe('setup zendesk', () => {
     expect(api.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET']);
   });
 
-  test('first run creates the webhook with the exact body and prints the secret line once', async () => {
+  const firstRun = () => {
     zd().get('/api/v2/users/me.json').reply(200, me);
     zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([]));
     zd().get('/api/v2/groups/360002.json').reply(200, { group: { id: 360002, name: 'Tier 2 escalations', deleted: false } });
     zd().post('/api/v2/webhooks', desiredBody).reply(201, { webhook: existingWebhook() });
     zd().get(`/api/v2/webhooks/${WEBHOOK_ID}/signing_secret`).reply(200, { signing_secret: { algorithm: 'SHA256', secret: SECRET } });
+  };
+
+  test('first run creates the webhook with the exact body and stores the secret in .env, the old ones after it', async () => {
+    firstRun();
+    const before = '# draftpilot\nPORT=3000\n\n# newest first\nZENDESK_WEBHOOK_SECRETS=olderSecret123,oldestSecret456\nLOG_LEVEL=info\n';
+    writeFileSync(dotEnv(), before);
+    chmodSync(dotEnv(), 0o640);
 
     const run = await cli(['setup', 'zendesk', `--url=${PUBLIC}/`], zendeskEnv({ ZENDESK_ESCALATION_GROUP_ID: '360002', ZENDESK_BOT_USER_ID: '9001' }));
 
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(run.out).toContain(`created (id ${WEBHOOK_ID})`);
-    expect(run.out.split('\n').filter((l) => l.includes(SECRET))).toEqual([`ZENDESK_WEBHOOK_SECRETS=${SECRET}`]);
+    expect(run.out).toContain(`read after the webhook is set up and stored in ${dotEnv()}\n`);
+    expect(run.out).toContain(`ZENDESK_WEBHOOK_SECRETS updated in ${dotEnv()} (restart draftpilot to load it)`);
+    expect(run.out).toContain('(2 previously configured secrets kept after the new one');
+    expect(run.out).not.toContain('note ');
+    // stored, so never printed
+    expect(run.out).not.toContain(SECRET);
+    expect(run.out).not.toContain('ZENDESK_WEBHOOK_SECRETS=');
+    expect(readFileSync(dotEnv(), 'utf8')).toBe(before.replace('ZENDESK_WEBHOOK_SECRETS=olderSecret123', `ZENDESK_WEBHOOK_SECRETS=${SECRET},olderSecret123`));
+    expect(statSync(dotEnv()).mode & 0o777).toBe(0o640);
+    expect(readdirSync(cwd)).toEqual(['.env']);
     expect(run.out).toContain('ZENDESK_ESCALATION_GROUP_ID=360002: group "Tier 2 escalations" exists');
     expect(run.out).toContain('Zendesk setup done.');
+  });
+
+  test('a second run reads the secret from the --dotenv file it stored it in, and leaves the file alone', async () => {
+    const file = path.join(cwd, 'conf', 'draftpilot.env');
+    mkdirSync(path.dirname(file));
+    // credentials and settings from the file only: --dotenv is also the file read at start
+    writeFileSync(file, `ZENDESK_BASE_URL=${ZD}\nZENDESK_ACCESS_TOKEN=${ZD_TOKEN}\nZENDESK_ESCALATION_GROUP_ID=360002\nZENDESK_BOT_USER_ID=9001\n`);
+    firstRun();
+    const first = await cli(['setup', 'zendesk', '--url', PUBLIC, '--dotenv', 'conf/draftpilot.env'], {});
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain(`ZENDESK_WEBHOOK_SECRETS updated in ${file} (restart draftpilot to load it)`);
+    expect(first.out).not.toContain('previously configured');
+    const stored = readFileSync(file, 'utf8');
+    expect(stored).toMatch(new RegExp(`\nZENDESK_WEBHOOK_SECRETS=${SECRET.replace(/[+/=]/g, '\\$&')}\n$`));
+    const past = new Date('2024-01-01T00:00:00Z');
+    utimesSync(file, past, past);
+
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook()]));
+    zd().get('/api/v2/groups/360002.json').reply(200, { group: { id: 360002, name: 'Tier 2 escalations', deleted: false } });
+    zd().get(`/api/v2/webhooks/${WEBHOOK_ID}/signing_secret`).reply(200, { signing_secret: { algorithm: 'SHA256', secret: SECRET } });
+    const second = await cli(['setup', 'zendesk', '--url', PUBLIC, `--dotenv=${file}`], {});
+
+    expect(second.err).toBe('');
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/webhook "draftpilot"\s+unchanged \(matches\)/);
+    expect(second.out).toContain("ZENDESK_WEBHOOK_SECRETS already contains this webhook's signing secret");
+    expect(second.out).not.toContain('updated in');
+    expect(second.out).not.toContain(SECRET);
+    expect(readFileSync(file, 'utf8')).toBe(stored);
+    expect(statSync(file).mtime).toEqual(past);
+    expect(readdirSync(path.dirname(file))).toEqual(['draftpilot.env']);
+  });
+
+  test('a new file gets mode 0600; secrets set in the environment are kept, with a note that the environment wins', async () => {
+    firstRun();
+    const run = await cli(['setup', 'zendesk', '--url', PUBLIC], zendeskEnv({ ZENDESK_ESCALATION_GROUP_ID: '360002', ZENDESK_BOT_USER_ID: '9001', ZENDESK_WEBHOOK_SECRETS: 'envSecret789' }));
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(readFileSync(dotEnv(), 'utf8')).toBe(`ZENDESK_WEBHOOK_SECRETS=${SECRET},envSecret789\n`);
+    expect(statSync(dotEnv()).mode & 0o777).toBe(0o600);
+    expect(run.out).toContain('(1 previously configured secret kept after the new one');
+    expect(run.out).toMatch(/note\s+ZENDESK_WEBHOOK_SECRETS is also set in the environment this command ran in/);
+    expect(run.out).not.toContain(SECRET);
+  });
+
+  test('--dry-run says where the secret would be stored and writes nothing', async () => {
+    zd().get('/api/v2/users/me.json').reply(200, me);
+    zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([]));
+    zd().get('/api/v2/groups.json').reply(200, groups);
+    const file = path.join(cwd, 'draftpilot.env');
+
+    const run = await cli(['setup', 'zendesk', '--dry-run', '--url', PUBLIC, '--dotenv', file], zendeskEnv());
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`not read in a dry run; a run would store the signing secret in ${file}\n`);
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  test('--no-store prints the secret line as before and writes no file', async () => {
+    firstRun();
+    writeFileSync(dotEnv(), 'PORT=3000\n');
+
+    const run = await cli(['setup', 'zendesk', '--url', PUBLIC, '--no-store'], zendeskEnv({ ZENDESK_ESCALATION_GROUP_ID: '360002', ZENDESK_BOT_USER_ID: '9001' }));
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/signing secret\s+read after the webhook is set up, for ZENDESK_WEBHOOK_SECRETS\n/);
+    expect(run.out).toContain("put this line into draftpilot's environment (.env) and restart draftpilot:");
+    expect(run.out.split('\n').filter((l) => l.includes(SECRET))).toEqual([`ZENDESK_WEBHOOK_SECRETS=${SECRET}`]);
+    expect(run.out).not.toContain('updated in');
+    expect(readFileSync(dotEnv(), 'utf8')).toBe('PORT=3000\n');
+    expect(readdirSync(cwd)).toEqual(['.env']);
+  });
+
+  test('an env file that cannot be written: the secret line is printed, exit 1, the message names the path and the reason', async () => {
+    firstRun();
+    const file = path.join(cwd, 'missing-dir', '.env');
+
+    const run = await cli(['setup', 'zendesk', '--url', PUBLIC, '--dotenv', file], zendeskEnv({ ZENDESK_ESCALATION_GROUP_ID: '360002', ZENDESK_BOT_USER_ID: '9001' }));
+
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(`created (id ${WEBHOOK_ID})`);
+    expect(run.out).toContain(`not stored in ${file} (see the problem below): put this line into draftpilot's environment`);
+    expect(run.out.split('\n').filter((l) => l.includes(SECRET))).toEqual([`ZENDESK_WEBHOOK_SECRETS=${SECRET}`]);
+    expect(run.out).toContain(`ZENDESK_WEBHOOK_SECRETS was not stored: cannot write ${file}: its directory does not exist (ENOENT)`);
+    expect(run.out).toContain('Zendesk setup incomplete');
+    expect(run.err).toContain(`draftpilot setup zendesk: cannot write ${file}: its directory does not exist (ENOENT)`);
+    expect(run.err).not.toContain(SECRET);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  test('an env file that is a directory is refused before anything is sent (exit 2)', async () => {
+    const run = await cli(['setup', 'zendesk', '--url', PUBLIC, '--dotenv', cwd], zendeskEnv());
+
+    expect(run.code).toBe(2);
+    expect(run.out).toBe('');
+    expect(run.err).toContain(`cannot read ${cwd}: it is a directory`);
+  });
+
+  test('--dotenv and --no-store are parsed; --no-store belongs to setup zendesk, --dotenv needs a value, --env-file is refused', async () => {
+    expect(parseArgs(['setup', 'zendesk', '--url', PUBLIC, '--dotenv', '/etc/draftpilot.env', '--no-store'])).toEqual({ help: false, provider: 'zendesk', dryRun: false, url: PUBLIC, envFile: '/etc/draftpilot.env', store: false });
+    expect(parseArgs(['setup', 'intercom', '--dotenv=prod.env'])).toEqual({ help: false, provider: 'intercom', dryRun: false, envFile: 'prod.env' });
+    const noStore = await cli(['setup', 'intercom', '--no-store'], intercomEnv());
+    expect(noStore.code).toBe(2);
+    expect(noStore.err).toContain('--no-store: it belongs to setup zendesk');
+    for (const args of [['setup', 'zendesk', '--dotenv'], ['setup', 'zendesk', '--dotenv', '--dry-run'], ['setup', 'zendesk', '--dotenv=']]) {
+      const run = await cli(args, zendeskEnv());
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      expect(run.err).toContain('--dotenv needs a value');
+    }
+    // Node.js itself acts on --env-file anywhere on its command line (nodejs/node#54232); when it lets
+    // one through (the file exists), the message points to --dotenv.
+    const envFile = await cli(['setup', 'zendesk', '--url', PUBLIC, '--env-file', '.env'], zendeskEnv());
+    expect(envFile.code).toBe(2);
+    expect(envFile.err).toContain('unknown option --env-file: Node.js reads --env-file itself (and exits when the file is missing); use --dotenv <path>');
   });
 
   test('re-run with a matching webhook writes nothing and does not print a secret already configured', async () => {
@@ -147,7 +294,7 @@ describe('setup zendesk', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain(`change   endpoint: https://old-host.example.com/webhooks/zendesk -> ${ENDPOINT}`);
     expect(run.out).toContain(`updated (id ${WEBHOOK_ID})`);
-    expect(run.out).toContain(`ZENDESK_WEBHOOK_SECRETS=${SECRET}`);
+    expect(readFileSync(dotEnv(), 'utf8')).toBe(`ZENDESK_WEBHOOK_SECRETS=${SECRET}\n`);
   });
 
   test('missing subscriptions and an inactive webhook are a difference too', async () => {
@@ -318,7 +465,7 @@ describe('setup zendesk --triggers', () => {
     expect(run.out).not.toContain('ZENDESK_WEBHOOK_SECRETS=');
   });
 
-  test('first run creates the trigger webhook and both triggers with the exact bodies, and prints one secrets line', async () => {
+  test('first run creates the trigger webhook and both triggers with the exact bodies, and stores one secrets line', async () => {
     zd().get('/api/v2/users/me.json').reply(200, me);
     zd().get('/api/v2/webhooks').query(LIST_QUERY).reply(200, list([existingWebhook()]));
     zd().get('/api/v2/triggers/search.json').query(SEARCH_QUERY).reply(200, search([]));
@@ -328,8 +475,9 @@ describe('setup zendesk --triggers', () => {
     zd().post('/api/v2/triggers.json', commentTrigger).reply(201, { trigger: listed(102, commentTrigger) });
     secret(WEBHOOK_ID, SECRET);
     secret(TRIGGER_WEBHOOK_ID, TRIGGER_SECRET);
+    writeFileSync(dotEnv(), `ZENDESK_WEBHOOK_SECRETS=${SECRET}\n`);
 
-    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: SECRET }));
+    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv());
 
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
@@ -337,8 +485,13 @@ describe('setup zendesk --triggers', () => {
     expect(run.out).toContain(`"draftpilot-triggers": created (id ${TRIGGER_WEBHOOK_ID})`);
     expect(run.out).toContain('"draftpilot: ticket created": created (id 101)');
     expect(run.out).toContain('"draftpilot: public comment by requester": created (id 102)');
-    // One line holds both secrets: it replaces the variable as a whole.
-    expect(run.out.split('\n').filter((l) => l.includes(SECRET) || l.includes(TRIGGER_SECRET))).toEqual([`ZENDESK_WEBHOOK_SECRETS=${SECRET},${TRIGGER_SECRET}`]);
+    // One line holds both secrets, the event webhook's first: it replaces the variable as a whole.
+    expect(readFileSync(dotEnv(), 'utf8')).toBe(`ZENDESK_WEBHOOK_SECRETS=${SECRET},${TRIGGER_SECRET}\n`);
+    expect(run.out).toContain(`ZENDESK_WEBHOOK_SECRETS updated in ${dotEnv()}`);
+    expect(run.out).toContain("(the event webhook's secret first, then the trigger webhook's)");
+    expect(run.out).not.toContain('previously configured');
+    expect(run.out).not.toContain(SECRET);
+    expect(run.out).not.toContain(TRIGGER_SECRET);
     expect(run.out).toContain('Zendesk setup done.');
   });
 
@@ -377,10 +530,11 @@ describe('setup zendesk --triggers', () => {
     secret(WEBHOOK_ID, SECRET);
     secret(TRIGGER_WEBHOOK_ID, TRIGGER_SECRET);
 
-    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: SECRET }));
+    const run = await cli(['setup', 'zendesk', '--triggers', '--url', PUBLIC, '--no-store'], zendeskEnv({ ZENDESK_WEBHOOK_SECRETS: SECRET }));
 
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
+    expect(existsSync(dotEnv())).toBe(false);
     expect(run.out).toContain('"draftpilot: public comment by requester": update (id 102)');
     expect(run.out).toContain('change   active: false -> true');
     expect(run.out).toContain(`change   webhook: 01HOLDWEBHOOK -> ${TRIGGER_WEBHOOK_ID}`);
@@ -523,9 +677,11 @@ describe('draftpilot CLI', () => {
 
   test('run as a child process without credentials: exit 2 and a message naming what to set', () => {
     // An empty working directory (no .env to pick up) and an environment without any helpdesk variable.
+    // --dotenv names a file that does not exist: node itself must let it through (it would not with
+    // --env-file, nodejs/node#54232), and a missing file is no error.
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-setup-cli-'));
     try {
-      const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli.ts'), 'setup', 'zendesk', '--dry-run', '--url', PUBLIC], {
+      const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli.ts'), 'setup', 'zendesk', '--dry-run', '--url', PUBLIC, '--dotenv', 'missing.env'], {
         cwd,
         env: { PATH: process.env.PATH ?? '', CONFIG_FILE: path.join(ROOT, 'config/default.yaml') },
         encoding: 'utf8',
