@@ -8,7 +8,8 @@
  * Options: --rounds N (default 3), --seconds S per round (default 5), --connections C (default 50),
  *          --mode embedded|scaled|all (default: all available),
  *          --worker during|after (scaled mode: the worker process competes for the same cores during the
- *          rounds, or starts after them and drains the backlog; default during)
+ *          rounds, or starts after them and drains the backlog; default during),
+ *          --profile DIR (CPU profiles of the service processes, written when they stop)
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,8 +41,12 @@ interface RoundResult {
   errors: number;
 }
 
+/** --profile DIR: every service process writes a V8 CPU profile there when it exits (open in Chrome DevTools). */
+const PROFILE_DIR = arg('profile', '');
+
 function spawnNode(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, script)], {
+  const profile = PROFILE_DIR && script === 'src/main.ts' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${env.ROLE ?? 'all'}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--require', 'tsx/cjs', path.join(ROOT, script)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

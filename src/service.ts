@@ -31,7 +31,9 @@ import { intercomWriterFromEnv } from './delivery/intercom/intercom-writer';
 import { routeDelivery } from './delivery/route-delivery';
 import { DbTokenStore } from './delivery/zendesk/db-token-store';
 import { oauthRoutes } from './http/oauth-routes';
-import { zendeskAuthFromEnv } from './delivery/zendesk/oauth';
+import { ZendeskAuth, zendeskAuthFromEnv } from './delivery/zendesk/oauth';
+import { DbMacroStore, MacroStore } from './delivery/zendesk/macro-store';
+import { MacroJanitor, startMacroJanitor } from './delivery/zendesk/macro-janitor';
 import type { TokenStore } from './delivery/zendesk/token-store';
 import { ZendeskWriter } from './delivery/zendesk/zendesk-writer';
 import { createModel, defaultModelName } from './model/create-model';
@@ -101,6 +103,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const edges = buildEdges(config);
   let knowledge: KnowledgeBase | undefined;
   let syncTimer: NodeJS.Timeout | undefined;
+  let janitorTimer: NodeJS.Timeout | undefined;
   if (queue instanceof BullmqQueue && !(await queue.connect())) {
     logger.warn('Redis did not answer at start; deliveries are recorded and the relay enqueues them when it does');
   }
@@ -111,7 +114,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const kb = knowledge;
     const drafting = loadDrafting(config, logger, kb.fallback);
     syncTimer = startKnowledgeSync(kb, configured, settings.knowledge.sync_interval_minutes, logger);
-    const writers = buildWriters(config, configured, new DbTokenStore(store.db), logger);
+    const macroStore = new DbMacroStore(store.db);
+    const writers = buildWriters(config, configured, new DbTokenStore(store.db), logger, macroStore);
+    janitorTimer = startJanitor(config, writers.zendeskAuth, macroStore, logger);
     const deliver = routeDelivery(writers.live, { shadowWriters: writers.shadow, shadowTenants: env.SHADOW_TENANTS });
     const drafter = createDrafter({
       db: store.db,
@@ -196,6 +201,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await closed;
       clearTimeout(forced);
       clearInterval(syncTimer);
+      clearInterval(janitorTimer);
       await relay?.stop();
       await inbox.drain();
       await queue.close(Math.max(0, deadline - Date.now()));
@@ -230,8 +236,9 @@ function readConfig<T>(setting: string, fn: () => T): T {
  * The helpdesk writers. Shadow mode (decide and record, write nothing) when SHADOW_MODE=true or when a
  * helpdesk's credentials are not set; the would-be writes are stored with each draft.
  */
-function buildWriters(config: Config, configured: ConfiguredSource[], tokens: TokenStore, logger: Logger): { live: Writers; shadow: Writers } {
+function buildWriters(config: Config, configured: ConfiguredSource[], tokens: TokenStore, logger: Logger, macroStore: MacroStore): { live: Writers; shadow: Writers; zendeskAuth: ZendeskAuth | undefined } {
   const { env } = config;
+  const pending = config.settings.delivery.zendesk.pending_macros;
   const zendeskAuth = readConfig('ZENDESK_ACCESS_TOKEN', () =>
     zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, { store: tokens, onWarning: (m) => logger.warn(m) }),
   );
@@ -242,11 +249,13 @@ function buildWriters(config: Config, configured: ConfiguredSource[], tokens: To
       ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
       ...(env.ZENDESK_SUBDOMAIN ? { tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}` } : {}),
       ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+      macros: { store: macroStore, policy: pending, ttlMs: pending.ttl_hours * 3_600_000, maxPerAccount: pending.max_per_account },
     });
   const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
   const intercomWriter = (shadow: boolean) =>
     intercomWriterFromEnv(env, {
       shadow,
+      maxCallsPerMessage: config.settings.delivery.intercom.max_calls_per_message,
       ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
       ...(intercomTenant ? { tenant: intercomTenant } : {}),
     });
@@ -258,10 +267,32 @@ function buildWriters(config: Config, configured: ConfiguredSource[], tokens: To
     },
     'helpdesk delivery',
   );
+  const liveIntercom = intercomWriter(env.SHADOW_MODE);
+  // One GET /tags at start, so a delivery does not spend its call budget creating a tag that exists.
+  liveIntercom.loadTags().then(
+    (n) => n > 0 && logger.info({ tags: n }, 'intercom tag ids loaded'),
+    (err) => logger.warn({ err: describe(err) }, 'intercom tags could not be listed; a missing tag id is asked for when first used'),
+  );
   return {
-    live: { zendesk: zendeskWriter(env.SHADOW_MODE), intercom: intercomWriter(env.SHADOW_MODE) },
+    live: { zendesk: zendeskWriter(env.SHADOW_MODE), intercom: liveIntercom },
     shadow: { zendesk: zendeskWriter(true), intercom: intercomWriter(true) },
+    zendeskAuth,
   };
+}
+
+/**
+ * The pending-macro janitor of the configured Zendesk account: only when macros can exist there (live
+ * credentials, the account named, pending-macro mode on for some tenant or category).
+ */
+function startJanitor(config: Config, access: ZendeskAuth | undefined, store: MacroStore, logger: Logger): NodeJS.Timeout | undefined {
+  const { env } = config;
+  const pending = config.settings.delivery.zendesk.pending_macros;
+  const inUse = pending.enabled || pending.tenants.length > 0 || pending.categories.length > 0;
+  if (!access || !env.ZENDESK_SUBDOMAIN || env.SHADOW_MODE || !inUse) return undefined;
+  const tenant = `zendesk:${env.ZENDESK_SUBDOMAIN}`;
+  if (env.SHADOW_TENANTS.includes(tenant)) return undefined;
+  const janitor = new MacroJanitor({ access, store, tenant, ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}) });
+  return startMacroJanitor(janitor, pending.sweep_interval_minutes, logger);
 }
 
 /** The help centers the credentials reach; a failure to ask Intercom who we are is logged, not fatal. */

@@ -3,7 +3,13 @@ import type { Brief } from './brief';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function lines(brief: Brief, draft: string | null, decision: string, supersedes: string[] = []): { label: string; html: string }[] {
+/** Pending-macro mode: the draft is in a macro the agent applies, named in the note. */
+export interface MacroPointer {
+  macroTitle?: string;
+  ticketId?: string;
+}
+
+function lines(brief: Brief, draft: string | null, decision: string, supersedes: string[] = [], macro: MacroPointer = {}): { label: string; html: string }[] {
   const out: { label: string; html: string }[] = [];
   if (supersedes.length > 0) out.push({ label: 'Supersedes', html: `the earlier draftpilot note${supersedes.length > 1 ? 's' : ''} on this ticket (${supersedes.map(esc).join(', ')}): the customer wrote again` });
   out.push({ label: 'Asks', html: esc(brief.question) });
@@ -14,12 +20,18 @@ function lines(brief: Brief, draft: string | null, decision: string, supersedes:
   if (brief.sources.length > 0) out.push({ label: 'Sources', html: brief.sources.map((s) => `<a href="${esc(s.url)}">${esc(s.title)}</a>`).join(', ') });
   if (brief.previous_answers.length > 0) out.push({ label: 'Answered before', html: brief.previous_answers.map((a) => `${a.author}: ${esc(a.text)}`).join(' | ') });
   if (draft) out.push({ label: decision === 'escalate' ? 'Suggested reply (not sent)' : 'Draft reply (not sent)', html: esc(draft).replace(/\n/g, '<br>') });
+  else if (macro.macroTitle) {
+    out.push({
+      label: 'Draft reply (not sent)',
+      html: `in the macro <strong>${esc(macro.macroTitle)}</strong>: Apply macro, search "#${esc(macro.ticketId ?? '')}", review and edit, then switch to Public reply and submit`,
+    });
+  }
   return out;
 }
 
 /** The brief as a Zendesk internal-note html_body: readable in ten seconds, with draftpilot's marker. */
-export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string, supersedes: string[] = []): string {
-  const rows = lines(brief, draft, decision, supersedes).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
+export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string, supersedes: string[] = [], macro: MacroPointer = {}): string {
+  const rows = lines(brief, draft, decision, supersedes, macro).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
   return [`<p><strong>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</strong></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('\n');
 }
 

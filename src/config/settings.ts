@@ -24,6 +24,25 @@ export const settingsSchema = z.object({
   shutdown: z.object({ grace_ms: positive }).strict(),
   drafting: z.object({ sources_limit: positive }).strict(),
   knowledge: z.object({ sync_interval_minutes: z.number().int().min(0) }).strict(),
+  delivery: z
+    .object({
+      intercom: z.object({ max_calls_per_message: z.number().int().min(2).max(20) }).strict(),
+      zendesk: z
+        .object({
+          pending_macros: z
+            .object({
+              enabled: z.boolean(),
+              tenants: z.array(z.string().regex(/^zendesk:[a-z0-9][a-z0-9-]*$/, 'zendesk:<subdomain>')),
+              categories: z.array(z.string().min(1)),
+              ttl_hours: positive,
+              max_per_account: positive,
+              sweep_interval_minutes: z.number().int().min(0),
+            })
+            .strict(),
+        })
+        .strict(),
+    })
+    .strict(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

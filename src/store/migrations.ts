@@ -145,6 +145,30 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('drafts').dropColumn('superseded_by').execute();
     },
   },
+  '0007_pending_macros': {
+    async up(db: Kysely<any>) {
+      // Zendesk macros holding a draft (pending-macro mode): account-wide objects, so each is tracked
+      // until deleted (used, superseded, ticket solved, TTL) and counted against the per-account cap.
+      await db.schema
+        .createTable('pending_macros')
+        .addColumn('macro_id', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('ticket_id', 'text', (c) => c.notNull())
+        .addColumn('draft_id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('removed_at', 'timestamptz')
+        .addColumn('removed_reason', 'text')
+        .addPrimaryKeyConstraint('pending_macros_pk', ['tenant', 'macro_id'])
+        .addUniqueConstraint('pending_macros_draft', ['draft_id'])
+        .execute();
+      await db.schema.createIndex('pending_macros_active').on('pending_macros').columns(['tenant', 'created_at']).where(sql.ref('removed_at'), 'is', null).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('pending_macros').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -88,6 +88,22 @@ export interface Database {
   articles: ArticlesTable;
   knowledge_sync: KnowledgeSyncTable;
   oauth_tokens: OauthTokensTable;
+  pending_macros: PendingMacrosTable;
+}
+
+/** Zendesk macros holding a draft (migration 0007); active while removed_at is null. */
+export interface PendingMacrosTable {
+  macro_id: string;
+  /** zendesk:<subdomain> */
+  tenant: string;
+  ticket_id: string;
+  draft_id: string;
+  title: string;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** applied | answered | superseded | ticket_solved | ticket_deleted | expired | gone */
+  removed_reason: string | null;
 }
 
 /** OAuth tokens of one account (migration 0005): a TokenCipher record, never a plaintext token. */

@@ -44,11 +44,16 @@ export interface TicketSnapshot {
   /** the ticket's updated_at, sent back as updated_stamp */
   updatedAt: string;
   tags: string[];
+  /** who the ticket is assigned to: a pending macro is restricted to them (else to the group) */
+  assigneeId?: string | null;
+  groupId?: string | null;
 }
 
 export interface BodyOptions {
   /** Zendesk group escalations are routed to; without one, an escalation is a note and tags only */
   escalationGroupId?: number | string;
+  /** pending-macro mode: the draft is in this macro, so the note carries the brief and points to it */
+  macroTitle?: string;
 }
 
 /**
@@ -131,7 +136,9 @@ export function buildTicketUpdate(req: DeliveryRequest, snapshot: TicketSnapshot
       req.decision === 'autopilot'
         ? autopilotReply(req)
         : // review and escalate: the brief (with the draft where one exists, marked "not sent") as a note
-          privateNote(renderBriefZendesk(req.brief, req.draft, req.decision, req.draftId, req.supersedes ?? [])),
+          privateNote(
+            renderBriefZendesk(req.brief, options.macroTitle ? null : req.draft, req.decision, req.draftId, req.supersedes ?? [], options.macroTitle ? { macroTitle: options.macroTitle, ticketId: req.threadId } : {}),
+          ),
     tags: mergeTags(snapshot?.tags ?? [], ours),
   };
   if (req.decision === 'escalate') {

@@ -34,6 +34,15 @@ export class ZendeskApi {
     return this.call('PUT', path, body, schema, meter, 'write');
   }
 
+  post<T>(path: string, body: unknown, schema: z.ZodType<T>, meter: CallMeter): Promise<T> {
+    return this.call('POST', path, body, schema, meter, 'write');
+  }
+
+  /** DELETE answers 204 without a body. */
+  delete(path: string, meter: CallMeter): Promise<unknown> {
+    return this.call('DELETE', path, undefined, z.unknown(), meter, 'write');
+  }
+
   private async call<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>, meter: CallMeter, kind: CallKind): Promise<T> {
     let token = await this.auth.tokens.token(meter);
     for (let attempt = 0; ; attempt++) {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { HelpdeskError } from '../../helpdesk/http-error';
 import { markerFor } from '../../../webhooks/marker';
-import type { DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
+import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
 import { CallMeter, Clock, systemClock } from './meter';
 import type { ZendeskAuth } from './oauth';
 import { assertSafeToSend, buildTicketUpdate, TicketSnapshot, TicketUpdateBody } from './request-body';
 import { ZendeskApi } from './zendesk-api';
+import type { MacroStore, PendingMacro } from './macro-store';
+import { buildPendingMacro, macroTitle, MacroPolicy, restrictionFor, wantsMacro } from './pending-macro';
 
 const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
 
@@ -16,8 +18,14 @@ const ticketSchema = z.looseObject({
     updated_at: z.string().min(1),
     tags: z.array(z.string()).nullish(),
     status: z.string().nullish(),
+    assignee_id: zendeskId.nullish(),
+    group_id: zendeskId.nullish(),
   }),
 });
+
+/** POST /api/v2/macros answers with the macro; GET /api/v2/macros/search with a list. */
+const macroAnswerSchema = z.looseObject({ macro: z.looseObject({ id: zendeskId, title: z.string().nullish() }) });
+const macroSearchSchema = z.looseObject({ macros: z.array(z.looseObject({ id: zendeskId, title: z.string().nullish() })) });
 
 /**
  * GET /api/v2/tickets/{id}/comments.json, newest first, one cursor page:
@@ -62,16 +70,19 @@ export interface ZendeskWriterOptions {
   /** draftpilot's own Zendesk user (ZENDESK_BOT_USER_ID): narrows the autopilot duplicate check */
   botUserId?: string;
   timeoutMs?: number;
+  /** pending-macro mode (review decisions of the tenants or categories the policy names) */
+  macros?: PendingMacroOptions;
 }
 
-export interface DeliverContext {
-  /**
-   * True only when no writer has ever been handed this draft (the drafter just stored it). Then no
-   * earlier attempt can have written it, the marker read is skipped and a delivery costs 2 calls.
-   * Unknown (the default) means a retry may follow a lost response: the marker is checked first.
-   */
-  firstAttempt?: boolean;
+export interface PendingMacroOptions {
+  store: MacroStore;
+  policy: MacroPolicy;
+  /** a macro not used within this time is deleted by the janitor */
+  ttlMs: number;
+  /** at most this many active draftpilot macros per account; beyond it the draft goes into the note */
+  maxPerAccount: number;
 }
+
 
 /**
  * Issue 4's Zendesk writer: one ticket update per decision (note or autopilot reply, tags, routing),
@@ -101,15 +112,23 @@ export class ZendeskWriter implements HelpdeskWriter {
     const ticketId = this.checkRequest(request);
     const path = `/api/v2/tickets/${ticketId}.json`;
     // Built before any call: an unsafe or contradictory request (UnsafeDeliveryError) costs nothing.
-    const body = buildTicketUpdate(request, null, this.bodyOptions());
+    const macro = this.options.macros && wantsMacro(this.options.macros.policy, request);
+    const body = buildTicketUpdate(request, null, this.bodyOptions(macro ? macroTitle(ticketId, request.draftId) : undefined));
     if (this.options.shadow || !this.api) {
       // Nothing is read either: shadow mode works without credentials and spends no rate limit.
+      const writes: DeliveryOutcome['writes'] = [];
+      if (macro) {
+        // The restriction comes from the ticket's assignee or group, which live mode reads first.
+        const shown = buildPendingMacro(request, { type: 'User', id: 0 });
+        writes.push({ method: 'POST', path: '/api/v2/macros.json', body: { macro: { ...shown.macro, restriction: "the ticket's assignee (or its group), read in live mode" } } });
+      }
+      writes.push({ method: 'PUT', path, body });
       return {
         written: false,
         shadow: true,
         apiCalls: 0,
-        writes: [{ method: 'PUT', path, body }],
-        detail: `shadow mode: nothing written; would ${describeWrite(request, body)} (live mode also keeps the ticket's current tags and sends safe_update with its updated_at)`,
+        writes,
+        detail: `shadow mode: nothing written; would ${macro ? 'create a pending macro with the draft and ' : ''}${describeWrite(request, body, Boolean(macro))} (live mode also keeps the ticket's current tags and sends safe_update with its updated_at)`,
       };
     }
     return this.deliverLive(this.api, request, ticketId, path, context);
@@ -125,21 +144,28 @@ export class ZendeskWriter implements HelpdeskWriter {
           return { written: false, shadow: false, apiCalls: meter.total, writes: [], detail: `already delivered: comment ${found.id} on ticket ${ticketId} ${found.how}; nothing written (${meter.describe()})` };
         }
       }
+      const writes: DeliveryOutcome['writes'] = [];
+      const notes: string[] = [];
+      // A draft this one supersedes may sit in a macro: an agent must not apply an answer to an older message.
+      await this.removeSuperseded(api, request, meter, writes, notes);
       let snapshot = await this.readTicket(api, ticketId, meter);
+      const macro = await this.pendingMacro(api, request, snapshot, context, meter, writes, notes);
       const maxConflicts = this.options.maxConflictRetries ?? 2;
       for (let conflicts = 0; ; conflicts++) {
-        const body = buildTicketUpdate(request, snapshot, this.bodyOptions());
+        const body = buildTicketUpdate(request, snapshot, this.bodyOptions(macro?.title));
         assertSafeToSend(body, request.decision); // again, on exactly what is sent
         try {
           const answer = await api.put(path, body, z.unknown(), meter);
           const parsed = updateAnswerSchema.safeParse(answer);
           const comment = parsed.success ? parsed.data.audit?.events?.find((e) => e.type === 'Comment')?.id : undefined;
+          writes.push({ method: 'PUT', path, body });
+          const extra = notes.length ? `; ${notes.join('; ')}` : '';
           return {
             written: true,
             shadow: false,
             apiCalls: meter.total,
-            writes: [{ method: 'PUT', path, body }],
-            detail: `${describeWrite(request, body)} on ticket ${ticketId}${comment ? ` (comment ${comment})` : ''}; ${meter.describe()}${conflicts ? `, after ${conflicts} safe_update conflict${conflicts > 1 ? 's' : ''}` : ''} in ${this.clock.now() - started} ms`,
+            writes,
+            detail: `${describeWrite(request, body, macro !== undefined)} on ticket ${ticketId}${comment ? ` (comment ${comment})` : ''}${extra}; ${meter.describe()}${conflicts ? `, after ${conflicts} safe_update conflict${conflicts > 1 ? 's' : ''}` : ''} in ${this.clock.now() - started} ms`,
           };
         } catch (err) {
           // 409: someone changed the ticket since our read. Nothing was applied; read again and rebuild
@@ -175,6 +201,69 @@ export class ZendeskWriter implements HelpdeskWriter {
     return undefined;
   }
 
+  /**
+   * Pending-macro mode: the macro holding this draft, created now (restricted to the ticket's assignee
+   * or group) or found from an earlier attempt. Undefined when the policy does not ask for one, or
+   * when no macro can be made (no assignee or group, the account's cap reached): the draft then goes
+   * into the note as in note mode, and the outcome says why.
+   */
+  private async pendingMacro(
+    api: ZendeskApi,
+    request: DeliveryRequest,
+    snapshot: TicketSnapshot,
+    context: DeliverContext,
+    meter: CallMeter,
+    writes: DeliveryOutcome['writes'],
+    notes: string[],
+  ): Promise<PendingMacro | undefined> {
+    const options = this.options.macros;
+    if (!options || !wantsMacro(options.policy, request)) return undefined;
+    const known = await options.store.forDraft(request.draftId);
+    if (known) {
+      notes.push(`draft in macro ${known.macroId} (created by an earlier attempt)`);
+      return known;
+    }
+    const restriction = restrictionFor(snapshot);
+    if (!restriction) {
+      notes.push('no pending macro: the ticket has no assignee or group to restrict it to (the draft is in the note)');
+      return undefined;
+    }
+    const active = await options.store.countActive(request.tenant);
+    if (active >= options.maxPerAccount) {
+      notes.push(`no pending macro: the account already holds ${active} draftpilot macros (delivery.zendesk.pending_macros.max_per_account ${options.maxPerAccount}); the draft is in the note`);
+      return undefined;
+    }
+    const body = buildPendingMacro(request, restriction);
+    const title = body.macro.title;
+    let macroId: string | undefined;
+    if (!context.firstAttempt) {
+      // A retry after a lost answer: the macro may exist without our row. Its title carries the draft id.
+      const { macros } = await api.get(`/api/v2/macros/search.json?query=${encodeURIComponent(request.draftId)}`, macroSearchSchema, meter);
+      macroId = macros.find((m) => m.title === title)?.id;
+    }
+    if (macroId === undefined) {
+      macroId = (await api.post('/api/v2/macros.json', body, macroAnswerSchema, meter)).macro.id;
+      writes.push({ method: 'POST', path: '/api/v2/macros.json', body });
+    }
+    const now = this.clock.now();
+    const macro: PendingMacro = { tenant: request.tenant, macroId, ticketId: request.threadId, draftId: request.draftId, title, createdAt: new Date(now), expiresAt: new Date(now + options.ttlMs) };
+    await options.store.add(macro);
+    notes.push(`draft in macro ${macroId} "${title}" restricted to ${restriction.type === 'User' ? 'assignee' : 'group'} ${restriction.id}`);
+    return macro;
+  }
+
+  /** Deletes the macros of the drafts this one supersedes (a 404: someone deleted it already). */
+  private async removeSuperseded(api: ZendeskApi, request: DeliveryRequest, meter: CallMeter, writes: DeliveryOutcome['writes'], notes: string[]): Promise<void> {
+    const store = this.options.macros?.store;
+    if (!store || !request.supersedes?.length) return;
+    for (const old of await store.forDrafts(request.supersedes)) {
+      const removal = await deleteMacro(api, old.macroId, meter);
+      writes.push({ method: 'DELETE', path: `/api/v2/macros/${old.macroId}.json`, body: null });
+      await store.markRemoved(old.tenant, old.macroId, removal === 'deleted' ? 'superseded' : 'gone', new Date(this.clock.now()));
+      notes.push(`superseded macro ${old.macroId} ${removal === 'deleted' ? 'deleted' : 'was already gone'}`);
+    }
+  }
+
   private async readTicket(api: ZendeskApi, ticketId: string, meter: CallMeter): Promise<TicketSnapshot> {
     const { ticket } = await api.get(`/api/v2/tickets/${ticketId}.json`, ticketSchema, meter);
     const status = (ticket.status ?? '').toLowerCase();
@@ -183,7 +272,7 @@ export class ZendeskWriter implements HelpdeskWriter {
       // Zendesk refuses any update to a closed ticket (422); say why instead of spending the call.
       throw new HelpdeskError('zendesk', 0, 'zendesk_ticket_closed', `zendesk: ticket ${ticketId} is closed and takes no more comments; nothing written, the draft is dropped`, true);
     }
-    return { updatedAt: ticket.updated_at, tags: ticket.tags ?? [] };
+    return { updatedAt: ticket.updated_at, tags: ticket.tags ?? [], assigneeId: ticket.assignee_id ?? null, groupId: ticket.group_id ?? null };
   }
 
   private checkRequest(request: DeliveryRequest): string {
@@ -196,8 +285,19 @@ export class ZendeskWriter implements HelpdeskWriter {
     return request.threadId;
   }
 
-  private bodyOptions() {
-    return this.options.escalationGroupId !== undefined ? { escalationGroupId: this.options.escalationGroupId } : {};
+  private bodyOptions(title?: string) {
+    return { ...(this.options.escalationGroupId !== undefined ? { escalationGroupId: this.options.escalationGroupId } : {}), ...(title ? { macroTitle: title } : {}) };
+  }
+}
+
+/** DELETE /api/v2/macros/{id}: 204; a 404 means it is gone already (an admin or agent deleted it). */
+export async function deleteMacro(api: ZendeskApi, macroId: string, meter: CallMeter): Promise<'deleted' | 'gone'> {
+  try {
+    await api.delete(`/api/v2/macros/${encodeURIComponent(macroId)}.json`, meter);
+    return 'deleted';
+  } catch (err) {
+    if (err instanceof HelpdeskError && err.status === 404) return 'gone';
+    throw err;
   }
 }
 
@@ -205,8 +305,15 @@ function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function describeWrite(request: DeliveryRequest, body: TicketUpdateBody): string {
-  const what = request.decision === 'autopilot' ? 'public autopilot reply' : request.decision === 'escalate' ? 'handoff note (internal)' : 'draft for review (internal note)';
+function describeWrite(request: DeliveryRequest, body: TicketUpdateBody, viaMacro = false): string {
+  const what =
+    request.decision === 'autopilot'
+      ? 'public autopilot reply'
+      : request.decision === 'escalate'
+        ? 'handoff note (internal)'
+        : viaMacro
+          ? 'brief for review (internal note naming the macro)'
+          : 'draft for review (internal note)';
   const group = body.ticket.group_id !== undefined ? `, routed to group ${body.ticket.group_id}` : '';
   return `${what} with tags ${body.ticket.tags.filter((t) => t.startsWith('draftpilot_')).join(' ')}${group}`;
 }
