@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { intercomEdge } from '../webhooks/intercom/edge';
 import { zendeskEdge } from '../webhooks/zendesk/edge';
@@ -182,7 +182,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.PORT, () => resolve(s));
+    const s = createServer(app).listen(env.PORT, () => resolve(s));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 5000;

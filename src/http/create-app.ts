@@ -10,7 +10,8 @@ import type { Logger } from '../logger';
 import { adminRoutes } from './admin-routes';
 import { healthRoutes, Probe } from './health-routes';
 import { sendError } from './send-error';
-import { webhookRoute } from './webhook-route';
+import type { RequestListener } from 'node:http';
+import { webhookListener } from './webhook-listener';
 
 export interface AppDeps {
   edges?: Record<Provider, ProviderEdge>;
@@ -27,21 +28,21 @@ export interface AppDeps {
   routers?: Router[];
 }
 
-/** Express only: routes and error mapping. A worker process mounts health routes alone. */
-export function createApp(deps: AppDeps) {
+/**
+ * The HTTP request listener: the webhook edge on node:http (webhook-listener.ts) in front of an
+ * express app for everything else (routes and error mapping). A worker process serves health routes alone.
+ */
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes(deps.probes, deps.isDraining));
 
   if (deps.edges && deps.inbox && deps.queue) {
-    const webhookDeps = { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes };
-    // Intercom validates a webhook URL with a HEAD request when it is saved.
+    // Intercom validates a webhook URL with a HEAD request when it is saved. POSTs never reach express.
     app.head(['/webhooks/zendesk', '/webhooks/intercom'], (_req, res) => {
       res.status(200).end();
     });
-    app.post('/webhooks/zendesk', ...webhookRoute(deps.edges.zendesk, webhookDeps));
-    app.post('/webhooks/intercom', ...webhookRoute(deps.edges.intercom, webhookDeps));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db));
     for (const router of deps.routers ?? []) app.use(router);
   }
@@ -66,5 +67,6 @@ export function createApp(deps: AppDeps) {
     deps.logger.error({ err: describe(err), path: req.path }, 'request failed');
     sendError(res, 503, 'unavailable', 'the request could not be handled now; retry later');
   });
-  return app;
+  if (!deps.edges || !deps.inbox || !deps.queue) return app;
+  return webhookListener(deps.edges, { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes }, app);
 }

@@ -161,6 +161,44 @@ describe('Zendesk deliveries', () => {
     expect((await json(res)).message).toContain('WEBHOOK_MAX_BODY_BYTES');
   });
 
+  it('answers 413 while reading a chunked body that announces no length, and closes the connection', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${t.url}/webhooks/zendesk`);
+    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+      });
+      req.on('error', reject);
+      req.write('{"x":"' + 'y'.repeat(3000));
+      req.write('y'.repeat(3000) + '"}');
+      req.end();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.connection).toBe('close');
+    expect(JSON.parse(answer.body).error).toBe('payload_too_large');
+  });
+
+  it('answers 415 for a compressed body (it would have to be inflated before the signature check)', async () => {
+    const res = await t.postZendesk(zendeskComment(), { secret: zSecret, headers: { 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(415);
+    expect(await json(res)).toMatchObject({ error: 'unsupported_content_encoding' });
+  });
+
+  it('routes the webhook path with a trailing slash or a query string like the bare path; other methods get express answers', async () => {
+    const body = zendeskComment();
+    const raw = JSON.stringify(body);
+    for (const suffix of ['/', '?source=trigger']) {
+      const res = await fetch(`${t.url}/webhooks/zendesk${suffix}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signZendesk(raw, zSecret) }, body: raw });
+      expect([200, 202]).toContain(res.status);
+    }
+    expect((await fetch(`${t.url}/webhooks/zendesk`, { method: 'HEAD' })).status).toBe(200);
+    const get = await fetch(`${t.url}/webhooks/zendesk`);
+    expect(get.status).toBe(404);
+    expect(await json(get)).toMatchObject({ error: 'not_found' });
+  });
+
   it('answers 200 ignored for an event type draftpilot does not use', async () => {
     const body = { ...zendeskComment(), type: 'zen:event-type:ticket.priority_changed' };
     const res = await t.postZendesk(body, { secret: zSecret });

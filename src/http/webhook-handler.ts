@@ -1,0 +1,83 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ProviderEdge } from '../../webhooks/edge';
+import { describe } from '../errors';
+import type { Inbox } from '../inbox/inbox';
+import type { JobQueue } from '../jobs/queue';
+import type { Logger } from '../logger';
+
+export interface WebhookDeps {
+  inbox: Inbox;
+  queue: JobQueue;
+  logger: Logger;
+  now: () => Date;
+  maxBodyBytes: number;
+}
+
+/** What the edge answers: a status and a JSON body. Every error body is {error, message}. */
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const error = (status: number, code: string, message: string): WebhookAnswer => ({ status, body: { error: code, message } });
+
+/**
+ * One webhook delivery, after its body was read within the size limit: raw-body signature, JSON,
+ * schema, durable inbox row, answer, then the enqueue. Framework-free (webhook-listener.ts is the HTTP
+ * adapter); the provider logic itself is pure (webhooks/).
+ */
+export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, headers: IncomingHttpHeaders, body: Buffer): Promise<WebhookAnswer> {
+  const now = deps.now();
+  const verdict = edge.verify(body, headers, now);
+  if (!verdict.ok) {
+    deps.logger.warn({ provider: edge.provider, code: verdict.code }, 'webhook refused: signature');
+    return error(verdict.code === 'not_configured' ? 503 : 401, verdict.code, verdict.message);
+  }
+
+  let json: unknown;
+  const text = body.toString('utf8');
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return error(400, 'invalid_json', `body is not valid JSON: ${describe(err)}`);
+  }
+
+  const parsed = edge.route(json, headers, body, now);
+  if (!parsed.ok) {
+    deps.logger.warn({ provider: edge.provider, code: parsed.code, detail: parsed.message }, 'webhook refused: schema');
+    return error(400, parsed.code, parsed.message);
+  }
+  const route = parsed.route;
+  if (route.action === 'ignore') return { status: 200, body: { status: 'ignored', reason: route.reason, detail: route.detail } };
+
+  // A child logger only when something is logged: creating one per request costs throughput.
+  const log = () => deps.logger.child({ provider: edge.provider, tenant: route.tenant, deliveryId: route.deliveryId, threadId: route.threadId });
+  let result;
+  try {
+    result = await deps.inbox.record({
+      tenant: route.tenant,
+      provider: edge.provider,
+      deliveryId: route.deliveryId,
+      topic: route.topic,
+      threadId: route.threadId,
+      receivedAt: now,
+      payload: text,
+      status: route.action === 'accept' ? 'received' : 'recorded',
+    });
+  } catch (err) {
+    // Nothing was written, so no dedupe marker exists: the provider's retry will be accepted.
+    log().error({ err: describe(err) }, 'delivery could not be made durable');
+    return error(503, 'store_unavailable', 'the delivery could not be stored; it was not accepted, retry later');
+  }
+  if (!result.inserted) return { status: 200, body: { status: 'duplicate', delivery_id: route.deliveryId, thread_id: route.threadId } };
+  if (route.action === 'record') return { status: 202, body: { status: 'recorded', reason: route.reason, delivery_id: route.deliveryId, thread_id: route.threadId } };
+
+  // The row is durable, so the answer does not wait for the queue: if the queue refuses, the row stays
+  // 'received' and the relay enqueues it later (the outbox pattern).
+  const rowId = result.id;
+  deps.queue
+    .enqueue({ tenant: route.tenant, provider: edge.provider, threadId: route.threadId, deliveryId: route.deliveryId })
+    .then(() => (deps.queue.kind === 'bullmq' ? deps.inbox.markQueued(rowId) : undefined))
+    .catch((err) => log().warn({ err: describe(err) }, 'queue unavailable; delivery kept in the inbox for the relay'));
+  return { status: 202, body: { status: 'accepted', delivery_id: route.deliveryId, thread_id: route.threadId } };
+}
