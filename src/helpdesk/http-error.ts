@@ -64,7 +64,7 @@ const HINTS: Partial<Record<HelpdeskProvider, Record<number, string>>> = {
  * (developers.intercom.com/docs/references/rest-api/errors/rate-limiting).
  * Either header is read whichever provider sent it: a proxy in between may use the other convention.
  */
-export function retryAfterMs(provider: HelpdeskProvider, headers: Headers, now = Date.now()): number | undefined {
+export function retryAfterMs(provider: HelpdeskProvider, headers: Pick<Headers, 'get'>, now = Date.now()): number | undefined {
   const fromRetryAfter = (): number | undefined => {
     const raw = headers.get('retry-after')?.trim();
     if (!raw) return undefined;
@@ -125,43 +125,73 @@ export async function fetchJson(url: string, init: FetchJsonInit, provider: Help
   try {
     res = await fetch(url, { ...rest, signal: rest.signal ?? AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    throw new HelpdeskError(
-      provider,
-      0,
-      `${provider}_${timedOut ? 'timeout' : 'unreachable'}`,
-      `${provider} ${method} ${where(url)}: ${timedOut ? `no answer within ${timeoutMs} ms` : (err as Error).message}`,
-      false,
-    );
+    throw helpdeskErrorFromFailure(provider, method, url, err, timeoutMs);
   }
   const text = await res.text();
-  if (!res.ok) {
-    const permanent = isPermanentStatus(res.status);
-    const kind = CODES[res.status] ?? (res.status >= 500 ? 'server_error' : `http_${res.status}`);
-    const wait = res.status === 429 || res.status === 503 ? retryAfterMs(provider, res.headers) : undefined;
-    const hint = HINTS[provider]?.[res.status];
-    const detail = providerDetail(text);
-    throw new HelpdeskError(
-      provider,
-      res.status,
-      `${provider}_${kind}`,
-      `${provider} ${method} ${where(url)} answered ${res.status}${detail ? ` (${detail})` : ''}${hint ? `: ${hint}` : ''}${wait !== undefined ? `; retry after ${Math.ceil(wait / 1000)} s` : ''}`,
-      permanent,
-      wait,
-    );
-  }
-  let json: unknown;
-  try {
-    json = text === '' ? null : JSON.parse(text);
-  } catch {
-    throw new HelpdeskError(provider, res.status, `${provider}_unexpected_response`, `${provider} ${method} ${where(url)} answered ${res.status} with a body that is not JSON`, false);
-  }
+  if (!res.ok) throw helpdeskErrorFromResponse(provider, method, url, res.status, res.headers, text);
+  const json = parseJsonAnswer(provider, method, url, res.status, text);
   if (!schema) return json;
+  return validateAnswer(provider, method, url, res.status, json, schema);
+}
+
+/**
+ * No response arrived: a timeout (our AbortSignal.timeout, or an abort) or a network error (reset,
+ * DNS, refused). Both retryable, status 0.
+ */
+export function helpdeskErrorFromFailure(
+  provider: HelpdeskProvider,
+  method: string,
+  url: string,
+  err: unknown,
+  timeoutMs: number,
+  /** the caller knows its own timeout fired (its signal is aborted); otherwise told by the error's name */
+  timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'),
+): HelpdeskError {
+  return new HelpdeskError(
+    provider,
+    0,
+    `${provider}_${timedOut ? 'timeout' : 'unreachable'}`,
+    `${provider} ${method} ${where(url)}: ${timedOut ? `no answer within ${timeoutMs} ms` : (err as Error).message}`,
+    false,
+  );
+}
+
+/**
+ * A non-2xx answer as a HelpdeskError: the status, a stable code, permanent or not, the wait a 429 or
+ * 503 asked for (Retry-After / X-RateLimit-Reset), the provider's own words and a hint for 401/403.
+ */
+export function helpdeskErrorFromResponse(provider: HelpdeskProvider, method: string, url: string, status: number, headers: Pick<Headers, 'get'>, text: string): HelpdeskError {
+  const permanent = isPermanentStatus(status);
+  const kind = CODES[status] ?? (status >= 500 ? 'server_error' : `http_${status}`);
+  const wait = status === 429 || status === 503 ? retryAfterMs(provider, headers) : undefined;
+  const hint = HINTS[provider]?.[status];
+  const detail = providerDetail(text);
+  return new HelpdeskError(
+    provider,
+    status,
+    `${provider}_${kind}`,
+    `${provider} ${method} ${where(url)} answered ${status}${detail ? ` (${detail})` : ''}${hint ? `: ${hint}` : ''}${wait !== undefined ? `; retry after ${Math.ceil(wait / 1000)} s` : ''}`,
+    permanent,
+    wait,
+  );
+}
+
+/** A 2xx body as JSON (null when empty); a body that is not JSON is a retryable unexpected response. */
+export function parseJsonAnswer(provider: HelpdeskProvider, method: string, url: string, status: number, text: string): unknown {
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new HelpdeskError(provider, status, `${provider}_unexpected_response`, `${provider} ${method} ${where(url)} answered ${status} with a body that is not JSON`, false);
+  }
+}
+
+/** The answer checked against the schema: an unexpected shape is permanent (the same request returns the same shape). */
+export function validateAnswer<T>(provider: HelpdeskProvider, method: string, url: string, status: number, json: unknown, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
     // The same request returns the same shape: retrying cannot help, someone has to look.
-    throw new HelpdeskError(provider, res.status, `${provider}_unexpected_response`, `${provider} ${method} ${where(url)}: unexpected response (${issues})`, true);
+    throw new HelpdeskError(provider, status, `${provider}_unexpected_response`, `${provider} ${method} ${where(url)}: unexpected response (${issues})`, true);
   }
   return parsed.data;
 }

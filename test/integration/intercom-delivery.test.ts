@@ -790,3 +790,100 @@ describe('IntercomWriter: shadow mode and accounting', () => {
     expect(sent).toHaveLength(17);
   });
 });
+
+describe('IntercomWriter on intercom-client: one attempt per call, every failure a HelpdeskError', () => {
+  const FIRST = { firstAttempt: true };
+  /** one interceptor answering `status` once: a second attempt inside the call would go unmatched (strict nock) */
+  const failOnce = (path: string, status: number, body: object | string = {}, headers: Record<string, string> = {}) => {
+    let hits = 0;
+    expectWrite(path).reply(() => {
+      hits++;
+      return [status, body, headers];
+    });
+    return () => hits;
+  };
+
+  it('a 429 with X-RateLimit-Reset rejects at once, after one request, with retryAfterMs from the header', async () => {
+    const hits = failOnce(`/conversations/${CONV}/reply`, 429, { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit' }] }, { 'X-RateLimit-Reset': String(NOW / 1000 + 42) });
+    const w = writer();
+    const started = Date.now();
+    const err = await w.deliver(request('review'), FIRST).catch((e: unknown) => e);
+    // intercom-client would otherwise sleep until X-RateLimit-Reset (up to 60 s) and send it again
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ provider: 'intercom', status: 429, code: 'intercom_rate_limited', permanent: false, retryAfterMs: 42_000 });
+    expect((err as Error).message).toBe(`intercom POST /conversations/${CONV}/reply answered 429 (rate_limit_exceeded: Exceeded rate limit); retry after 42 s`);
+    expect(hits()).toBe(1);
+    expect(sent).toHaveLength(1);
+    expect(w.stats()).toEqual({ deliveries: 0, apiCalls: 1, tagLookups: 0 });
+  });
+
+  it('a 500 is not retried inside the call: one request, a retryable error for the job layer', async () => {
+    const hits = failOnce(`/conversations/${CONV}/reply`, 500, { type: 'error.list', errors: [{ code: 'server_error', message: 'Server Error' }] });
+    const w = writer();
+    const err = await w.deliver(request('review'), FIRST).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ status: 500, code: 'intercom_server_error', permanent: false, retryAfterMs: undefined });
+    expect((err as Error).message).toContain('server_error: Server Error');
+    expect(hits()).toBe(1);
+    expect(w.stats().apiCalls).toBe(1);
+  });
+
+  it('a 503 with an HTML page: the page text as detail, retryable, one request', async () => {
+    const hits = failOnce(`/conversations/${CONV}/reply`, 503, '<html><body>Service Unavailable</body></html>');
+    const err = await writer().deliver(request('review'), FIRST).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503, code: 'intercom_server_error', permanent: false });
+    expect((err as Error).message).toBe(`intercom POST /conversations/${CONV}/reply answered 503 (Service Unavailable)`);
+    expect(hits()).toBe(1);
+  });
+
+  it.each([
+    // [what, the path answered 404, decision, tag ids known, the calls that succeed before it]
+    ['note (conversations.reply)', `/conversations/${CONV}/reply`, 'escalate', TAG_IDS, []],
+    ['assignment (conversations.manage)', `/conversations/${CONV}/parts`, 'escalate', TAG_IDS, [`/conversations/${CONV}/reply`]],
+    ['tag (tags.tagConversation)', `/conversations/${CONV}/tags`, 'escalate', TAG_IDS, [`/conversations/${CONV}/reply`, `/conversations/${CONV}/parts`]],
+    ['tag lookup (tags.create)', '/tags', 'review', {}, [`/conversations/${CONV}/reply`]],
+  ] as const)('a 404 on the %s is permanent, after one request', async (_what, path, decision, tagIds, before) => {
+    const w = writer({ tagIds });
+    for (const p of before) expectWrite(p).reply(200, {});
+    const hits = failOnce(path, 404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] });
+    const err = await w.deliver(request(decision, decision === 'escalate' ? ['human_requested'] : []), FIRST).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ provider: 'intercom', status: 404, code: 'intercom_not_found', permanent: true });
+    expect((err as Error).message).toBe(`intercom POST ${path} answered 404 (not_found: Resource Not Found): conversation ${CONV} does not exist (deleted, merged, or in another workspace or region, see INTERCOM_BASE_URL); dropped`);
+    expect(hits()).toBe(1);
+    expect(w.stats().apiCalls).toBe(before.length + 1);
+  });
+
+  it('no answer within timeoutMs: intercom_timeout, retryable', async () => {
+    expectWrite(`/conversations/${CONV}/reply`).delay(400).reply(200, {});
+    const err = await writer({ timeoutMs: 100 }).deliver(request('review'), FIRST).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ status: 0, code: 'intercom_timeout', permanent: false });
+    expect((err as Error).message).toBe(`intercom POST /conversations/${CONV}/reply: no answer within 100 ms`);
+  });
+
+  it('loadTags (tags.list) maps its failures too: a 401 is permanent', async () => {
+    api().get('/tags').reply(401, { type: 'error.list', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] });
+    const err = await writer({ tagIds: {} }).loadTags().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpdeskError);
+    expect(err).toMatchObject({ status: 401, code: 'intercom_unauthorized', permanent: true });
+    expect((err as Error).message).toContain('INTERCOM_ACCESS_TOKEN');
+    expect((err as Error).message).not.toContain(TOKEN);
+  });
+
+  it('a 2xx that is not JSON on a tag lookup is an unexpected response, retryable', async () => {
+    expectWrite(`/conversations/${CONV}/reply`).reply(200, {});
+    expectWrite('/tags').reply(200, '<html>captive portal</html>');
+    const err = await writer({ tagIds: {} }).deliver(request('review'), FIRST).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 200, code: 'intercom_unexpected_response', permanent: false });
+  });
+
+  it('a base URL with a path (a proxy) keeps its path', async () => {
+    const proxy = 'https://egress.example/intercom';
+    const viaProxy = intercomWriterFromEnv(parseEnv({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN, INTERCOM_BASE_URL: `${proxy}/` }), { clock, tagIds: TAG_IDS });
+    nock('https://egress.example').matchHeader('intercom-version', '2.14').post(`/intercom/conversations/${CONV}/reply`).reply(200, {});
+    nock('https://egress.example').matchHeader('intercom-version', '2.14').post(`/intercom/conversations/${CONV}/tags`).reply(200, {});
+    await expect(viaProxy.deliver(request('review'), FIRST)).resolves.toMatchObject({ written: true, apiCalls: 2 });
+  });
+});

@@ -7,10 +7,10 @@ import { assertSafeToSend, buildTicketUpdate, UnsafeDeliveryError } from '../../
 import { TokenCipher } from '../../src/delivery/zendesk/token-cipher';
 import { MemoryTokenStore } from '../../src/delivery/zendesk/token-store';
 import { ZendeskWriter, ZendeskWriterOptions } from '../../src/delivery/zendesk/zendesk-writer';
-import { HelpdeskError } from '../../src/helpdesk/http-error';
 import type { Decision } from '../../src/policy/decide';
 import { REASONS, Reason } from '../../src/policy/reasons';
 import { markerFor } from '../../webhooks/marker';
+import { rejection } from '../helpers/rejection';
 import { useStrictNock } from '../helpers/strict-nock';
 
 const BASE = 'https://acme.zendesk.com';
@@ -84,14 +84,6 @@ function expectUpdate(sent: unknown[], status = 200, answer: unknown = updateAns
     .reply(status, answer as nock.Body, headers);
 }
 
-async function rejection(p: Promise<unknown>): Promise<HelpdeskError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(HelpdeskError);
-  return err as HelpdeskError;
-}
 
 describe('Zendesk ticket update bodies', () => {
   it('review: the brief and the draft as one internal note, tags added to the ticket’s own, safe_update with its updated_at', async () => {

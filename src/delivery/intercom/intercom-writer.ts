@@ -1,10 +1,11 @@
+import type { IntercomClient } from 'intercom-client';
 import { z } from 'zod';
 import type { Env } from '../../config/env';
 import { HelpdeskAccess, HelpdeskError, intercomAccess } from '../../helpdesk/http-error';
 import { intercomId } from '../../../webhooks/intercom/schema';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
 import { conversationReadSchema, conversationState, ConversationState, unreadConversationState } from './conversation-state';
-import { intercomCall } from './intercom-http';
+import { intercomClient, IntercomCallOptions, IntercomResponsePromise, intercomSdkCall } from './intercom-http';
 import { assertDraftBodiesAreNotes, assignmentBody, createTagBody, IntercomPlan, paths, planDelivery, TAG_PREFIX, tagConversationBody, Write } from './request-bodies';
 import { TagCache } from './tag-cache';
 
@@ -39,10 +40,13 @@ export interface IntercomWriterOptions {
    * is left. 3 by default.
    */
   maxCallsPerMessage?: number;
+  /** per Intercom call (intercom-client's timeoutInSeconds); 20 s by default */
   timeoutMs?: number;
 }
 
 export const DEFAULT_MAX_CALLS_PER_MESSAGE = 3;
+
+const DEFAULT_TIMEOUT_MS = 20_000;
 
 export interface IntercomWriterStats {
   /** live deliveries that completed */
@@ -87,6 +91,18 @@ const SAFE_ID = /^[A-Za-z0-9_-]+$/;
  * assignment already there are skipped and cost nothing. A retry thus spends at most B + 1 calls. No
  * retries here: a HelpdeskError tells the job layer whether and when to retry (retryAfterMs from
  * X-RateLimit-Reset).
+ *
+ * Every call goes through intercom-client 7 (one IntercomClient per writer, built by intercomClient()
+ * in intercom-http.ts: the access's base URL and token, Intercom-Version 2.14, `maxRetries: 0`, the
+ * writer's timeout), each wrapped by intercomSdkCall so that any failure is a HelpdeskError:
+ * - retry read:    conversations.find({conversation_id, display_as: "plaintext"})  GET /conversations/{id}?display_as=plaintext
+ * - note or reply: conversations.reply({conversation_id, body})                    POST /conversations/{id}/reply
+ * - assignment:    conversations.manage({conversation_id, body})                   POST /conversations/{id}/parts
+ * - tag:           tags.tagConversation({conversation_id, id, admin_id})           POST /conversations/{id}/tags
+ * - tag lookup:    tags.create({name}) (creates, or returns the tag by that name)  POST /tags
+ * - loadTags():    tags.list()                                                     GET /tags
+ * The bodies are the ones request-bodies.ts builds, passed through unchanged (the library renames no
+ * field), and every one is checked by assertDraftBodiesAreNotes just before it is handed over.
  */
 export class IntercomWriter implements HelpdeskWriter {
   private readonly tags: TagCache;
@@ -94,27 +110,29 @@ export class IntercomWriter implements HelpdeskWriter {
   private readonly totals: IntercomWriterStats = { deliveries: 0, apiCalls: 0, tagLookups: 0 };
 
   private readonly budget: number;
+  private readonly timeoutMs: number;
+  /** none without access (shadow mode) */
+  private readonly client: IntercomClient | undefined;
 
   constructor(private readonly options: IntercomWriterOptions) {
     this.tags = new TagCache(options.tagIds);
     this.clock = options.clock ?? Date.now;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.client = options.access ? intercomClient(options.access, this.timeoutMs) : undefined;
     this.budget = options.maxCallsPerMessage ?? DEFAULT_MAX_CALLS_PER_MESSAGE;
     // The note and an escalation's assignment are never dropped for the budget: they must fit.
     if (!Number.isInteger(this.budget) || this.budget < 2) throw new Error(`intercom writer: maxCallsPerMessage must be an integer of at least 2 (the note and the assignment), got ${this.budget}`);
   }
 
   /**
-   * Learns the ids of the workspace's draftpilot tags with one `GET /tags`, once per process at start,
-   * so no delivery has to spend its call budget creating a tag that already exists (`setup intercom`
-   * creates them all). Returns how many were learned; nothing is asked in shadow mode.
+   * Learns the ids of the workspace's draftpilot tags with one `GET /tags` (tags.list()), once per
+   * process at start, so no delivery has to spend its call budget creating a tag that already exists
+   * (`setup intercom` creates them all). Returns how many were learned; nothing is asked in shadow mode.
    */
   async loadTags(): Promise<number> {
-    if (this.shadow) return 0;
-    const list = await intercomCall(this.options.access as HelpdeskAccess, 'GET', paths.createTag(), undefined, tagListSchema, {
-      clock: this.clock,
-      timeoutMs: this.options.timeoutMs ?? 20_000,
-      subject: 'tags',
-    });
+    const client = this.client;
+    if (this.shadow || !client) return 0;
+    const list = await intercomSdkCall(`intercom GET ${paths.createTag()}`, tagListSchema, this.callOptions('tags'), () => client.tags.list());
     this.totals.apiCalls++;
     let learned = 0;
     for (const tag of list.data) {
@@ -139,24 +157,34 @@ export class IntercomWriter implements HelpdeskWriter {
     const adminId = this.options.adminId ?? '(INTERCOM_ADMIN_ID not set)';
     // Built and checked before any call: an autopilot decision that does not hold up throws here.
     const plan = planDelivery(request, { adminId, ...(this.options.escalationTeamId ? { escalationTeamId: this.options.escalationTeamId } : {}) });
-    if (this.shadow) return this.shadowOutcome(request, plan, adminId);
-    return this.live(request, plan, adminId, this.options.access as HelpdeskAccess, context);
+    if (this.shadow || !this.client) return this.shadowOutcome(request, plan, adminId);
+    return this.live(request, plan, adminId, this.client, context);
   }
 
-  private async live(request: DeliveryRequest, plan: IntercomPlan, adminId: string, access: HelpdeskAccess, context: DeliverContext): Promise<DeliveryOutcome> {
+  private callOptions(subject: string): IntercomCallOptions {
+    return { clock: this.clock, timeoutMs: this.timeoutMs, subject };
+  }
+
+  private async live(request: DeliveryRequest, plan: IntercomPlan, adminId: string, client: IntercomClient, context: DeliverContext): Promise<DeliveryOutcome> {
     const id = request.threadId;
-    const subject = `conversation ${id}`;
+    const callOptions = this.callOptions(`conversation ${id}`);
     const writes: Write[] = [];
     let calls = 0;
     /** calls counted against the budget: every write (tag lookups included), not the read of a retry */
     let spent = 0;
-    const call = async <T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
-      if (method === 'POST') assertDraftBodiesAreNotes(request.decision, [{ method, path, body }]);
+    const read = async <T>(path: string, schema: z.ZodType<T>, send: () => IntercomResponsePromise): Promise<T> => {
       calls++;
-      if (method === 'POST') spent++;
       this.totals.apiCalls++;
-      const answer = await intercomCall(access, method, path, body, schema, { clock: this.clock, timeoutMs: this.options.timeoutMs ?? 20_000, subject });
-      if (method === 'POST') writes.push({ method, path, body });
+      return intercomSdkCall(`intercom GET ${path.split('?')[0]}`, schema, callOptions, send);
+    };
+    // `send` is handed the body that was checked, so the body checked is the body sent.
+    const write = async <B, T>(path: string, body: B, schema: z.ZodType<T>, send: (body: B) => IntercomResponsePromise): Promise<T> => {
+      assertDraftBodiesAreNotes(request.decision, [{ method: 'POST', path, body }]);
+      calls++;
+      spent++;
+      this.totals.apiCalls++;
+      const answer = await intercomSdkCall(`intercom POST ${path}`, schema, callOptions, () => send(body));
+      writes.push({ method: 'POST', path, body });
       return answer;
     };
 
@@ -165,7 +193,7 @@ export class IntercomWriter implements HelpdeskWriter {
     if (context.firstAttempt) {
       state = unreadConversationState();
     } else {
-      const conversation = await call('GET', paths.read(id), undefined, conversationReadSchema);
+      const conversation = await read(paths.read(id), conversationReadSchema, () => client.conversations.find({ conversation_id: id, display_as: 'plaintext' }));
       state = conversationState(conversation, { draftId: request.draftId, adminId, autopilotDraft: request.decision === 'autopilot' ? request.draft : null });
       for (const [name, tagId] of state.tagIds) this.tags.learn(name, tagId);
     }
@@ -174,7 +202,7 @@ export class IntercomWriter implements HelpdeskWriter {
     if (state.replyPresent) {
       done.push(`${plan.reply.message_type} already present for draft ${request.draftId}, not written again`);
     } else {
-      await call('POST', paths.reply(id), plan.reply, writeAnswerSchema);
+      await write(paths.reply(id), plan.reply, writeAnswerSchema, (body) => client.conversations.reply({ conversation_id: id, body }));
       done.push(`${plan.reply.message_type} written`);
     }
 
@@ -182,7 +210,7 @@ export class IntercomWriter implements HelpdeskWriter {
       if (state.teamAssigneeId === plan.assignTeamId) {
         done.push(`already with team ${plan.assignTeamId}`);
       } else {
-        await call('POST', paths.parts(id), assignmentBody(adminId, plan.assignTeamId), writeAnswerSchema);
+        await write(paths.parts(id), assignmentBody(adminId, plan.assignTeamId), writeAnswerSchema, (body) => client.conversations.manage({ conversation_id: id, body }));
         done.push(`assigned to team ${plan.assignTeamId}`);
       }
     } else if (request.decision === 'escalate') {
@@ -204,10 +232,10 @@ export class IntercomWriter implements HelpdeskWriter {
       }
       const tagId = await this.tags.get(name, async (tagName) => {
         this.totals.tagLookups++;
-        const tag = await call('POST', paths.createTag(), createTagBody(tagName), tagSchema);
+        const tag = await write(paths.createTag(), createTagBody(tagName), tagSchema, (body) => client.tags.create(body));
         return tag.id;
       });
-      await call('POST', paths.tags(id), tagConversationBody(tagId, adminId), writeAnswerSchema);
+      await write(paths.tags(id), tagConversationBody(tagId, adminId), writeAnswerSchema, (body) => client.tags.tagConversation({ conversation_id: id, ...body }));
       tagged.push(name);
     }
     if (tagged.length) done.push(`tagged ${tagged.join(', ')}`);
@@ -215,7 +243,7 @@ export class IntercomWriter implements HelpdeskWriter {
     if (overBudget.length) done.push(notTagged(this.budget, overBudget));
 
     this.totals.deliveries++;
-    return { written: !state.replyPresent, shadow: false, apiCalls: calls, writes, detail: `intercom ${subject}: ${done.join('; ')} (${calls} API calls)` };
+    return { written: !state.replyPresent, shadow: false, apiCalls: calls, writes, detail: `intercom ${callOptions.subject}: ${done.join('; ')} (${calls} API calls)` };
   }
 
   private shadowOutcome(request: DeliveryRequest, plan: IntercomPlan, adminId: string): DeliveryOutcome {
