@@ -1,7 +1,8 @@
 /**
  * `npm run bench:ingest`: signed Zendesk deliveries with unique ids at 50 connections, against
  * draftpilot and against a bare express route that only reads the body, in the same run, alternating.
- * Prints throughput, p50/p99 latency and the ratio, then checks that the inbox holds exactly one row
+ * Prints throughput, p50/p99 latency and the ratio (and the bare route measured alone, before the
+ * service started, for reference), then checks that the inbox holds exactly one row
  * per accepted delivery. Modes: embedded (PGlite + in-process queue) always; scaled (PostgreSQL +
  * BullMQ, separate web and worker processes) when DATABASE_URL and REDIS_URL are set.
  *
@@ -148,6 +149,10 @@ async function benchMode(mode: 'embedded' | 'scaled'): Promise<boolean> {
   }
   const bare = await spawnNode('bench/bare-server.ts', {});
   children.push(bare.child);
+  // The bare route once more with nothing else running: a service that keeps working its backlog
+  // during the alternating rounds slows the bare route too, and this shows by how much.
+  await round(bare.url, 2);
+  const idle = summarize([await round(bare.url, SECONDS)]);
   let service: { child: ChildProcess; url: string };
   if (mode === 'embedded') {
     service = await spawnNode('src/main.ts', env);
@@ -179,6 +184,8 @@ async function benchMode(mode: 'embedded' | 'scaled'): Promise<boolean> {
   process.stdout.write(line('bare route', b));
   process.stdout.write(line('draftpilot', s));
   process.stdout.write(`   ratio ${ratio.toFixed(2)} (goal >= ${goal})   p99 ${s.p99.toFixed(1)} ms (goal < 50 ms)\n`);
+  process.stdout.write(line('bare, alone', idle));
+  process.stdout.write(`   draftpilot against the bare route measured before the service started: ${(s.rps / idle.rps).toFixed(2)}\n`);
 
   if (mode === 'scaled' && WORKER === 'after') {
     // the worker starts now and drains what the web process recorded and queued

@@ -14,6 +14,7 @@ import { BullmqQueue } from './jobs/bullmq-queue';
 import { InlineQueue } from './jobs/inline-queue';
 import type { JobQueue } from './jobs/queue';
 import { Relay } from './jobs/relay';
+import { Dispatcher } from './jobs/dispatcher';
 import type { Logger } from './logger';
 import { createThreadProcessor } from './pipeline/process-thread';
 import { openStore, Store } from './store/open-store';
@@ -54,6 +55,8 @@ export interface Service {
   inbox: Inbox;
   queue: JobQueue;
   relay?: Relay;
+  /** PostgreSQL + BullMQ mode, job-running processes: moves received deliveries into the queue */
+  dispatcher?: Dispatcher;
   /** the tenants' help centers (worker processes) */
   knowledge?: KnowledgeBase;
   edges: Record<Provider, ProviderEdge>;
@@ -105,7 +108,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let syncTimer: NodeJS.Timeout | undefined;
   let janitorTimer: NodeJS.Timeout | undefined;
   if (queue instanceof BullmqQueue && !(await queue.connect())) {
-    logger.warn('Redis did not answer at start; deliveries are recorded and the relay enqueues them when it does');
+    logger.warn('Redis did not answer at start; deliveries are recorded and the dispatcher enqueues them when it does');
   }
 
   if (runWorker) {
@@ -150,16 +153,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     if (pending.length > 0) logger.info({ threads: pending.length }, 'resumed deliveries left pending by the last run');
   }
   let relay: Relay | undefined;
-  if (queue.kind === 'bullmq' && serveWebhooks) {
+  let dispatcher: Dispatcher | undefined;
+  if (queue.kind === 'bullmq' && runWorker) {
+    // Web processes write the inbox and answer; job-running processes move deliveries into the queue.
+    dispatcher = new Dispatcher(store.db, queue, { intervalMs: settings.queue.dispatch_interval_ms, batch: settings.queue.dispatch_batch, retryMs: settings.queue.relay_interval_ms }, logger);
+    await dispatcher.start();
     relay = new Relay(inbox, queue, { intervalMs: settings.queue.relay_interval_ms, afterMs: settings.queue.relay_after_ms, windowMs: settings.queue.relay_window_hours * 3_600_000 }, logger, now);
     relay.start();
   }
 
   let draining = false;
-  const probes: Probe[] = [
-    { name: 'store', check: () => store.ping() },
-    { name: 'queue', check: () => queue.ping() },
-  ];
+  // A ROLE=web process of the BullMQ mode accepts deliveries with the store alone (the dispatcher in
+  // the workers enqueues them): Redis being away does not make it unready.
+  const usesQueue = runWorker || queue.kind === 'inline';
+  const probes: Probe[] = [{ name: 'store', check: () => store.ping() }, ...(usesQueue ? [{ name: 'queue', check: () => queue.ping() }] : [])];
   const app = createApp({
     ...(serveWebhooks ? { edges, inbox, queue } : {}),
     logger,
@@ -202,6 +209,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       clearTimeout(forced);
       clearInterval(syncTimer);
       clearInterval(janitorTimer);
+      await dispatcher?.stop();
       await relay?.stop();
       await inbox.drain();
       await queue.close(Math.max(0, deadline - Date.now()));
@@ -209,7 +217,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       logger.info('stopped');
     })());
 
-  return { url: `http://127.0.0.1:${port}`, port, store, inbox, queue, ...(relay ? { relay } : {}), ...(knowledge ? { knowledge } : {}), edges, shutdown };
+  return { url: `http://127.0.0.1:${port}`, port, store, inbox, queue, ...(relay ? { relay } : {}), ...(dispatcher ? { dispatcher } : {}), ...(knowledge ? { knowledge } : {}), edges, shutdown };
 }
 
 /** Categories, escalation rules, help-center articles and the model, read once at start. */

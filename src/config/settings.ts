@@ -15,6 +15,8 @@ export const settingsSchema = z.object({
       batch_wait_ms: z.number().int().min(0),
       attempts: positive,
       backoff_ms: positive,
+      dispatch_interval_ms: positive,
+      dispatch_batch: positive,
       relay_interval_ms: positive,
       relay_after_ms: positive,
       relay_window_hours: positive,

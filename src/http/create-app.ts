@@ -68,5 +68,6 @@ export function createApp(deps: AppDeps): RequestListener {
     sendError(res, 503, 'unavailable', 'the request could not be handled now; retry later');
   });
   if (!deps.edges || !deps.inbox || !deps.queue) return app;
-  return webhookListener(deps.edges, { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes }, app);
+  const webhookDeps = { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes, enqueueOnAccept: deps.queue.kind === 'inline' };
+  return webhookListener(deps.edges, webhookDeps, app);
 }

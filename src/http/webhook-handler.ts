@@ -11,6 +11,11 @@ export interface WebhookDeps {
   logger: Logger;
   now: () => Date;
   maxBodyBytes: number;
+  /**
+   * Enqueue an accepted delivery right after answering (the embedded in-process queue). False in the
+   * PostgreSQL + BullMQ mode, where the dispatcher moves received rows into the queue (dispatcher.ts).
+   */
+  enqueueOnAccept: boolean;
 }
 
 /** What the edge answers: a status and a JSON body. Every error body is {error, message}. */
@@ -72,6 +77,8 @@ export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, heade
   if (!result.inserted) return { status: 200, body: { status: 'duplicate', delivery_id: route.deliveryId, thread_id: route.threadId } };
   if (route.action === 'record') return { status: 202, body: { status: 'recorded', reason: route.reason, delivery_id: route.deliveryId, thread_id: route.threadId } };
 
+  const answer: WebhookAnswer = { status: 202, body: { status: 'accepted', delivery_id: route.deliveryId, thread_id: route.threadId } };
+  if (!deps.enqueueOnAccept) return answer;
   // The row is durable, so the answer does not wait for the queue: if the queue refuses, the row stays
   // 'received' and the relay enqueues it later (the outbox pattern).
   const rowId = result.id;
@@ -79,5 +86,5 @@ export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, heade
     .enqueue({ tenant: route.tenant, provider: edge.provider, threadId: route.threadId, deliveryId: route.deliveryId })
     .then(() => (deps.queue.kind === 'bullmq' ? deps.inbox.markQueued(rowId) : undefined))
     .catch((err) => log().warn({ err: describe(err) }, 'queue unavailable; delivery kept in the inbox for the relay'));
-  return { status: 202, body: { status: 'accepted', delivery_id: route.deliveryId, thread_id: route.threadId } };
+  return answer;
 }

@@ -116,6 +116,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   };
   const config = loadConfig(env);
   config.settings.queue.backoff_ms = 50;
+  config.settings.queue.relay_interval_ms = 500;
   config.settings.shutdown.grace_ms = 3000;
   options.settings?.(config.settings);
   const service = await startService({

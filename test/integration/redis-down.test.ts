@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freePort } from '../helpers/global-setup';
 import { zendeskComment } from '../helpers/fixtures';
-import { describeWithRedisServer } from '../helpers/services';
+import { describeWithPostgres, describeWithRedisServer } from '../helpers/services';
 import { startTestService } from '../helpers/test-service';
 
 function hasBinary(): string {
@@ -29,7 +29,7 @@ async function waitFor(port: number, up: boolean): Promise<void> {
 
 // Needs the redis-server binary to stop and restart a server of its own; CI installs it.
 describeWithRedisServer('Redis stopped or unreachable', () => {
-  it('records the delivery, answers 202, and enqueues it once Redis is back; nothing lost, nothing doubled', async () => {
+  it('records the delivery, answers 202, and the dispatcher enqueues it once Redis is back; nothing lost, nothing doubled', async () => {
     const port = await freePort();
     let redis = await startRedis(port);
     const processed: string[] = [];
@@ -49,10 +49,7 @@ describeWithRedisServer('Redis stopped or unreachable', () => {
       expect((await fetch(`${t.url}/readyz`)).status).toBe(503);
 
       redis = await startRedis(port);
-      // the relay runs on an interval; run one pass now instead of waiting for it
-      for (let i = 0; i < 50 && (await t.service.relay!.runOnce(new Date(Date.now() + 1000))) === 0; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // the dispatcher's next pass (after its retry delay) hands the delivery to the queue
       await t.waitIdle();
       const after = await t.service.store.db.selectFrom('deliveries').selectAll().where('delivery_id', '=', body.id).execute();
       expect(after).toHaveLength(1);
@@ -63,4 +60,25 @@ describeWithRedisServer('Redis stopped or unreachable', () => {
       redis.kill('SIGKILL');
     }
   });
+});
+
+// A ROLE=web process needs only PostgreSQL to accept: the workers' dispatcher enqueues.
+describeWithPostgres('a web process while Redis is away', () => {
+  it('is ready, answers 202 and keeps the delivery received for the workers', async () => {
+    const deadPort = await freePort(); // nothing listens there
+    const t = await startTestService({ store: 'postgres', queue: 'bullmq', env: { ROLE: 'web', REDIS_URL: `redis://127.0.0.1:${deadPort}` } });
+    try {
+      const ready = await fetch(`${t.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok' } });
+      const body = zendeskComment({ ticketId: '9101' });
+      const res = await t.postZendesk(body);
+      expect(res.status).toBe(202);
+      const row = await t.service.store.db.selectFrom('deliveries').select(['status']).where('delivery_id', '=', body.id).executeTakeFirstOrThrow();
+      expect(row.status).toBe('received');
+      expect(t.service.dispatcher).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  }, 20_000);
 });
