@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { loadConfig } from './config';
 import { ConfigError } from './config/env';
 import { createLogger } from './logger';
@@ -19,6 +20,15 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.env.LOG_LEVEL);
+  const nice = config.settings.queue.worker_nice;
+  if (config.env.ROLE === 'worker' && nice > 0) {
+    // Lowering one's own priority needs no privilege; a platform that refuses is not a reason to stop.
+    try {
+      setPriority(Math.min(19, getPriority() + nice));
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, nice }, 'could not lower the worker process priority; running at normal priority');
+    }
+  }
   const service = await startService({ config, logger });
   const mode = `${service.store.kind} store, ${service.queue.kind} queue, role ${config.env.ROLE}`;
   logger.info({ url: service.url }, `draftpilot listening (${mode})`);

@@ -21,6 +21,7 @@ export const settingsSchema = z.object({
       relay_after_ms: positive,
       relay_window_hours: positive,
       keep_completed: z.number().int().min(0),
+      worker_nice: z.number().int().min(0).max(19),
     })
     .strict(),
   shutdown: z.object({ grace_ms: positive }).strict(),

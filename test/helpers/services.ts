@@ -20,6 +20,8 @@ function gate(name: string, present: boolean, missing: string): jest.Describe {
 
 export const describeWithRedis = (title: string, fn: () => void) => gate('Redis', hasRedis, 'REDIS_URL is not set')(title, fn);
 export const describeWithPostgres = (title: string, fn: () => void) => gate('PostgreSQL', hasPostgres, 'DATABASE_URL is not set')(title, fn);
+export const describeWithPostgresAndRedis = (title: string, fn: () => void) =>
+  gate('PostgreSQL and Redis', hasPostgres && hasRedis, 'DATABASE_URL and REDIS_URL must both be set')(title, fn);
 
 /** Suites that stop and start a Redis server of their own need the redis-server binary. */
 export const hasRedisServerBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].some((p) => existsSync(p));

@@ -1,9 +1,11 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { getPriority } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store/open-store';
 import { signZendesk } from '../../webhooks/zendesk/verify';
-import { freshDataDir, removeDir } from '../helpers/databases';
+import { createDatabase, freshDataDir, removeDir } from '../helpers/databases';
+import { describeWithPostgresAndRedis } from '../helpers/services';
 import { zendeskComment } from '../helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -86,4 +88,29 @@ describe('SIGTERM', () => {
       removeDir(dataDir);
     }
   });
+});
+
+describeWithPostgresAndRedis('worker priority', () => {
+  it('a ROLE=worker process lowers its own CPU priority by queue.worker_nice; a web process keeps its own', async () => {
+    const db = await createDatabase();
+    const env = { PORT: '0', DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, QUEUE_PREFIX: `dpnice${process.pid}`, LOG_LEVEL: 'warn' };
+    const started: { child: ChildProcessWithoutNullStreams; run: ReturnType<typeof collect> }[] = [];
+    try {
+      for (const role of ['worker', 'web']) {
+        const child = spawnMain({ ...env, ROLE: role });
+        const run = collect(child);
+        started.push({ child, run });
+        for (let i = 0; i < 300 && !run.out().includes('draftpilot is running'); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(run.out()).toContain(`role ${role}`);
+      }
+      expect(getPriority(started[0]!.child.pid!)).toBe(Math.min(19, getPriority() + 10));
+      expect(getPriority(started[1]!.child.pid!)).toBe(getPriority());
+    } finally {
+      for (const { child, run } of started) {
+        child.kill('SIGTERM');
+        await run.exit;
+      }
+      await db.drop();
+    }
+  }, 30_000);
 });
