@@ -118,6 +118,52 @@ describe('live Zendesk: a trigger delivery without text reads the ticket, and th
   });
 });
 
+describe('live Zendesk in pending-macro mode (settings delivery.zendesk.pending_macros)', () => {
+  let t: TestService;
+  afterEach(() => nock.cleanAll());
+  afterAll(() => t?.close());
+
+  it('a review draft of a macro category becomes a macro restricted to the assignee, and the note names it', async () => {
+    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer zd-access-token').persist();
+    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
+    api.get('/api/v2/tickets/6300.json').reply(200, { ticket: { id: 6300, subject: 'Return', status: 'open', tags: [], requester_id: 501, assignee_id: 3001, group_id: 7001, updated_at: '2026-11-27T08:00:01Z' } });
+    api
+      .get('/api/v2/tickets/6300/comments.json')
+      .query(true)
+      .reply(200, {
+        comments: [{ id: 7101, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
+        users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
+        meta: { has_more: false },
+        links: { next: null },
+      });
+    const macros: any[] = [];
+    const writes: any[] = [];
+    nock('http://zendesk.test').post('/api/v2/macros.json', (body) => macros.push(body) > 0).reply(201, { macro: { id: 880001 } });
+    nock('http://zendesk.test').put('/api/v2/tickets/6300.json', (body) => writes.push(body) > 0).reply(200, { ticket: { id: 6300 }, audit: { events: [{ id: 98, type: 'Comment' }] } });
+    t = await startTestService({
+      env: { ZENDESK_ACCESS_TOKEN: 'zd-access-token', ZENDESK_BASE_URL: 'http://zendesk.test' },
+      settings: (s) => {
+        s.delivery.zendesk.pending_macros.categories = ['returns'];
+      },
+    });
+    const trigger = { draftpilot_trigger: 1, event: 'comment.added', ticket_id: '6300', requester_id: '501', comment_author_id: '501', comment_public: 'true', status: 'open' };
+    expect((await t.postZendesk(trigger, { headers: { 'x-zendesk-webhook-invocation-id': '990300' } })).status).toBe(202);
+    await t.waitIdle();
+    for (let i = 0; i < 200 && writes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const row = (await drafts(t)).find((d) => d.thread_id === '6300')!;
+    expect(row).toMatchObject({ category: 'returns', decision: 'review' });
+    expect(macros).toHaveLength(1);
+    expect(macros[0].macro.restriction).toEqual({ type: 'User', id: 3001 });
+    expect(macros[0].macro.actions).toContainEqual({ field: 'comment_mode_is_public', value: false });
+    expect(macros[0].macro.title).toBe(`draftpilot #6300 reply draft (${row.id})`);
+    expect(writes).toHaveLength(1);
+    expect(writes[0].ticket.comment.public).toBe(false);
+    expect(writes[0].ticket.comment.html_body).toContain(`in the macro <strong>draftpilot #6300 reply draft (${row.id})</strong>`);
+    const tracked = await t.service.store.db.selectFrom('pending_macros').selectAll().execute();
+    expect(tracked).toEqual([expect.objectContaining({ macro_id: '880001', tenant: 'zendesk:acme', ticket_id: '6300', draft_id: row.id, removed_at: null })]);
+  });
+});
+
 describe('a shadow tenant with live credentials', () => {
   afterEach(() => nock.cleanAll());
 
