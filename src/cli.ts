@@ -106,7 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 if (require.main === module) {
-  // The .env file (--dotenv, default ./.env) is read by the setup commands (src/setup/env-file.ts).
+  // The .env file (--dotenv, default ./.env) is read by the setup commands (src/config/env-file.ts).
   runCli(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),

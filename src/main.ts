@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { loadConfig } from './config';
 import { ConfigError } from './config/env';
+import { loadEnvFile } from './config/env-file';
 import { createLogger } from './logger';
 import { startService } from './service';
 
 /** `npm start`: ROLE=all (default) serves webhooks and runs jobs; ROLE=web and ROLE=worker split them. */
 async function main(): Promise<void> {
   // A .env file in the working directory is read when present; variables already set win.
-  if (existsSync('.env')) loadDotEnv('.env');
+  loadEnvFile('.env', process.env);
   let config;
   try {
     config = loadConfig(process.env);
@@ -61,14 +61,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-function loadDotEnv(file: string): void {
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || line.trimStart().startsWith('#')) continue;
-    const value = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
-    if (process.env[m[1]!] === undefined) process.env[m[1]!] = value;
-  }
-}
 
 main().catch((err) => {
   if (err instanceof ConfigError) {

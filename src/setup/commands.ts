@@ -6,7 +6,7 @@ import { zendeskAuthFromEnv, ZendeskAuth } from '../delivery/zendesk/oauth';
 import { MemoryTokenStore } from '../delivery/zendesk/token-store';
 import { HelpdeskError, intercomAccess } from '../helpdesk/http-error';
 import { applyIntercomSetup, planIntercomSetup } from './intercom-setup';
-import { EnvFileError, loadEnvFile, storeEnvValue } from './env-file';
+import { EnvFileError, loadEnvFile, storeEnvValue } from '../config/env-file';
 import { formatIntercomPlan, formatIntercomResult, formatProblems, formatZendeskPlan, formatZendeskResult, header, SecretStorage } from './report';
 import { DryRunWriteError, HttpSetupApi } from './setup-api';
 import { applyZendeskSetup, planZendeskSetup } from './zendesk-setup';

@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { envFileEntries, envFileValue, EnvFileError, EnvValueError, loadEnvFile, storeEnvValue, upsertEnvLine } from '../../src/setup/env-file';
+import { envFileEntries, envFileValue, EnvFileError, EnvValueError, loadEnvFile, storeEnvValue, upsertEnvLine } from '../../src/config/env-file';
 
 const KEY = 'ZENDESK_WEBHOOK_SECRETS';
 
