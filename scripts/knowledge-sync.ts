@@ -1,7 +1,8 @@
 /**
  * `npm run knowledge:sync`: fetches the help-center articles of every configured tenant
- * (zendesk:<ZENDESK_SUBDOMAIN> with ZENDESK_ACCESS_TOKEN, intercom:<workspace> with
- * INTERCOM_ACCESS_TOKEN), stores them and prints what changed. Exit codes: 0 all synced,
+ * (zendesk:<ZENDESK_SUBDOMAIN> with ZENDESK_ACCESS_TOKEN or the OAuth client ZENDESK_OAUTH_CLIENT_ID /
+ * ZENDESK_OAUTH_CLIENT_SECRET, whose sealed tokens live in the store like the server's, intercom:<workspace>
+ * with INTERCOM_ACCESS_TOKEN), stores them and prints what changed. Exit codes: 0 all synced,
  * 1 a sync failed, 2 nothing is configured or the configuration is invalid.
  *
  * With the embedded store (no DATABASE_URL) the data directory belongs to one process at a time:
@@ -10,6 +11,8 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../src/config';
 import { ConfigError } from '../src/config/env';
+import { DbTokenStore } from '../src/delivery/zendesk/db-token-store';
+import { ZendeskAuth, zendeskAuthFromEnv } from '../src/delivery/zendesk/oauth';
 import { HelpdeskError } from '../src/helpdesk/http-error';
 import { configuredSources, KnowledgeBase, resolverOf, SyncReport } from '../src/knowledge/knowledge-base';
 import { openStore } from '../src/store/open-store';
@@ -24,18 +27,32 @@ async function main(): Promise<number> {
   // (process.loadEnvFile exists from Node 20.12; on older 20.x export the variables instead).
   if (existsSync('.env') && typeof process.loadEnvFile === 'function') process.loadEnvFile('.env');
   const { env } = loadConfig(process.env);
-  const configured = await configuredSources(env);
-  if (configured.length === 0) {
+  const nothing = () => {
     process.stderr.write(
-      'knowledge:sync: no help center is configured. Set ZENDESK_SUBDOMAIN and ZENDESK_ACCESS_TOKEN (an OAuth access token) ' +
+      'knowledge:sync: no help center is configured. Set ZENDESK_SUBDOMAIN and ZENDESK_ACCESS_TOKEN (an OAuth access token), ' +
+        'or ZENDESK_SUBDOMAIN with ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET and APP_ENCRYPTION_KEY (the OAuth client), ' +
         'for Zendesk Help Center, and/or INTERCOM_ACCESS_TOKEN for Intercom Articles. Without them drafts use the markdown ' +
         `articles in KNOWLEDGE_DIR (${env.KNOWLEDGE_DIR}).\n`,
     );
     return 2;
-  }
+  };
+  // Told before the store is opened: nothing to do needs no data directory.
+  if (!env.ZENDESK_ACCESS_TOKEN && !env.ZENDESK_OAUTH_CLIENT_ID && !env.ZENDESK_OAUTH_CLIENT_SECRET && !env.INTERCOM_ACCESS_TOKEN) return nothing();
   const store = await openStore({ dataDir: env.DATA_DIR, ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
   let failed = 0;
   try {
+    // The server's credentials: an OAuth client's tokens are read from (and a new grant sealed into) the store.
+    let zendeskAuth: ZendeskAuth | undefined;
+    try {
+      zendeskAuth = zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, {
+        store: new DbTokenStore(store.db),
+        onWarning: (m) => process.stderr.write(`knowledge:sync: ${m}\n`),
+      });
+    } catch (err) {
+      throw new ConfigError(err instanceof Error ? err.message : String(err));
+    }
+    const configured = await configuredSources(env, { zendeskAuth });
+    if (configured.length === 0) return nothing();
     const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(configured) });
     for (const { tenant } of configured) {
       try {

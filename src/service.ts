@@ -112,13 +112,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
 
   if (runWorker) {
-    const configured = await helpCenterSources(config, logger);
+    // Zendesk's credentials, built once: the writer, the thread loader and the help-center sync share
+    // one token provider (a static token, or OAuth client credentials granted and renewed in one place).
+    const zendeskAuth = zendeskAuthOf(config, new DbTokenStore(store.db), logger);
+    const configured = await helpCenterSources(config, logger, zendeskAuth);
     knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db: store.db, sources: resolverOf(configured), knowledgeDir: env.KNOWLEDGE_DIR, now }));
     const kb = knowledge;
     const drafting = loadDrafting(config, logger, kb.fallback);
     syncTimer = startKnowledgeSync(kb, configured, settings.knowledge.sync_interval_minutes, logger);
     const macroStore = new DbMacroStore(store.db);
-    const writers = buildWriters(config, configured, new DbTokenStore(store.db), logger, macroStore);
+    const writers = buildWriters(config, configured, zendeskAuth, logger, macroStore);
     janitorTimer = startJanitor(config, writers.zendeskAuth, macroStore, logger);
     const deliver = routeDelivery(writers.live, { shadowWriters: writers.shadow, shadowTenants: env.SHADOW_TENANTS });
     const drafter = createDrafter({
@@ -132,7 +135,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       logger,
       now,
     });
-    const loader = ThreadLoader.fromEnv(env, configured.find((c) => c.tenant.startsWith('intercom:')) ? { intercomTenant: configured.find((c) => c.tenant.startsWith('intercom:'))!.tenant } : {});
+    const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
+    const loader = ThreadLoader.fromEnv(env, { ...(intercomTenant ? { intercomTenant } : {}), ...(zendeskAuth ? { zendeskAuth } : {}) });
     const process = createThreadProcessor({ db: store.db, inbox, edges, logger, now, afterStore: drafter, loader, ...(options.onThread ? { onThread: options.onThread } : {}) });
     await queue.startWorker(
       async (jobs) => {
@@ -240,16 +244,20 @@ function readConfig<T>(setting: string, fn: () => T): T {
   }
 }
 
+/** The Zendesk credentials (static token or OAuth client credentials), or undefined when none are set. */
+function zendeskAuthOf(config: Config, tokens: TokenStore, logger: Logger): ZendeskAuth | undefined {
+  return readConfig('ZENDESK_ACCESS_TOKEN', () =>
+    zendeskAuthFromEnv({ ...config.env } as unknown as Record<string, string | undefined>, { store: tokens, onWarning: (m) => logger.warn(m) }),
+  );
+}
+
 /**
  * The helpdesk writers. Shadow mode (decide and record, write nothing) when SHADOW_MODE=true or when a
  * helpdesk's credentials are not set; the would-be writes are stored with each draft.
  */
-function buildWriters(config: Config, configured: ConfiguredSource[], tokens: TokenStore, logger: Logger, macroStore: MacroStore): { live: Writers; shadow: Writers; zendeskAuth: ZendeskAuth | undefined } {
+function buildWriters(config: Config, configured: ConfiguredSource[], zendeskAuth: ZendeskAuth | undefined, logger: Logger, macroStore: MacroStore): { live: Writers; shadow: Writers; zendeskAuth: ZendeskAuth | undefined } {
   const { env } = config;
   const pending = config.settings.delivery.zendesk.pending_macros;
-  const zendeskAuth = readConfig('ZENDESK_ACCESS_TOKEN', () =>
-    zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, { store: tokens, onWarning: (m) => logger.warn(m) }),
-  );
   const zendeskWriter = (shadow: boolean) =>
     new ZendeskWriter({
       shadow: shadow || !zendeskAuth,
@@ -304,9 +312,9 @@ function startJanitor(config: Config, access: ZendeskAuth | undefined, store: Ma
 }
 
 /** The help centers the credentials reach; a failure to ask Intercom who we are is logged, not fatal. */
-async function helpCenterSources(config: Config, logger: Logger): Promise<ConfiguredSource[]> {
+async function helpCenterSources(config: Config, logger: Logger, zendeskAuth: ZendeskAuth | undefined): Promise<ConfiguredSource[]> {
   try {
-    return await configuredSources(config.env);
+    return await configuredSources(config.env, { zendeskAuth });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     logger.warn({ err: describe(err) }, 'could not reach a helpdesk at start; help-center sync is off until restart');

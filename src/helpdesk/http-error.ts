@@ -48,7 +48,7 @@ const CODES: Record<number, string> = {
 
 const HINTS: Partial<Record<HelpdeskProvider, Record<number, string>>> = {
   zendesk: {
-    401: 'the access token is invalid or expired (ZENDESK_ACCESS_TOKEN; OAuth access tokens expire, refresh them)',
+    401: 'the access token was refused: check ZENDESK_ACCESS_TOKEN, or the OAuth client (ZENDESK_OAUTH_CLIENT_ID, ZENDESK_OAUTH_CLIENT_SECRET) and its scopes',
     403: 'the token lacks the scope or the user the role for this resource (read scope, agent or admin)',
   },
   intercom: {
@@ -196,12 +196,28 @@ export function validateAnswer<T>(provider: HelpdeskProvider, method: string, ur
   return parsed.data;
 }
 
+/**
+ * Bearer tokens that change (Zendesk OAuth): the shape of the writer's AccessTokenProvider
+ * (delivery/zendesk/oauth.ts), which is passed as is. No call meter: reads are not metered.
+ */
+export interface BearerTokens {
+  /** the token for the next request (granted or refreshed when needed) */
+  token(): Promise<string>;
+  /** the API answered 401 to `rejected`: a fresh token to repeat once with, or null (the 401 is final) */
+  renewAfterUnauthorized(rejected: string): Promise<string | null>;
+}
+
 /** Where and how to reach one provider's API. */
 export interface HelpdeskAccess {
   provider: HelpdeskProvider;
   /** origin (and base path) without a trailing slash, e.g. https://acme.zendesk.com */
   baseUrl: string;
   headers: Record<string, string>;
+  /**
+   * When set, every request carries `Authorization: Bearer <tokens.token()>` (over any authorization in
+   * `headers`), and a 401 renews the token once and repeats the request.
+   */
+  tokens?: BearerTokens;
 }
 
 /**
@@ -211,11 +227,22 @@ export interface HelpdeskAccess {
  */
 export const INTERCOM_VERSION = '2.14';
 
+/** What the Zendesk settings are called, for "no credentials" messages. */
+export const ZENDESK_CREDENTIALS_HINT = 'ZENDESK_ACCESS_TOKEN, or ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET with APP_ENCRYPTION_KEY';
+
 /**
  * Zendesk with an OAuth access token as a bearer (API tokens are being retired, PROVIDERS.md);
  * ZENDESK_BASE_URL (a proxy or a test host) wins over https://<subdomain>.zendesk.com.
+ *
+ * With `auth` (the writer's ZendeskAuth from zendeskAuthFromEnv: a static token or the OAuth client
+ * credentials grant), the reads use the writer's token provider: one token, granted and renewed in
+ * one place. Without it, ZENDESK_ACCESS_TOKEN as a fixed header, as before.
  */
-export function zendeskAccess(env: Pick<Env, 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'ZENDESK_SUBDOMAIN'>): HelpdeskAccess | undefined {
+export function zendeskAccess(
+  env: Pick<Env, 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'ZENDESK_SUBDOMAIN'>,
+  auth?: { baseUrl: string; tokens: BearerTokens },
+): HelpdeskAccess | undefined {
+  if (auth) return { provider: 'zendesk', baseUrl: auth.baseUrl.replace(/\/+$/, ''), headers: { accept: 'application/json' }, tokens: auth.tokens };
   if (!env.ZENDESK_ACCESS_TOKEN) return undefined;
   const base = env.ZENDESK_BASE_URL ?? (env.ZENDESK_SUBDOMAIN ? `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com` : undefined);
   if (!base) return undefined;
@@ -235,12 +262,35 @@ export function intercomAccess(env: Pick<Env, 'INTERCOM_ACCESS_TOKEN' | 'INTERCO
   };
 }
 
-/** GET a path or a full URL the provider handed us (next-page links) with the access's credentials. */
+/**
+ * GET a path or a full URL the provider handed us (next-page links) with the access's credentials.
+ * With a token provider (access.tokens): the current token per request, and after a 401 one renewal
+ * and one repeat (a GET changes nothing, so repeating it is safe); a second 401, or a 401 with nothing
+ * to renew (a static token), is final. Like ZendeskApi.call on the write side.
+ */
 export function getJson<T>(access: HelpdeskAccess, pathOrUrl: string, schema: z.ZodType<T>): Promise<T> {
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${access.baseUrl}${pathOrUrl}`;
   // A next-page link pointing elsewhere would carry our bearer token to another host: refuse it.
   if (new URL(url).origin !== new URL(access.baseUrl).origin) {
     throw new HelpdeskError(access.provider, 0, `${access.provider}_unexpected_response`, `${access.provider}: refusing to follow a link to another host (${new URL(url).origin})`, true);
   }
-  return fetchJson(url, { method: 'GET', headers: access.headers }, access.provider, schema);
+  const { tokens } = access;
+  if (!tokens) return fetchJson(url, { method: 'GET', headers: access.headers }, access.provider, schema);
+  return (async () => {
+    let token = await tokens.token();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetchJson(url, { method: 'GET', headers: { ...access.headers, authorization: `Bearer ${token}` } }, access.provider, schema);
+      } catch (err) {
+        if (err instanceof HelpdeskError && err.status === 401 && attempt === 0) {
+          const next = await tokens.renewAfterUnauthorized(token);
+          if (next) {
+            token = next;
+            continue;
+          }
+        }
+        throw err;
+      }
+    }
+  })();
 }

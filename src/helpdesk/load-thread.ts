@@ -5,7 +5,7 @@ import { conversationSchema } from '../../webhooks/intercom/schema';
 import { normalizeIntercom } from '../../webhooks/intercom/normalize';
 import { carriesMarker } from '../../webhooks/marker';
 import type { Message, Thread } from '../../webhooks/thread';
-import { getJson, HelpdeskAccess, HelpdeskError, intercomAccess, zendeskAccess } from './http-error';
+import { BearerTokens, getJson, HelpdeskAccess, HelpdeskError, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from './http-error';
 
 /**
  * The read side of the helpdesk adapters: a whole ticket or conversation from the API, as the
@@ -83,8 +83,13 @@ type LoaderEnv = Pick<
 export class ThreadLoader {
   constructor(private readonly options: ThreadLoaderOptions) {}
 
-  static fromEnv(env: LoaderEnv, extra: { intercomTenant?: string } = {}): ThreadLoader {
-    const zendesk = zendeskAccess(env);
+  /**
+   * `zendeskAuth`: the writer's Zendesk credentials (service.ts builds them once with zendeskAuthFromEnv),
+   * so the reads use the same token provider, OAuth client credentials included; without it,
+   * ZENDESK_ACCESS_TOKEN from env.
+   */
+  static fromEnv(env: LoaderEnv, extra: { intercomTenant?: string; zendeskAuth?: { baseUrl: string; tokens: BearerTokens } } = {}): ThreadLoader {
+    const zendesk = zendeskAccess(env, extra.zendeskAuth);
     const intercom = intercomAccess(env);
     return new ThreadLoader({
       ...(zendesk ? { zendesk } : {}),
@@ -185,7 +190,7 @@ export class ThreadLoader {
   private access(provider: 'zendesk' | 'intercom', tenant: string, access: HelpdeskAccess | undefined, own: string | undefined): HelpdeskAccess {
     if (!tenant.startsWith(`${provider}:`)) throw new HelpdeskError(provider, 0, `${provider}_bad_request`, `${tenant} is not a ${provider} tenant`, true);
     if (!access) {
-      const setting = provider === 'zendesk' ? 'ZENDESK_ACCESS_TOKEN (and ZENDESK_SUBDOMAIN or ZENDESK_BASE_URL)' : 'INTERCOM_ACCESS_TOKEN';
+      const setting = provider === 'zendesk' ? `${ZENDESK_CREDENTIALS_HINT} (and ZENDESK_SUBDOMAIN or ZENDESK_BASE_URL)` : 'INTERCOM_ACCESS_TOKEN';
       throw new HelpdeskError(provider, 0, `${provider}_not_configured`, `${provider}: no credentials to read ${tenant} (set ${setting})`, true);
     }
     // One set of credentials reaches one account: never read another tenant's data with it.

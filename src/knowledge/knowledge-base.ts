@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConfigError, Env } from '../config/env';
-import { getJson, HelpdeskAccess, intercomAccess, zendeskAccess } from '../helpdesk/http-error';
+import { BearerTokens, getJson, HelpdeskAccess, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from '../helpdesk/http-error';
 import type { Database } from '../store/schema';
 import { loadArticles, loadSyncCursor, upsertArticles, UpsertCounts } from './article-store';
 import { fetchIntercomArticles } from './intercom-articles';
@@ -153,14 +153,16 @@ type SourceEnv = Pick<Env, 'ZENDESK_SUBDOMAIN' | 'ZENDESK_ACCESS_TOKEN' | 'ZENDE
 
 /**
  * The tenants the environment's credentials reach: zendesk:<ZENDESK_SUBDOMAIN> with
- * ZENDESK_ACCESS_TOKEN, intercom:<workspace id> with INTERCOM_ACCESS_TOKEN (asks Intercom who the
- * token belongs to). An empty list means nothing is configured.
+ * ZENDESK_ACCESS_TOKEN or the OAuth client (given as `zendeskAuth`, the writer's credentials from
+ * zendeskAuthFromEnv, so the sync shares the writer's token provider), intercom:<workspace id> with
+ * INTERCOM_ACCESS_TOKEN (asks Intercom who the token belongs to). An empty list means nothing is
+ * configured.
  */
-export async function configuredSources(env: SourceEnv): Promise<ConfiguredSource[]> {
+export async function configuredSources(env: SourceEnv, deps: { zendeskAuth?: { baseUrl: string; tokens: BearerTokens } | undefined } = {}): Promise<ConfiguredSource[]> {
   const out: ConfiguredSource[] = [];
-  if (env.ZENDESK_ACCESS_TOKEN) {
-    if (!env.ZENDESK_SUBDOMAIN) throw new ConfigError('ZENDESK_ACCESS_TOKEN is set but ZENDESK_SUBDOMAIN is not: the tenant is zendesk:<subdomain>');
-    const access = zendeskAccess(env)!;
+  if (env.ZENDESK_ACCESS_TOKEN || deps.zendeskAuth) {
+    if (!env.ZENDESK_SUBDOMAIN) throw new ConfigError(`Zendesk credentials are set (${ZENDESK_CREDENTIALS_HINT}) but ZENDESK_SUBDOMAIN is not: the tenant is zendesk:<subdomain>`);
+    const access = zendeskAccess(env, deps.zendeskAuth)!;
     out.push({ tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}`, source: { name: 'zendesk_help_center', fetch: (cursor) => syncZendeskArticles(access, cursor) } });
   }
   const intercom = intercomAccess(env);

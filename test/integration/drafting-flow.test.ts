@@ -188,3 +188,53 @@ describe('a shadow tenant with live credentials', () => {
     }
   });
 });
+
+describe('live Zendesk with the OAuth client (client credentials) and no static token', () => {
+  let t: TestService;
+  afterEach(() => nock.cleanAll());
+  afterAll(() => t?.close());
+
+  it('the help-center sync, the thread loader and the writer share one token provider: one grant, every call with its token', async () => {
+    let grants = 0;
+    nock('http://zendesk.test')
+      .persist()
+      .post('/oauth/tokens', { grant_type: 'client_credentials', client_id: 'draftpilot', client_secret: 'client-secret-xyz', scope: 'read write' })
+      .reply(() => {
+        grants++;
+        return [200, { access_token: 'oauth-access-A', token_type: 'bearer', scope: 'read write', expires_in: 1800 }];
+      });
+    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer oauth-access-A').persist();
+    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
+    api.get('/api/v2/tickets/6400.json').reply(200, { ticket: { id: 6400, subject: 'Return', status: 'open', tags: [], requester_id: 501, updated_at: '2026-11-27T08:00:01Z' } });
+    api
+      .get('/api/v2/tickets/6400/comments.json')
+      .query(true)
+      .reply(200, {
+        comments: [{ id: 7201, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
+        users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
+        meta: { has_more: false },
+        links: { next: null },
+      });
+    const writes: any[] = [];
+    nock('http://zendesk.test')
+      .matchHeader('authorization', 'Bearer oauth-access-A')
+      .put('/api/v2/tickets/6400.json', (body) => writes.push(body) > 0)
+      .reply(200, { ticket: { id: 6400 }, audit: { events: [{ id: 97, type: 'Comment' }] } });
+    t = await startTestService({
+      env: { ZENDESK_BASE_URL: 'http://zendesk.test', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 'client-secret-xyz', APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
+    });
+    // A trigger carries ids only: the thread is loaded from the API.
+    const trigger = { draftpilot_trigger: 1, event: 'comment.added', ticket_id: '6400', requester_id: '501', comment_author_id: '501', comment_public: 'true', status: 'open' };
+    expect((await t.postZendesk(trigger, { headers: { 'x-zendesk-webhook-invocation-id': '990400' } })).status).toBe(202);
+    await t.waitIdle();
+    for (let i = 0; i < 200 && !(await drafts(t)).find((d) => d.thread_id === '6400')?.delivered_at; i++) await new Promise((r) => setTimeout(r, 20));
+    const row = (await drafts(t)).find((d) => d.thread_id === '6400');
+    expect(row).toMatchObject({ message_id: '7201', category: 'returns' });
+    expect(writes).toHaveLength(1);
+    expect(row!.delivery).toMatchObject({ shadow: false, written: true });
+    expect(grants).toBe(1);
+    const sealed = await t.service.store.db.selectFrom('oauth_tokens').selectAll().execute();
+    expect(sealed.map((r) => r.account)).toEqual(['zendesk:acme']);
+    expect(sealed[0]!.sealed).not.toContain('oauth-access-A');
+  });
+});

@@ -1,9 +1,14 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer, IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { parseEnv } from '../../src/config/env';
+import { ConfigError, parseEnv } from '../../src/config/env';
+import { DbTokenStore } from '../../src/delivery/zendesk/db-token-store';
+import { zendeskAuthFromEnv } from '../../src/delivery/zendesk/oauth';
+import { MemoryTokenStore } from '../../src/delivery/zendesk/token-store';
 import { fetchJson, HelpdeskError } from '../../src/helpdesk/http-error';
 import { loadArticles, loadSyncCursor } from '../../src/knowledge/article-store';
 import { configuredSources, KnowledgeBase, resolverOf } from '../../src/knowledge/knowledge-base';
@@ -206,6 +211,62 @@ describe('Zendesk Help Center sync', () => {
   });
 });
 
+describe('Zendesk Help Center sync with the OAuth client (client credentials)', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const clientBody = { grant_type: 'client_credentials', client_id: 'draftpilot', client_secret: 'client-secret-xyz', scope: 'read write' };
+  const grant = (access: string) => ({ access_token: access, token_type: 'bearer', scope: 'read write', expires_in: 1800 });
+  const oauthEnv = (subdomain: string) => ({ ZENDESK_SUBDOMAIN: subdomain, ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 'client-secret-xyz', APP_ENCRYPTION_KEY: KEY });
+
+  it('is configured from the writer\'s ZendeskAuth, grants a token once and reads with it', async () => {
+    const env = oauthEnv('stark');
+    // Without the writer's credentials, the OAuth client alone configures no Zendesk source (nothing to read with).
+    expect(await configuredSources(parseEnv(env))).toEqual([]);
+    const zendeskAuth = zendeskAuthFromEnv(env, { store: new DbTokenStore(store.db) })!;
+    const configured = await configuredSources(parseEnv(env), { zendeskAuth });
+    expect(configured.map((c) => [c.tenant, c.source.name])).toEqual([['zendesk:stark', 'zendesk_help_center']]);
+
+    nock('https://stark.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('stark-access-A'));
+    const zd = nock('https://stark.zendesk.com').matchHeader('authorization', 'Bearer stark-access-A');
+    zd.get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'], default_locale: 'en-us' });
+    zd.get('/api/v2/help_center/en-us/articles.json').query({ 'page[size]': '100' }).reply(200, lastPage([zdArticle(501, 'en-us', 'Arc reactor care', '<p>Keep the reactor dry.</p>')]));
+    const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(configured) });
+    expect(await kb.sync('zendesk:stark')).toMatchObject({ source: 'zendesk_help_center', fetched: 1, added: 1, complete: true });
+    expect((await loadArticles(store.db, 'zendesk:stark')).map((a) => a.id)).toEqual(['501:en-us']);
+    // The grant is sealed in the store's oauth_tokens table, where the writer finds it.
+    const row = await new DbTokenStore(store.db).get('zendesk:stark');
+    expect(row?.sealed).toMatch(/^v1\./);
+    expect(row?.sealed).not.toContain('stark-access-A');
+
+    // The next (complete) listing: the held token, no second grant.
+    await ageFullListing('zendesk:stark');
+    zd.get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'], default_locale: 'en-us' });
+    zd.get('/api/v2/help_center/en-us/articles.json').query({ 'page[size]': '100' }).reply(200, lastPage([zdArticle(501, 'en-us', 'Arc reactor care', '<p>Keep the reactor dry.</p>')]));
+    expect(await kb.sync('zendesk:stark')).toMatchObject({ fetched: 1, unchanged: 1 });
+  });
+
+  it('renews the token once after a 401 on a listing page and repeats the page', async () => {
+    const env = oauthEnv('cyberdyne');
+    const zendeskAuth = zendeskAuthFromEnv(env, { store: new MemoryTokenStore() })!;
+    const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(await configuredSources(parseEnv(env), { zendeskAuth })) });
+    const zd = (token: string) => nock('https://cyberdyne.zendesk.com').matchHeader('authorization', `Bearer ${token}`);
+    nock('https://cyberdyne.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('cd-access-A'));
+    zd('cd-access-A').get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
+    zd('cd-access-A').get('/api/v2/help_center/en-us/articles.json').query(true).reply(401, { error: 'invalid_token' });
+    nock('https://cyberdyne.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('cd-access-B'));
+    zd('cd-access-B').get('/api/v2/help_center/en-us/articles.json').query(true).reply(200, lastPage([zdArticle(601, 'en-us', 'Safety', '<p>Do not connect to Skynet.</p>')]));
+    expect(await kb.sync('zendesk:cyberdyne')).toMatchObject({ fetched: 1, added: 1 });
+  });
+
+  it('names both kinds of credentials when the subdomain (the tenant) is missing', async () => {
+    const env = { ZENDESK_BASE_URL: 'http://zendesk.test', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's', APP_ENCRYPTION_KEY: KEY };
+    const zendeskAuth = zendeskAuthFromEnv(env, { store: new MemoryTokenStore() })!;
+    const err = await configuredSources(parseEnv(env), { zendeskAuth }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/ZENDESK_SUBDOMAIN is not/);
+    expect((err as Error).message).toContain('ZENDESK_OAUTH_CLIENT_ID');
+  });
+});
+
 describe('Intercom Articles sync', () => {
   const ICTOKEN = 'ic-token-0123456789';
   const ic = () => nock('https://api.intercom.io').matchHeader('authorization', `Bearer ${ICTOKEN}`).matchHeader('intercom-version', '2.14');
@@ -299,7 +360,78 @@ describe('npm run knowledge:sync', () => {
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('ZENDESK_ACCESS_TOKEN');
+    expect(result.stderr).toContain('ZENDESK_OAUTH_CLIENT_ID');
     expect(result.stderr).toContain('INTERCOM_ACCESS_TOKEN');
     removeDir(cwd);
   });
+
+  it('syncs with the OAuth client alone: grants a token, seals it in the store and lists the articles with it', async () => {
+    // The script is another process (nock cannot reach it): a local stand-in for Zendesk answers it.
+    const seen: string[] = [];
+    const body = (req: IncomingMessage) => new Promise<string>((resolve) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => resolve(text));
+    });
+    const server = createServer((req, res) => {
+      void (async () => {
+        const sent = await body(req);
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
+        const json = (status: number, answer: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        if (req.method === 'POST' && req.url === '/oauth/tokens') {
+          const grantBody = JSON.parse(sent) as Record<string, unknown>;
+          if (grantBody.grant_type !== 'client_credentials' || grantBody.client_id !== 'draftpilot' || grantBody.client_secret !== 'client-secret-xyz') return json(401, { error: 'invalid_client' });
+          return json(200, { access_token: 'script-access-A', token_type: 'bearer', scope: 'read write', expires_in: 1800 });
+        }
+        if (req.headers.authorization !== 'Bearer script-access-A') return json(401, { error: 'invalid_token' });
+        if (req.url === '/api/v2/help_center/locales.json') return json(200, { locales: ['en-us'] });
+        if (req.url?.startsWith('/api/v2/help_center/en-us/articles.json')) return json(200, lastPage([zdArticle(701, 'en-us', 'Portal guns', '<p>Aim before you fire.</p>')]));
+        return json(404, { error: 'RecordNotFound' });
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-ks-'));
+    const scriptDataDir = path.join(cwd, 'data');
+    try {
+      const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/knowledge-sync.ts')], {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? cwd,
+          // the PGlite thread loads tsx/cjs by name, resolved from the working directory (here a temporary one)
+          NODE_PATH: path.join(ROOT, 'node_modules'),
+          CONFIG_FILE: path.join(ROOT, 'config/default.yaml'),
+          DATA_DIR: scriptDataDir,
+          ZENDESK_SUBDOMAIN: 'aperture',
+          ZENDESK_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          ZENDESK_OAUTH_CLIENT_ID: 'draftpilot',
+          ZENDESK_OAUTH_CLIENT_SECRET: 'client-secret-xyz',
+          APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toContain('zendesk:aperture (zendesk_help_center): 1 article listed; 1 added');
+      expect(seen).toEqual([
+        'POST /oauth/tokens -',
+        'GET /api/v2/help_center/locales.json Bearer script-access-A',
+        'GET /api/v2/help_center/en-us/articles.json?page[size]=100 Bearer script-access-A',
+      ]);
+      const scriptStore = await openStore({ dataDir: scriptDataDir });
+      try {
+        const row = await new DbTokenStore(scriptStore.db).get('zendesk:aperture');
+        expect(row?.sealed).toMatch(/^v1\./);
+        expect(row?.sealed).not.toContain('script-access-A');
+      } finally {
+        await scriptStore.close();
+      }
+    } finally {
+      server.close();
+      removeDir(cwd);
+    }
+  }, 60_000);
 });

@@ -1,5 +1,8 @@
 import nock from 'nock';
 import { parseEnv } from '../../src/config/env';
+import { zendeskAuthFromEnv } from '../../src/delivery/zendesk/oauth';
+import { TokenCipher } from '../../src/delivery/zendesk/token-cipher';
+import { MemoryTokenStore } from '../../src/delivery/zendesk/token-store';
 import { HelpdeskError } from '../../src/helpdesk/http-error';
 import { ThreadLoader } from '../../src/helpdesk/load-thread';
 import { markerFor } from '../../webhooks/marker';
@@ -172,5 +175,101 @@ describe('loading an Intercom conversation', () => {
     expect(err).toMatchObject({ name: 'HelpdeskError', provider: 'intercom', status: 401, permanent: true });
     expect((err as Error).message).toContain('INTERCOM_ACCESS_TOKEN');
     expect((err as Error).message).not.toContain(IC_TOKEN);
+  });
+});
+
+describe('loading a Zendesk ticket with the writer\'s token provider', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const oauthEnv = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 'client-secret-xyz', APP_ENCRYPTION_KEY: KEY, ZENDESK_BOT_USER_ID: BOT_USER };
+  /** POST /oauth/tokens as the writer's client-credentials grant sends it (zendesk-delivery.test.ts) */
+  const clientBody = { grant_type: 'client_credentials', client_id: 'draftpilot', client_secret: 'client-secret-xyz', scope: 'read write' };
+  const grant = (access: string) => ({ access_token: access, token_type: 'bearer', scope: 'read write', expires_in: 1800 });
+  const zd = (token: string) => nock('https://acme.zendesk.com').matchHeader('authorization', `Bearer ${token}`);
+  const ticket = { ticket: { id: 4812, subject: 'Where is my order?', status: 'open', tags: [], requester_id: 9160112233 } };
+  const comments = {
+    comments: [{ id: 1001, author_id: 9160112233, body: 'Hi, my order 77120 has not arrived.', public: true, created_at: '2026-05-01T09:00:00Z' }],
+    users: [{ id: 9160112233, name: 'Dana Reyes', email: 'dana@example.org', role: 'end-user' }],
+    meta: { has_more: false },
+    links: { next: null },
+  };
+
+  /** As service.ts builds it: the writer's ZendeskAuth, passed to the loader. */
+  function oauthLoader(store = new MemoryTokenStore()) {
+    const zendeskAuth = zendeskAuthFromEnv(oauthEnv, { store })!;
+    expect(zendeskAuth.tokens.kind).toBe('oauth');
+    return ThreadLoader.fromEnv(parseEnv(oauthEnv), { zendeskAuth });
+  }
+
+  it('client credentials: the first read is preceded by one grant, every read carries the granted token, and the next load reuses it', async () => {
+    const store = new MemoryTokenStore();
+    const oauth = oauthLoader(store);
+    expect(oauth.canLoad('zendesk:acme')).toBe(true);
+    expect(oauth.canLoad('zendesk:globex')).toBe(false);
+    nock('https://acme.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('access-A'));
+    zd('access-A').get('/api/v2/tickets/4812.json').reply(200, ticket);
+    zd('access-A').get('/api/v2/tickets/4812/comments.json').query({ 'page[size]': '100', include: 'users' }).reply(200, comments);
+    const thread = await oauth.loadZendeskThread('zendesk:acme', '4812');
+    expect(thread).toMatchObject({ tenant: 'zendesk:acme', id: '4812', requester: { name: 'Dana Reyes' } });
+    expect(thread.messages.map((m) => [m.id, m.author])).toEqual([['1001', 'customer']]);
+    // The grant was sealed into the writer's store, not kept in the clear.
+    const row = await store.get('zendesk:acme');
+    expect(row?.sealed).not.toContain('access-A');
+    expect(JSON.parse(TokenCipher.fromBase64Key(KEY).open(row!.sealed, 'zendesk:acme'))).toMatchObject({ accessToken: 'access-A' });
+
+    // The token is still valid: no second grant (an unexpected POST /oauth/tokens would not be intercepted).
+    zd('access-A').get('/api/v2/tickets/4812.json').reply(200, ticket);
+    zd('access-A').get('/api/v2/tickets/4812/comments.json').query(true).reply(200, comments);
+    await oauth.loadZendeskThread('zendesk:acme', '4812');
+  });
+
+  it('a 401 on a read renews the token once and repeats the read with the new one', async () => {
+    const oauth = oauthLoader();
+    nock('https://acme.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('access-A'));
+    zd('access-A').get('/api/v2/tickets/4812.json').reply(401, { error: 'invalid_token', description: 'The access token provided is expired, revoked, malformed or invalid' });
+    nock('https://acme.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('access-B'));
+    zd('access-B').get('/api/v2/tickets/4812.json').reply(200, ticket);
+    zd('access-B').get('/api/v2/tickets/4812/comments.json').query(true).reply(200, comments);
+    const thread = await oauth.loadZendeskThread('zendesk:acme', '4812');
+    expect(thread.messages).toHaveLength(1);
+  });
+
+  it('a second 401 after the renewal is final: one renewal, no loop', async () => {
+    const oauth = oauthLoader();
+    nock('https://acme.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('access-A'));
+    zd('access-A').get('/api/v2/tickets/4812.json').reply(401, { error: 'invalid_token' });
+    nock('https://acme.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('access-B'));
+    zd('access-B').get('/api/v2/tickets/4812.json').reply(401, { error: 'invalid_token' });
+    const err = await oauth.loadZendeskThread('zendesk:acme', '4812').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HelpdeskError', status: 401, code: 'zendesk_unauthorized', permanent: true });
+    expect((err as Error).message).not.toMatch(/access-[AB]/);
+  });
+
+  it('a refused grant fails the load as a permanent error naming the OAuth client, before any read', async () => {
+    const oauth = oauthLoader();
+    nock('https://acme.zendesk.com').post('/oauth/tokens', clientBody).reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    const err = await oauth.loadZendeskThread('zendesk:acme', '4812').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HelpdeskError', code: 'zendesk_oauth_refused', permanent: true });
+    expect((err as Error).message).toContain('ZENDESK_OAUTH_CLIENT_ID');
+  });
+
+  it('a static ZENDESK_ACCESS_TOKEN through the same provider: its token as is, no grant, a 401 is final', async () => {
+    const env = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_ACCESS_TOKEN: ZD_TOKEN };
+    const zendeskAuth = zendeskAuthFromEnv(env, { store: new MemoryTokenStore() })!;
+    expect(zendeskAuth.tokens.kind).toBe('static');
+    const fixed = ThreadLoader.fromEnv(parseEnv(env), { zendeskAuth });
+    zd(ZD_TOKEN).get('/api/v2/tickets/4812.json').reply(200, ticket);
+    zd(ZD_TOKEN).get('/api/v2/tickets/4812/comments.json').query(true).reply(200, comments);
+    expect((await fixed.loadZendeskThread('zendesk:acme', '4812')).messages).toHaveLength(1);
+    zd(ZD_TOKEN).get('/api/v2/tickets/4813.json').once().reply(401, { error: 'invalid_token' });
+    expect(await fixed.loadZendeskThread('zendesk:acme', '4813').catch((e: unknown) => e)).toMatchObject({ status: 401, code: 'zendesk_unauthorized' });
+  });
+
+  it('without Zendesk credentials names both ways to set them', async () => {
+    const none = ThreadLoader.fromEnv(parseEnv({ ZENDESK_SUBDOMAIN: 'acme' }));
+    expect(none.canLoad('zendesk:acme')).toBe(false);
+    const err = await none.loadZendeskThread('zendesk:acme', '4812').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'zendesk_not_configured', permanent: true });
+    expect((err as Error).message).toContain('ZENDESK_ACCESS_TOKEN');
+    expect((err as Error).message).toContain('ZENDESK_OAUTH_CLIENT_ID');
   });
 });
