@@ -6,6 +6,25 @@ async function drafts(t: TestService) {
   return t.service.store.db.selectFrom('drafts').selectAll().orderBy('created_at').execute();
 }
 
+/**
+ * The Zendesk API of one ticket whose only comment is a customer's question (persisting nock
+ * interceptors under `auth`): the Help Center locales (none), the ticket and its comments.
+ */
+function zendeskTicketWithQuestion(auth: string, ticketId: number, commentId: number, ticket: Record<string, unknown>): void {
+  const api = nock('http://zendesk.test').matchHeader('authorization', auth).persist();
+  api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
+  api.get(`/api/v2/tickets/${ticketId}.json`).reply(200, { ticket });
+  api
+    .get(`/api/v2/tickets/${ticketId}/comments.json`)
+    .query(true)
+    .reply(200, {
+      comments: [{ id: commentId, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
+      users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
+      meta: { has_more: false },
+      links: { next: null },
+    });
+}
+
 describe('a delivery becomes a stored draft (embedded, offline model, shadow mode)', () => {
   let t: TestService;
   beforeAll(async () => {
@@ -78,20 +97,9 @@ describe('live Zendesk: a trigger delivery without text reads the ticket, and th
   afterAll(() => t?.close());
 
   it('loads the comments with the access token, drafts the newest customer message and writes one update with public:false', async () => {
-    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer zd-access-token').persist();
-    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
-    api.get('/api/v2/tickets/6200.json').reply(200, { ticket: { id: 6200, subject: 'Return', status: 'open', tags: ['web'], requester_id: 501, updated_at: '2026-11-27T08:00:01Z' } });
+    zendeskTicketWithQuestion('Bearer zd-access-token', 6200, 7001, { id: 6200, subject: 'Return', status: 'open', tags: ['web'], requester_id: 501, updated_at: '2026-11-27T08:00:01Z' });
     const writes: any[] = [];
     nock('http://zendesk.test').put('/api/v2/tickets/6200.json', (body) => writes.push(body) > 0).reply(200, { ticket: { id: 6200 }, audit: { events: [{ id: 99, type: 'Comment' }] } });
-    api
-      .get('/api/v2/tickets/6200/comments.json')
-      .query(true)
-      .reply(200, {
-        comments: [{ id: 7001, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
-        users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
-        meta: { has_more: false },
-        links: { next: null },
-      });
     t = await startTestService({ env: { ZENDESK_ACCESS_TOKEN: 'zd-access-token', ZENDESK_BASE_URL: 'http://zendesk.test' } });
     const trigger = { draftpilot_trigger: 1, event: 'comment.added', ticket_id: '6200', requester_id: '501', comment_author_id: '501', comment_public: 'true', status: 'open' };
     expect((await t.postZendesk(trigger, { headers: { 'x-zendesk-webhook-invocation-id': '990100' } })).status).toBe(202);
@@ -124,18 +132,7 @@ describe('live Zendesk in pending-macro mode (settings delivery.zendesk.pending_
   afterAll(() => t?.close());
 
   it('a review draft of a macro category becomes a macro restricted to the assignee, and the note names it', async () => {
-    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer zd-access-token').persist();
-    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
-    api.get('/api/v2/tickets/6300.json').reply(200, { ticket: { id: 6300, subject: 'Return', status: 'open', tags: [], requester_id: 501, assignee_id: 3001, group_id: 7001, updated_at: '2026-11-27T08:00:01Z' } });
-    api
-      .get('/api/v2/tickets/6300/comments.json')
-      .query(true)
-      .reply(200, {
-        comments: [{ id: 7101, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
-        users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
-        meta: { has_more: false },
-        links: { next: null },
-      });
+    zendeskTicketWithQuestion('Bearer zd-access-token', 6300, 7101, { id: 6300, subject: 'Return', status: 'open', tags: [], requester_id: 501, assignee_id: 3001, group_id: 7001, updated_at: '2026-11-27T08:00:01Z' });
     const macros: any[] = [];
     const writes: any[] = [];
     nock('http://zendesk.test').post('/api/v2/macros.json', (body) => macros.push(body) > 0).reply(201, { macro: { id: 880001 } });
@@ -203,18 +200,7 @@ describe('live Zendesk with the OAuth client (client credentials) and no static 
         grants++;
         return [200, { access_token: 'oauth-access-A', token_type: 'bearer', scope: 'read write', expires_in: 1800 }];
       });
-    const api = nock('http://zendesk.test').matchHeader('authorization', 'Bearer oauth-access-A').persist();
-    api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
-    api.get('/api/v2/tickets/6400.json').reply(200, { ticket: { id: 6400, subject: 'Return', status: 'open', tags: [], requester_id: 501, updated_at: '2026-11-27T08:00:01Z' } });
-    api
-      .get('/api/v2/tickets/6400/comments.json')
-      .query(true)
-      .reply(200, {
-        comments: [{ id: 7201, type: 'Comment', author_id: 501, body: 'How many days do I have to return an item?', public: true, created_at: '2026-11-27T08:00:00Z' }],
-        users: [{ id: 501, name: 'Sam Okafor', email: 'sam@example.org', role: 'end-user' }],
-        meta: { has_more: false },
-        links: { next: null },
-      });
+    zendeskTicketWithQuestion('Bearer oauth-access-A', 6400, 7201, { id: 6400, subject: 'Return', status: 'open', tags: [], requester_id: 501, updated_at: '2026-11-27T08:00:01Z' });
     const writes: any[] = [];
     nock('http://zendesk.test')
       .matchHeader('authorization', 'Bearer oauth-access-A')
