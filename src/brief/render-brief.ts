@@ -1,7 +1,6 @@
 import { markerFor } from '../../webhooks/marker';
 import type { Brief } from './brief';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeHtml as esc } from './html';
 
 /** Pending-macro mode: the draft is in a macro the agent applies, named in the note. */
 export interface MacroPointer {

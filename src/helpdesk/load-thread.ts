@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zendeskId } from '../../webhooks/zendesk/schema';
 import type { Env } from '../config/env';
 import { htmlToText } from '../../webhooks/html-to-text';
 import { conversationSchema } from '../../webhooks/intercom/schema';
@@ -12,8 +13,6 @@ import { BearerTokens, getJson, HelpdeskAccess, HelpdeskError, intercomAccess, Z
  * normalized Thread (DESIGN 3.1), for deliveries whose payload does not carry the text (Zendesk
  * trigger placeholders are not reliably JSON-escaped, so triggers send ids only).
  */
-
-const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
 
 /** GET /api/v2/tickets/{id}.json: https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket */
 const ticketSchema = z.looseObject({

@@ -74,6 +74,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_la
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const body = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     const finish = (out: Buffer | 'too_large' | 'aborted') => {
       if (done) return;
       done = true;
@@ -89,9 +90,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_la
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('end', () => finish(body()));
     req.once('error', () => finish('aborted'));
-    req.once('close', () => finish(req.complete ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : 'aborted'));
+    req.once('close', () => finish(req.complete ? body() : 'aborted'));
   });
 }
 

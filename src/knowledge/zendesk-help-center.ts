@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zendeskId } from '../../webhooks/zendesk/schema';
 import { htmlToText } from '../../webhooks/html-to-text';
 import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-error';
 import type { Article } from './article';
@@ -17,8 +18,6 @@ import type { Article } from './article';
  * re-indexed, and the newest `updated_at` is kept as the sync cursor. Between two daily complete
  * listings, syncZendeskArticles fetches only what changed, through the incremental export.
  */
-
-const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
 
 /** GET /api/v2/help_center/locales.json: https://developer.zendesk.com/api-reference/help_center/help-center-api/help_center_locales/ */
 const localesSchema = z.looseObject({

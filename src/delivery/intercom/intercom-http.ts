@@ -46,7 +46,7 @@ export interface IntercomCallOptions {
  * a 429 (and a 503 that says so) with the wait Intercom asked for. `body` is the response text, or
  * the body as the library parsed it.
  */
-export function intercomStatusError(status: number, headers: Headers, body: unknown, where: string, options: Pick<IntercomCallOptions, 'clock' | 'subject'>): HelpdeskError {
+function intercomStatusError(status: number, headers: Headers, body: unknown, where: string, options: Pick<IntercomCallOptions, 'clock' | 'subject'>): HelpdeskError {
   const detail = errorDetail(bodyText(body));
   if (status === 404) {
     // Deleted, merged into another conversation, or in another workspace or region: nothing to write to.
@@ -75,14 +75,14 @@ export function intercomStatusError(status: number, headers: Headers, body: unkn
  * No answer: a reset connection or a timeout. Whether a write was applied is unknown, which is exactly
  * what the marker check on the next attempt settles, so this is retryable.
  */
-export function intercomNoAnswerError(err: unknown, timedOut: boolean, where: string, timeoutMs: number): HelpdeskError {
+function intercomNoAnswerError(err: unknown, timedOut: boolean, where: string, timeoutMs: number): HelpdeskError {
   const cause = (err as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const why = timedOut ? `no answer within ${timeoutMs} ms` : [cause?.code, cause?.message ?? (err instanceof Error ? err.message : String(err))].filter(Boolean).join(' ');
   return new HelpdeskError('intercom', 0, timedOut ? 'intercom_timeout' : 'intercom_unreachable', `${where}: ${why}`, false);
 }
 
 /** A 2xx answer checked against what the caller expects. */
-export function parseAnswer<T>(json: unknown, schema: z.ZodType<T>, status: number, where: string): T {
+function parseAnswer<T>(json: unknown, schema: z.ZodType<T>, status: number, where: string): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
@@ -162,7 +162,7 @@ export function intercomClient(access: HelpdeskAccess, timeoutMs: number): Inter
 }
 
 /** Whatever a library call threw, as the HelpdeskError the job layer understands; anything else unchanged. */
-export function toHelpdeskError(err: unknown, where: string, options: IntercomCallOptions): unknown {
+function toHelpdeskError(err: unknown, where: string, options: IntercomCallOptions): unknown {
   if (err instanceof IntercomError) {
     const noAnswer = err.rawResponse ? noAnswers.get(err.rawResponse.headers) : undefined;
     if (noAnswer) return intercomNoAnswerError(noAnswer.error, noAnswer.timedOut, where, options.timeoutMs);

@@ -1,3 +1,4 @@
+import { draftHtml } from '../../brief/html';
 import { renderBriefIntercom } from '../../brief/render-brief';
 import type { Decision } from '../../policy/decide';
 import type { Reason } from '../../policy/reasons';
@@ -125,17 +126,6 @@ export const paths = {
   tags: (conversationId: string) => `/conversations/${conversationId}/tags`,
   createTag: () => '/tags',
 };
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** The draft as Intercom HTML: blank lines separate paragraphs, single newlines become <br>. */
-export function draftHtml(draft: string): string {
-  return draft
-    .trim()
-    .split(/\n\s*\n/)
-    .map((para) => `<p>${esc(para.trim()).replace(/\n/g, '<br>')}</p>`)
-    .join('');
-}
 
 /** What a decision asks of one conversation, before tag ids are known. */
 export interface IntercomPlan {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zendeskId } from '../../../webhooks/zendesk/schema';
 import { HelpdeskError } from '../../helpdesk/http-error';
 import { describe } from '../../errors';
 import type { Logger } from '../../logger';
@@ -7,8 +8,6 @@ import { CallMeter, Clock, systemClock } from './meter';
 import type { ZendeskAuth } from './oauth';
 import { ZendeskApi } from './zendesk-api';
 import { deleteMacro } from './zendesk-writer';
-
-const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
 
 /** GET /api/v2/tickets/show_many.json?ids=: up to 100 tickets; deleted ones are simply absent. */
 const showManySchema = z.looseObject({
@@ -83,10 +82,7 @@ export class MacroJanitor {
       const verdicts = await this.judge(macros, meter);
       for (const macro of macros) {
         const why = verdicts.get(macro.macroId);
-        if (!why) {
-          result.kept++;
-          continue;
-        }
+        if (!why) continue;
         const removal = await deleteMacro(this.api, macro.macroId, meter);
         const reason: MacroRemoval = removal === 'gone' ? 'gone' : why;
         await store.markRemoved(tenant, macro.macroId, reason, new Date(this.clock.now()));
@@ -96,8 +92,8 @@ export class MacroJanitor {
       // A 429, an outage or a revoked token: what was removed so far is recorded; the rest waits.
       if (!(err instanceof HelpdeskError)) throw err;
       result.stopped = describe(err);
-      result.kept = macros.length - Object.values(result.removed).reduce((a, b) => a + (b ?? 0), 0);
     }
+    result.kept = macros.length - Object.values(result.removed).reduce((a, b) => a + (b ?? 0), 0);
     result.apiCalls = meter.total;
     return result;
   }

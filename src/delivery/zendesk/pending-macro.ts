@@ -1,3 +1,4 @@
+import { draftHtml } from '../../brief/html';
 import type { DeliveryRequest } from '../delivery-port';
 import { UnsafeDeliveryError } from './request-body';
 
@@ -61,17 +62,6 @@ export interface MacroBody {
     restriction: MacroRestriction;
     actions: MacroAction[];
   };
-}
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** The draft as the composer's HTML: paragraphs on blank lines, line breaks kept. */
-export function draftHtml(draft: string): string {
-  return draft
-    .trim()
-    .split(/\n{2,}/)
-    .map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
 }
 
 export function buildPendingMacro(request: Pick<DeliveryRequest, 'threadId' | 'draftId' | 'draft' | 'decision' | 'category'>, restriction: MacroRestriction): MacroBody {

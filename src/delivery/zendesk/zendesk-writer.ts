@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zendeskId } from '../../../webhooks/zendesk/schema';
 import { HelpdeskError } from '../../helpdesk/http-error';
 import { markerFor } from '../../../webhooks/marker';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
@@ -8,8 +9,6 @@ import { assertSafeToSend, buildTicketUpdate, TicketSnapshot, TicketUpdateBody }
 import { ZendeskApi } from './zendesk-api';
 import type { MacroStore, PendingMacro } from './macro-store';
 import { buildPendingMacro, macroTitle, MacroPolicy, restrictionFor, wantsMacro } from './pending-macro';
-
-const zendeskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
 
 /** GET /api/v2/tickets/{id}.json: https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket */
 const ticketSchema = z.looseObject({
