@@ -19,7 +19,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { openStore } from '../src/store/open-store';
-import { signZendesk } from '../webhooks/zendesk/verify';
+import { signZendesk } from '../src/edge/zendesk/verify';
 import { fixture } from './fixture';
 
 const ROOT = path.resolve(__dirname, '..');

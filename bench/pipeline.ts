@@ -6,13 +6,13 @@
  * by scripts/prompt-tokens.ts.
  */
 import path from 'node:path';
-import { loadCategories } from '../src/drafting/categories-config';
+import { loadCategories } from '../src/policy/categories';
 import { draftReply } from '../src/drafting/draft-reply';
-import { loadEscalation } from '../src/drafting/escalation-config';
+import { loadEscalation } from '../src/policy/escalation-rules';
 import type { Article } from '../src/knowledge/article';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';
 import { OfflineModel } from '../src/model/offline-model';
-import type { Thread } from '../webhooks/thread';
+import type { Thread } from '../src/domain/thread';
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name: string, def: number) => {

@@ -6,15 +6,15 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { signIntercom } from '../webhooks/intercom/verify';
-import { markerFor } from '../webhooks/marker';
-import { signZendesk } from '../webhooks/zendesk/verify';
+import { signIntercom } from '../src/edge/intercom/verify';
+import { markerFor } from '../src/domain/marker';
+import { signZendesk } from '../src/edge/zendesk/verify';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { loadThread } from '../src/threads/thread-store';
 import { briefSchema } from '../src/brief/brief';
 import { renderBriefText } from '../src/brief/render-brief';
-import { randomSecret, startService } from '../src/service';
+import { randomSecret, startService } from '../src/service/start-service';
 
 const root = path.resolve(__dirname, '..');
 const fixture = (p: string) => JSON.parse(readFileSync(path.join(root, 'webhooks', p), 'utf8'));

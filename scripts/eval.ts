@@ -6,11 +6,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCategories } from '../src/drafting/categories-config';
+import { loadCategories } from '../src/policy/categories';
 import { draftReply, DraftResult } from '../src/drafting/draft-reply';
-import { loadEscalation } from '../src/drafting/escalation-config';
-import { caseToThread, parseCases } from '../src/drafting/eval-cases';
-import { scoreEval } from '../src/drafting/eval-score';
+import { loadEscalation } from '../src/policy/escalation-rules';
+import { caseToThread, parseCases } from '../src/eval/eval-cases';
+import { scoreEval } from '../src/eval/eval-score';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../src/knowledge/markdown-source';
 import { canaryOf, createModel } from '../src/model/create-model';

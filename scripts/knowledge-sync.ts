@@ -11,9 +11,9 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../src/config';
 import { ConfigError } from '../src/config/env';
-import { DbTokenStore } from '../src/delivery/zendesk/db-token-store';
-import { ZendeskAuth, zendeskAuthFromEnv } from '../src/delivery/zendesk/oauth';
-import { HelpdeskError } from '../src/helpdesk/http-error';
+import { DbTokenStore } from '../src/helpdesk/zendesk/db-token-store';
+import { ZendeskAuth, zendeskAuthFromEnv } from '../src/helpdesk/zendesk/oauth';
+import { HelpdeskError } from '../src/helpdesk/http-client';
 import { configuredSources, KnowledgeBase, resolverOf, SyncReport } from '../src/knowledge/knowledge-base';
 import { openStore } from '../src/store/open-store';
 

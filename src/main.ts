@@ -3,7 +3,7 @@ import { loadConfig } from './config';
 import { ConfigError } from './config/env';
 import { loadEnvFile } from './config/env-file';
 import { createLogger } from './logger';
-import { startService } from './service';
+import { startService } from './service/start-service';
 
 /** `npm start`: ROLE=all (default) serves webhooks and runs jobs; ROLE=web and ROLE=worker split them. */
 async function main(): Promise<void> {

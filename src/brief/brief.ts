@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Hit } from '../knowledge/article';
 import type { ModelOutput } from '../model/model-port';
 import type { Reason } from '../policy/reasons';
-import type { Message } from '../../webhooks/thread';
+import type { Message } from '../domain/thread';
 import { sentences } from '../text/tokens';
 
 /** DESIGN 3.4: the fixed fields of a handoff brief, stored as data for reports. */

@@ -1,4 +1,4 @@
-import { markerFor } from '../../webhooks/marker';
+import { markerFor } from '../domain/marker';
 import type { Brief } from './brief';
 import { escapeHtml as esc } from './html';
 

@@ -1,14 +1,14 @@
-import type { Thread } from '../../webhooks/thread';
+import type { Thread } from '../domain/thread';
 import { Brief, composeBrief } from '../brief/brief';
 import type { Hit } from '../knowledge/article';
 import type { KnowledgeIndex } from '../knowledge/knowledge-index';
-import { guardDraft } from '../model/guard';
+import { guardDraft } from '../policy/output-guard';
 import type { DraftModel, ModelOutput, ModelUsage } from '../model/model-port';
 import { Redactor } from '../model/redact';
 import { decide, Decision } from '../policy/decide';
 import { escalationReasons, Reason } from '../policy/reasons';
-import type { CategoriesFile } from './categories-config';
-import type { EscalationRules } from './escalation-config';
+import type { CategoriesFile } from '../policy/categories';
+import type { EscalationRules } from '../policy/escalation-rules';
 
 export interface DraftDeps {
   index: KnowledgeIndex;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema';
-import type { Thread } from '../../webhooks/thread';
+import type { Thread } from '../domain/thread';
 import type { DraftResult } from './draft-reply';
 
 export function newDraftId(): string {

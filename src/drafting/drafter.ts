@@ -1,20 +1,20 @@
 import type { Kysely } from 'kysely';
-import type { Thread } from '../../webhooks/thread';
+import type { Thread } from '../domain/thread';
 import type { KnowledgeIndex } from '../knowledge/knowledge-index';
 import type { Logger } from '../logger';
 import { canaryOf } from '../model/create-model';
 import type { DraftModel } from '../model/model-port';
 import type { Database } from '../store/schema';
-import type { CategoriesFile } from './categories-config';
+import type { CategoriesFile } from '../policy/categories';
 import { draftReply, DraftResult } from './draft-reply';
 import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft, supersedePending } from './draft-store';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
 import { briefSchema } from '../brief/brief';
 import type { Decision } from '../policy/decide';
 import type { Reason } from '../policy/reasons';
-import { describe } from '../errors';
+import { describe } from '../domain/errors';
 import { isPermanent } from '../jobs/job-errors';
-import type { EscalationRules } from './escalation-config';
+import type { EscalationRules } from '../policy/escalation-rules';
 
 export interface DrafterDeps {
   db: Kysely<Database>;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { zendeskId } from '../../webhooks/zendesk/schema';
+import { zendeskId } from '../edge/zendesk/schema';
 import type { Env } from '../config/env';
-import { htmlToText } from '../../webhooks/html-to-text';
-import { conversationSchema } from '../../webhooks/intercom/schema';
-import { normalizeIntercom } from '../../webhooks/intercom/normalize';
-import { carriesMarker } from '../../webhooks/marker';
-import type { Message, Thread } from '../../webhooks/thread';
-import { BearerTokens, getJson, HelpdeskAccess, HelpdeskError, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from './http-error';
+import { htmlToText } from '../domain/html-to-text';
+import { conversationSchema } from '../edge/intercom/schema';
+import { normalizeIntercom } from '../edge/intercom/normalize';
+import { carriesMarker } from '../domain/marker';
+import type { Message, Thread } from '../domain/thread';
+import { BearerTokens, getJson, HelpdeskAccess, HelpdeskError, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from './http-client';
 
 /**
  * The read side of the helpdesk adapters: a whole ticket or conversation from the API, as the

@@ -1,7 +1,7 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
-import type { ProviderEdge } from '../../webhooks/edge';
-import type { Provider } from '../../webhooks/thread';
-import { describe } from '../errors';
+import type { ProviderEdge } from '../edge/provider-edge';
+import type { Provider } from '../domain/thread';
+import { describe } from '../domain/errors';
 import type { Kysely } from 'kysely';
 import type { Inbox } from '../inbox/inbox';
 import type { Database } from '../store/schema';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { describe } from '../errors';
+import { describe } from '../domain/errors';
 
 export interface Probe {
   name: string;

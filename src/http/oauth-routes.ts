@@ -1,5 +1,5 @@
 import { Request, Response, Router } from 'express';
-import { systemClock, type Clock } from '../delivery/zendesk/meter';
+import { systemClock, type Clock } from '../helpdesk/zendesk/meter';
 import {
   authorizationUrl,
   exchangeAuthorizationCode,
@@ -9,9 +9,9 @@ import {
   stateKeyFrom,
   verifyInstallState,
   zendeskAccount,
-} from '../delivery/zendesk/oauth-install';
-import { TokenCipher, TokenCipherError } from '../delivery/zendesk/token-cipher';
-import type { TokenStore } from '../delivery/zendesk/token-store';
+} from '../helpdesk/zendesk/oauth-install';
+import { TokenCipher, TokenCipherError } from '../helpdesk/zendesk/token-cipher';
+import type { TokenStore } from '../helpdesk/zendesk/token-store';
 import type { Logger } from '../logger';
 import { sendError } from './send-error';
 

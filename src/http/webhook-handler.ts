@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ProviderEdge } from '../../webhooks/edge';
-import { describe } from '../errors';
+import type { ProviderEdge } from '../edge/provider-edge';
+import { describe } from '../domain/errors';
 import type { Inbox } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';

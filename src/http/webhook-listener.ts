@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ProviderEdge } from '../../webhooks/edge';
-import type { Provider } from '../../webhooks/thread';
-import { describe } from '../errors';
+import type { ProviderEdge } from '../edge/provider-edge';
+import type { Provider } from '../domain/thread';
+import { describe } from '../domain/errors';
 import { handleWebhook, WebhookAnswer, WebhookDeps } from './webhook-handler';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Database, DeliveryStatus } from '../store/schema';
-import type { Provider } from '../../webhooks/thread';
+import type { Provider } from '../domain/thread';
 import { Coalescer } from './coalescer';
 
 export interface NewDelivery {

@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, RedisOptions } from 'ioredis';
-import { describe, UnavailableError } from '../errors';
+import { describe, UnavailableError } from '../domain/errors';
 import { Coalescer } from '../inbox/coalescer';
 import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
-import type { Provider } from '../../webhooks/thread';
-import { describe } from '../errors';
+import type { Provider } from '../domain/thread';
+import { describe } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
 import { JobQueue, threadKeyOf, ThreadJob } from './queue';

@@ -1,4 +1,4 @@
-import { UnavailableError } from '../errors';
+import { UnavailableError } from '../domain/errors';
 import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
 import { DeadLetterHandler, JobHandler, JobQueue, retryDelay, RetryPolicy, ThreadJob, threadKeyOf } from './queue';

@@ -1,4 +1,4 @@
-import { describe } from '../errors';
+import { describe } from '../domain/errors';
 import type { Inbox } from '../inbox/inbox';
 import type { Logger } from '../logger';
 import type { JobQueue } from './queue';

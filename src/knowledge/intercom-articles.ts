@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-error';
+import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-client';
 import type { Article } from './article';
 import { articleHtmlToText, FetchedArticles } from './zendesk-help-center';
 

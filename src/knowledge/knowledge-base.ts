@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ConfigError, Env } from '../config/env';
-import { BearerTokens, getJson, HelpdeskAccess, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from '../helpdesk/http-error';
+import { BearerTokens, getJson, HelpdeskAccess, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from '../helpdesk/http-client';
 import type { Database } from '../store/schema';
 import { loadArticles, loadSyncCursor, upsertArticles, UpsertCounts } from './article-store';
 import { fetchIntercomArticles } from './intercom-articles';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { zendeskId } from '../../webhooks/zendesk/schema';
-import { htmlToText } from '../../webhooks/html-to-text';
-import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-error';
+import { zendeskId } from '../edge/zendesk/schema';
+import { htmlToText } from '../domain/html-to-text';
+import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-client';
 import type { Article } from './article';
 
 /**

@@ -1,4 +1,4 @@
-import type { Category } from '../drafting/categories-config';
+import type { Category } from '../policy/categories';
 import { contentTerms } from '../text/tokens';
 
 /**

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, envSchema } from '../config/env';
-import type { EscalationRules } from '../drafting/escalation-config';
+import type { EscalationRules } from '../policy/escalation-rules';
 import type { KnowledgeIndex } from '../knowledge/knowledge-index';
 import type { DraftModel } from './model-port';
 import { OfflineModel } from './offline-model';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Hit } from '../knowledge/article';
-import type { Category } from '../drafting/categories-config';
+import type { Category } from '../policy/categories';
 
 /** What every model adapter returns, validated (Issue 3 §4). */
 export const modelOutputSchema = z.object({

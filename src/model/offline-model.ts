@@ -1,5 +1,5 @@
-import type { EscalationRules } from '../drafting/escalation-config';
-import { matchesAny } from '../drafting/escalation-config';
+import type { EscalationRules } from '../policy/escalation-rules';
+import { matchesAny } from '../policy/escalation-rules';
 import type { Hit } from '../knowledge/article';
 import { contentTerms, sentences, words } from '../text/tokens';
 import { CategoryClassifier } from './category-classifier';

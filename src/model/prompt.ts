@@ -1,4 +1,4 @@
-import type { Category } from '../drafting/categories-config';
+import type { Category } from '../policy/categories';
 import type { ModelInput } from './model-port';
 
 /** Plain chat messages: assignable to the OpenAI SDK's message type and to gpt-tokenizer's. */

@@ -1,4 +1,4 @@
-import type { Category } from '../drafting/categories-config';
+import type { Category } from './categories';
 import type { Reason } from './reasons';
 
 export type Decision = 'autopilot' | 'review' | 'escalate';

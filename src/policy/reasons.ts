@@ -1,7 +1,7 @@
-import type { EscalationRules } from '../drafting/escalation-config';
-import { matchesAny } from '../drafting/escalation-config';
+import type { EscalationRules } from './escalation-rules';
+import { matchesAny } from './escalation-rules';
 import type { ModelOutput } from '../model/model-port';
-import type { Message } from '../../webhooks/thread';
+import type { Message } from '../domain/thread';
 import { contentTerms } from '../text/tokens';
 
 /** DESIGN 3.2: stable strings, in the order of the table. */

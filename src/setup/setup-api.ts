@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { AccessTokenProvider } from '../delivery/zendesk/oauth';
-import { fetchJson, HelpdeskError, HelpdeskProvider } from '../helpdesk/http-error';
+import type { AccessTokenProvider } from '../helpdesk/zendesk/oauth';
+import { fetchJson, HelpdeskError, HelpdeskProvider } from '../helpdesk/http-client';
 
 /**
  * The HTTP side of `draftpilot setup`: GET/POST/PUT against one helpdesk with its credentials, every

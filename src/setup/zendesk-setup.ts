@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import triggerBodyTemplate from '../../webhooks/zendesk/setup/trigger-body.json';
 import { DECISION_TAGS, draftpilotTags } from '../delivery/zendesk/request-body';
-import { HelpdeskError } from '../helpdesk/http-error';
+import { HelpdeskError } from '../helpdesk/http-client';
 import { REASONS } from '../policy/reasons';
 import type { SetupApi } from './setup-api';
 

@@ -1,4 +1,4 @@
-import type { Message, Thread } from '../../webhooks/thread';
+import type { Message, Thread } from '../domain/thread';
 
 /**
  * Folds what a newer delivery says into the stored thread: messages are a union by id (a redelivery

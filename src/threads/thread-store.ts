@@ -1,6 +1,6 @@
 import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '../store/schema';
-import { Thread, threadSchema } from '../../webhooks/thread';
+import { Thread, threadSchema } from '../domain/thread';
 import { groupByTenant, ThreadKey } from '../inbox/inbox';
 import { threadKeyOf } from '../jobs/queue';
 

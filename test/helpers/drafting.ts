@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { loadCategories } from '../../src/drafting/categories-config';
+import { loadCategories } from '../../src/policy/categories';
 import type { DraftDeps } from '../../src/drafting/draft-reply';
-import { loadEscalation } from '../../src/drafting/escalation-config';
+import { loadEscalation } from '../../src/policy/escalation-rules';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
 import type { DraftModel, ModelOutput } from '../../src/model/model-port';
 import { OfflineModel } from '../../src/model/offline-model';
-import type { Thread } from '../../webhooks/thread';
+import type { Thread } from '../../src/domain/thread';
 
 const ROOT = path.resolve(__dirname, '../..');
 

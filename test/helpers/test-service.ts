@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { loadConfig, Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { randomSecret, Service, ServiceOptions, startService } from '../../src/service';
+import { randomSecret, Service, ServiceOptions, startService } from '../../src/service/start-service';
 import type { Settings } from '../../src/config/settings';
-import { signIntercom } from '../../webhooks/intercom/verify';
-import { signZendesk } from '../../webhooks/zendesk/verify';
+import { signIntercom } from '../../src/edge/intercom/verify';
+import { signZendesk } from '../../src/edge/zendesk/verify';
 import { createDatabase, freshDataDir, removeDir } from './databases';
 
 export const ROOT = path.resolve(__dirname, '../..');

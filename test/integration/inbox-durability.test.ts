@@ -1,5 +1,5 @@
 import { BullmqQueue } from '../../src/jobs/bullmq-queue';
-import type { Thread } from '../../webhooks/thread';
+import type { Thread } from '../../src/domain/thread';
 import { zendeskComment } from '../helpers/fixtures';
 import { hasPostgres, hasRedis } from '../helpers/services';
 import { startTestService, TestService, TestServiceOptions } from '../helpers/test-service';

@@ -15,10 +15,10 @@ import {
   Write,
 } from '../../src/delivery/intercom/request-bodies';
 import { routeDelivery } from '../../src/delivery/route-delivery';
-import { HelpdeskError, intercomAccess } from '../../src/helpdesk/http-error';
+import { HelpdeskError, intercomAccess } from '../../src/helpdesk/http-client';
 import type { Decision } from '../../src/policy/decide';
 import { Reason, REASONS } from '../../src/policy/reasons';
-import { markerFor } from '../../webhooks/marker';
+import { markerFor } from '../../src/domain/marker';
 import { useStrictNock } from '../helpers/strict-nock';
 
 /**

@@ -1,12 +1,12 @@
 import nock from 'nock';
 import { parseEnv } from '../../src/config/env';
-import { zendeskAuthFromEnv } from '../../src/delivery/zendesk/oauth';
-import { TokenCipher } from '../../src/delivery/zendesk/token-cipher';
-import { MemoryTokenStore } from '../../src/delivery/zendesk/token-store';
-import { HelpdeskError } from '../../src/helpdesk/http-error';
+import { zendeskAuthFromEnv } from '../../src/helpdesk/zendesk/oauth';
+import { TokenCipher } from '../../src/helpdesk/zendesk/token-cipher';
+import { MemoryTokenStore } from '../../src/helpdesk/zendesk/token-store';
+import { HelpdeskError } from '../../src/helpdesk/http-client';
 import { ThreadLoader } from '../../src/helpdesk/load-thread';
-import { markerFor } from '../../webhooks/marker';
-import { threadSchema } from '../../webhooks/thread';
+import { markerFor } from '../../src/domain/marker';
+import { threadSchema } from '../../src/domain/thread';
 
 afterEach(() => {
   const pending = nock.pendingMocks();

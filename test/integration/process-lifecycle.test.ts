@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { getPriority } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store/open-store';
-import { signZendesk } from '../../webhooks/zendesk/verify';
+import { signZendesk } from '../../src/edge/zendesk/verify';
 import { createDatabase, freshDataDir, removeDir } from '../helpers/databases';
 import { describeWithPostgresAndRedis } from '../helpers/services';
 import { zendeskComment } from '../helpers/fixtures';

@@ -9,7 +9,7 @@ import { REASONS } from '../../src/policy/reasons';
 import { applyIntercomSetup, INTERCOM_WEBHOOK_TOPICS, planIntercomSetup } from '../../src/setup/intercom-setup';
 import { DryRunWriteError, HttpSetupApi } from '../../src/setup/setup-api';
 import { applyZendeskSetup, planZendeskSetup, ZENDESK_WEBHOOK_EVENTS } from '../../src/setup/zendesk-setup';
-import { triggerBodySchema } from '../../webhooks/zendesk/schema';
+import { triggerBodySchema } from '../../src/edge/zendesk/schema';
 import { useStrictNock } from '../helpers/strict-nock';
 
 const ROOT = path.resolve(__dirname, '../..');

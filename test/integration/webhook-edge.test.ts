@@ -1,7 +1,7 @@
 import { loadThread } from '../../src/threads/thread-store';
-import { markerFor } from '../../webhooks/marker';
-import { signIntercom } from '../../webhooks/intercom/verify';
-import { signZendesk } from '../../webhooks/zendesk/verify';
+import { markerFor } from '../../src/domain/marker';
+import { signIntercom } from '../../src/edge/intercom/verify';
+import { signZendesk } from '../../src/edge/zendesk/verify';
 import { fixture, freshIntercom, zendeskComment } from '../helpers/fixtures';
 import { startTestService, TestService } from '../helpers/test-service';
 

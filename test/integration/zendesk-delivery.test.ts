@@ -2,14 +2,14 @@ import nock from 'nock';
 import type { Brief } from '../../src/brief/brief';
 import { renderBriefZendesk } from '../../src/brief/render-brief';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
-import { ClientCredentialsTokenProvider, staticAccessToken, zendeskAuthFromEnv } from '../../src/delivery/zendesk/oauth';
+import { ClientCredentialsTokenProvider, staticAccessToken, zendeskAuthFromEnv } from '../../src/helpdesk/zendesk/oauth';
 import { assertSafeToSend, buildTicketUpdate, UnsafeDeliveryError } from '../../src/delivery/zendesk/request-body';
-import { TokenCipher } from '../../src/delivery/zendesk/token-cipher';
-import { MemoryTokenStore } from '../../src/delivery/zendesk/token-store';
+import { TokenCipher } from '../../src/helpdesk/zendesk/token-cipher';
+import { MemoryTokenStore } from '../../src/helpdesk/zendesk/token-store';
 import { ZendeskWriter, ZendeskWriterOptions } from '../../src/delivery/zendesk/zendesk-writer';
 import type { Decision } from '../../src/policy/decide';
 import { REASONS, Reason } from '../../src/policy/reasons';
-import { markerFor } from '../../webhooks/marker';
+import { markerFor } from '../../src/domain/marker';
 import { rejection } from '../helpers/rejection';
 import { useStrictNock } from '../helpers/strict-nock';
 

@@ -3,11 +3,11 @@ import type { Brief } from '../../src/brief/brief';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
 import { MacroJanitor } from '../../src/delivery/zendesk/macro-janitor';
 import { MemoryMacroStore, PendingMacro } from '../../src/delivery/zendesk/macro-store';
-import { staticAccessToken } from '../../src/delivery/zendesk/oauth';
+import { staticAccessToken } from '../../src/helpdesk/zendesk/oauth';
 import { assertMacroIsPrivate, buildPendingMacro, macroTitle, MacroPolicy, wantsMacro } from '../../src/delivery/zendesk/pending-macro';
 import { UnsafeDeliveryError } from '../../src/delivery/zendesk/request-body';
 import { ZendeskWriter, ZendeskWriterOptions } from '../../src/delivery/zendesk/zendesk-writer';
-import { markerFor } from '../../webhooks/marker';
+import { markerFor } from '../../src/domain/marker';
 import { useStrictNock } from '../helpers/strict-nock';
 
 const BASE = 'https://acme.zendesk.com';

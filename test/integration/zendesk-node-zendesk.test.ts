@@ -1,11 +1,11 @@
 import nock from 'nock';
 import { createClient } from 'node-zendesk';
 import { z } from 'zod';
-import { CallMeter } from '../../src/delivery/zendesk/meter';
-import { AccessTokenProvider, staticAccessToken } from '../../src/delivery/zendesk/oauth';
-import { ZendeskApi } from '../../src/delivery/zendesk/zendesk-api';
+import { CallMeter } from '../../src/helpdesk/zendesk/meter';
+import { AccessTokenProvider, staticAccessToken } from '../../src/helpdesk/zendesk/oauth';
+import { ZendeskApi } from '../../src/helpdesk/zendesk/zendesk-api';
 import { deleteMacro, ZendeskWriter } from '../../src/delivery/zendesk/zendesk-writer';
-import { fetchJson, HelpdeskError } from '../../src/helpdesk/http-error';
+import { fetchJson, HelpdeskError } from '../../src/helpdesk/http-client';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
 import { rejection } from '../helpers/rejection';
 import { useStrictNock } from '../helpers/strict-nock';

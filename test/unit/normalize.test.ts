@@ -1,8 +1,8 @@
-import { normalizeIntercom } from '../../webhooks/intercom/normalize';
-import { htmlToText } from '../../webhooks/html-to-text';
-import { markerFor } from '../../webhooks/marker';
-import { threadSchema } from '../../webhooks/thread';
-import { normalizeZendesk } from '../../webhooks/zendesk/normalize';
+import { normalizeIntercom } from '../../src/edge/intercom/normalize';
+import { htmlToText } from '../../src/domain/html-to-text';
+import { markerFor } from '../../src/domain/marker';
+import { threadSchema } from '../../src/domain/thread';
+import { normalizeZendesk } from '../../src/edge/zendesk/normalize';
 import { mergeThread } from '../../src/threads/merge-thread';
 import { fixture, freshIntercom } from '../helpers/fixtures';
 

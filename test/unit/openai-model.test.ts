@@ -1,9 +1,9 @@
 import path from 'node:path';
 import nock from 'nock';
-import type { Thread } from '../../webhooks/thread';
-import { loadCategories } from '../../src/drafting/categories-config';
+import type { Thread } from '../../src/domain/thread';
+import { loadCategories } from '../../src/policy/categories';
 import { draftReply } from '../../src/drafting/draft-reply';
-import { loadEscalation } from '../../src/drafting/escalation-config';
+import { loadEscalation } from '../../src/policy/escalation-rules';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
 import { canaryOf, createModel, defaultModelName } from '../../src/model/create-model';

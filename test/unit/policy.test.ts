@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadEscalation } from '../../src/drafting/escalation-config';
-import type { Category } from '../../src/drafting/categories-config';
+import { loadEscalation } from '../../src/policy/escalation-rules';
+import type { Category } from '../../src/policy/categories';
 import { decide } from '../../src/policy/decide';
 import { escalationReasons, ReasonInput, repeatWithinThread } from '../../src/policy/reasons';
 import { modelOutput, threadOf } from '../helpers/drafting';

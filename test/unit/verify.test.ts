@@ -1,6 +1,6 @@
-import { signIntercom, verifyIntercom } from '../../webhooks/intercom/verify';
-import { signZendesk, verifyZendesk } from '../../webhooks/zendesk/verify';
-import { hmac } from '../../webhooks/hmac';
+import { signIntercom, verifyIntercom } from '../../src/edge/intercom/verify';
+import { signZendesk, verifyZendesk } from '../../src/edge/zendesk/verify';
+import { hmac } from '../../src/edge/hmac';
 
 const body = Buffer.from('{"hello":"wörld"}');
 const now = new Date('2026-11-27T10:00:00Z');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { htmlToText } from '../../../webhooks/html-to-text';
-import { conversationSchema, intercomId } from '../../../webhooks/intercom/schema';
-import { markerFor } from '../../../webhooks/marker';
+import { htmlToText } from '../../domain/html-to-text';
+import { conversationSchema, intercomId } from '../../edge/intercom/schema';
+import { markerFor } from '../../domain/marker';
 
 /**
  * What the writer needs to know about a conversation before writing, from one read:

@@ -1,11 +1,11 @@
 import type { IntercomClient } from 'intercom-client';
 import { z } from 'zod';
 import type { Env } from '../../config/env';
-import { HelpdeskAccess, HelpdeskError, intercomAccess } from '../../helpdesk/http-error';
-import { intercomId } from '../../../webhooks/intercom/schema';
+import { HelpdeskAccess, HelpdeskError, intercomAccess } from '../../helpdesk/http-client';
+import { intercomId } from '../../edge/intercom/schema';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
 import { conversationReadSchema, conversationState, ConversationState, unreadConversationState } from './conversation-state';
-import { intercomClient, IntercomCallOptions, IntercomResponsePromise, intercomSdkCall } from './intercom-http';
+import { intercomClient, IntercomCallOptions, IntercomResponsePromise, intercomSdkCall } from '../../helpdesk/intercom/intercom-client';
 import { assertDraftBodiesAreNotes, assignmentBody, createTagBody, IntercomPlan, paths, planDelivery, TAG_PREFIX, tagConversationBody, Write } from './request-bodies';
 import { TagCache } from './tag-cache';
 

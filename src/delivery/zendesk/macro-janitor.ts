@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { zendeskId } from '../../../webhooks/zendesk/schema';
-import { HelpdeskError } from '../../helpdesk/http-error';
-import { describe } from '../../errors';
+import { zendeskId } from '../../edge/zendesk/schema';
+import { HelpdeskError } from '../../helpdesk/http-client';
+import { describe } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import type { MacroRemoval, MacroStore, PendingMacro } from './macro-store';
-import { CallMeter, Clock, systemClock } from './meter';
-import type { ZendeskAuth } from './oauth';
-import { ZendeskApi } from './zendesk-api';
+import { CallMeter, Clock, systemClock } from '../../helpdesk/zendesk/meter';
+import type { ZendeskAuth } from '../../helpdesk/zendesk/oauth';
+import { ZendeskApi } from '../../helpdesk/zendesk/zendesk-api';
 import { deleteMacro } from './zendesk-writer';
 
 /** GET /api/v2/tickets/show_many.json?ids=: up to 100 tickets; deleted ones are simply absent. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { zendeskId } from '../../../webhooks/zendesk/schema';
-import { HelpdeskError } from '../../helpdesk/http-error';
-import { markerFor } from '../../../webhooks/marker';
+import { zendeskId } from '../../edge/zendesk/schema';
+import { HelpdeskError } from '../../helpdesk/http-client';
+import { markerFor } from '../../domain/marker';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
-import { CallMeter, Clock, systemClock } from './meter';
-import type { ZendeskAuth } from './oauth';
+import { CallMeter, Clock, systemClock } from '../../helpdesk/zendesk/meter';
+import type { ZendeskAuth } from '../../helpdesk/zendesk/oauth';
 import { assertSafeToSend, buildTicketUpdate, TicketSnapshot, TicketUpdateBody } from './request-body';
-import { ZendeskApi } from './zendesk-api';
+import { ZendeskApi } from '../../helpdesk/zendesk/zendesk-api';
 import type { MacroStore, PendingMacro } from './macro-store';
 import { buildPendingMacro, macroTitle, MacroPolicy, restrictionFor, wantsMacro } from './pending-macro';
 

@@ -1,4 +1,4 @@
-import type { ProviderEdge } from '../edge';
+import type { ProviderEdge } from '../provider-edge';
 import { normalizeZendesk } from './normalize';
 import { routeZendesk } from './route';
 import { verifyZendesk } from './verify';

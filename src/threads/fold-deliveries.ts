@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { ProviderEdge } from '../../webhooks/edge';
-import type { Provider, Thread } from '../../webhooks/thread';
-import { describe } from '../errors';
+import type { ProviderEdge } from '../edge/provider-edge';
+import type { Provider, Thread } from '../domain/thread';
+import { describe } from '../domain/errors';
 import type { Inbox, StoredDelivery, ThreadKey } from '../inbox/inbox';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
-import { mergeThread } from '../threads/merge-thread';
-import { loadThreads, saveThreads } from '../threads/thread-store';
+import { mergeThread } from './merge-thread';
+import { loadThreads, saveThreads } from './thread-store';
 import { threadKeyOf } from '../jobs/queue';
 
 export interface ProcessThreadDeps {

@@ -1,4 +1,4 @@
-import type { ProviderEdge } from '../edge';
+import type { ProviderEdge } from '../provider-edge';
 import { normalizeIntercom } from './normalize';
 import { routeIntercom } from './route';
 import { verifyIntercom } from './verify';

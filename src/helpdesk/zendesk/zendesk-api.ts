@@ -1,6 +1,6 @@
 import { createClient, type ZendeskClient } from 'node-zendesk';
 import { z } from 'zod';
-import { HelpdeskError, validateAnswer } from '../../helpdesk/http-error';
+import { HelpdeskError, validateAnswer } from '../http-client';
 import type { CallKind, CallMeter } from './meter';
 import type { ZendeskAuth } from './oauth';
 import { ZendeskResponse, zendeskTransport, type ZendeskTransportConfig } from './zendesk-transport';

@@ -1,5 +1,5 @@
 import type { EvalCase } from './eval-cases';
-import type { DraftResult } from './draft-reply';
+import type { DraftResult } from '../drafting/draft-reply';
 import { REASONS } from '../policy/reasons';
 
 export interface EvalScores {

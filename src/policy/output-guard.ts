@@ -1,5 +1,5 @@
-import type { EscalationRules } from '../drafting/escalation-config';
-import { matchesAny } from '../drafting/escalation-config';
+import type { EscalationRules } from './escalation-rules';
+import { matchesAny } from './escalation-rules';
 import type { Hit } from '../knowledge/article';
 
 export interface GuardInput {

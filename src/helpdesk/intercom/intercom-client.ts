@@ -1,6 +1,6 @@
 import { IntercomClient, IntercomError, IntercomTimeoutError } from 'intercom-client';
 import { z } from 'zod';
-import { HelpdeskAccess, HelpdeskError, INTERCOM_VERSION, isPermanentStatus, retryAfterMs } from '../../helpdesk/http-error';
+import { HelpdeskAccess, HelpdeskError, INTERCOM_VERSION, isPermanentStatus, retryAfterMs } from '../http-client';
 
 /**
  * Intercom API calls through intercom-client 7 (PROVIDERS.md, "Libraries"), each one attempt only,

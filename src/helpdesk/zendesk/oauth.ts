@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fetchJson, HelpdeskError } from '../../helpdesk/http-error';
+import { fetchJson, HelpdeskError } from '../http-client';
 import { CallMeter, Clock, systemClock } from './meter';
 import { TokenCipher, TokenCipherError } from './token-cipher';
 import type { StoredTokens, TokenStore } from './token-store';

@@ -1,4 +1,4 @@
-import { helpdeskErrorFromFailure, helpdeskErrorFromResponse, parseJsonAnswer } from '../../helpdesk/http-error';
+import { helpdeskErrorFromFailure, helpdeskErrorFromResponse, parseJsonAnswer } from '../http-client';
 
 /**
  * node-zendesk 6's transport hook (`createClient({ transportConfig: { transportFn, responseAdapter } })`),

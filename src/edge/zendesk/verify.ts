@@ -1,4 +1,4 @@
-import { header, Headers, Verification } from '../edge';
+import { header, Headers, Verification } from '../provider-edge';
 import { hmac, matchesAnySecret } from '../hmac';
 
 export const SIGNATURE_HEADER = 'x-zendesk-webhook-signature';

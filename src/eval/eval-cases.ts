@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Thread } from '../../webhooks/thread';
+import type { Thread } from '../domain/thread';
 import { REASONS } from '../policy/reasons';
 
 const reason = z.enum(REASONS);

@@ -1,7 +1,7 @@
-import type { DeliveryContext } from '../edge';
-import { htmlToText } from '../html-to-text';
-import { carriesMarker } from '../marker';
-import type { Message, Thread } from '../thread';
+import type { DeliveryContext } from '../provider-edge';
+import { htmlToText } from '../../domain/html-to-text';
+import { carriesMarker } from '../../domain/marker';
+import type { Message, Thread } from '../../domain/thread';
 import { notificationSchema } from './schema';
 
 export interface IntercomNormalizeOptions {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { header, Headers, Parsed } from '../edge';
-import { carriesMarker } from '../marker';
-import { zodMessage } from '../zod-message';
+import { header, Headers, Parsed } from '../provider-edge';
+import { carriesMarker } from '../../domain/marker';
+import { zodMessage } from '../../domain/zod-message';
 import { commentAddedSchema, SUPPORTED_EVENT_TYPES, ticketCreatedSchema, triggerBodySchema, zendeskKindSchema } from './schema';
 
 export interface ZendeskRouteOptions {

@@ -1,4 +1,4 @@
-import type { Provider, Thread } from './thread';
+import type { Provider, Thread } from '../domain/thread';
 
 /** Header names are lower-cased, as Node delivers them. */
 export type Headers = Record<string, string | string[] | undefined>;

@@ -1,7 +1,7 @@
-import type { Parsed } from '../edge';
-import { htmlToText } from '../html-to-text';
-import { carriesMarker } from '../marker';
-import { zodMessage } from '../zod-message';
+import type { Parsed } from '../provider-edge';
+import { htmlToText } from '../../domain/html-to-text';
+import { carriesMarker } from '../../domain/marker';
+import { zodMessage } from '../../domain/zod-message';
 import { ADMIN_TOPIC_PREFIX, Conversation, notificationSchema, Part, topicSchema, USER_TOPICS } from './schema';
 
 export interface IntercomRouteOptions {
