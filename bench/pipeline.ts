@@ -6,9 +6,9 @@
  * by scripts/prompt-tokens.ts.
  */
 import path from 'node:path';
-import { loadCategories } from '../src/policy/categories';
+import { loadCategories } from '../src/config/rule-files';
 import { draftReply } from '../src/drafting/draft-reply';
-import { loadEscalation } from '../src/policy/escalation-rules';
+import { loadEscalation } from '../src/config/rule-files';
 import type { Article } from '../src/knowledge/article';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';
 import { OfflineModel } from '../src/model/offline-model';

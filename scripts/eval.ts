@@ -6,9 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCategories } from '../src/policy/categories';
+import { loadCategories } from '../src/config/rule-files';
 import { draftReply, DraftResult } from '../src/drafting/draft-reply';
-import { loadEscalation } from '../src/policy/escalation-rules';
+import { loadEscalation } from '../src/config/rule-files';
 import { caseToThread, parseCases } from '../src/eval/eval-cases';
 import { scoreEval } from '../src/eval/eval-score';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';

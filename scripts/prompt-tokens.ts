@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { encode, encodeChat } from 'gpt-tokenizer';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { loadCategories } from '../src/policy/categories';
+import { loadCategories } from '../src/config/rule-files';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../src/knowledge/markdown-source';
 import type { ModelInput } from '../src/model/model-port';

@@ -1,6 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Database, DeliveryStatus } from '../store/schema';
 import type { Provider } from '../domain/thread';
+import { groupByTenant, ThreadKey } from '../domain/thread-key';
 import { Coalescer } from './coalescer';
 
 export interface NewDelivery {
@@ -13,12 +14,6 @@ export interface NewDelivery {
   /** the verified raw JSON text, stored as received */
   payload: string;
   status: Extract<DeliveryStatus, 'received' | 'recorded'>;
-}
-
-export interface ThreadKey {
-  tenant: string;
-  provider: Provider;
-  threadId: string;
 }
 
 export interface StoredDelivery {
@@ -156,18 +151,6 @@ export class Inbox {
     const rows = await this.db.selectFrom('deliveries').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
-}
-
-/** Keys grouped by tenant and provider (a batch of jobs nearly always shares one or two). */
-export function groupByTenant(keys: ThreadKey[]): { tenant: string; provider: Provider; threadIds: string[] }[] {
-  const groups = new Map<string, { tenant: string; provider: Provider; threadIds: string[] }>();
-  for (const k of keys) {
-    const id = `${k.provider}|${k.tenant}`;
-    const g = groups.get(id) ?? { tenant: k.tenant, provider: k.provider, threadIds: [] };
-    g.threadIds.push(k.threadId);
-    groups.set(id, g);
-  }
-  return [...groups.values()];
 }
 
 function toStored(r: Database['deliveries'] extends infer T ? { [K in keyof T]: any } : never): StoredDelivery {

@@ -4,7 +4,8 @@ import { describe, UnavailableError } from '../domain/errors';
 import { Coalescer } from '../inbox/coalescer';
 import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
-import { DeadLetterHandler, JobHandler, JobQueue, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
+import { threadKeyOf } from '../domain/thread-key';
+import type { DeadLetterHandler, JobHandler, JobQueue, RetryPolicy, ThreadJob } from './queue';
 
 export const QUEUE_NAME = 'threads';
 

@@ -3,7 +3,8 @@ import type { Provider } from '../domain/thread';
 import { describe } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
-import { JobQueue, threadKeyOf, ThreadJob } from './queue';
+import { threadKeyOf } from '../domain/thread-key';
+import type { JobQueue, ThreadJob } from './queue';
 
 export interface DispatcherOptions {
   /** how long to wait after a pass that found fewer rows than a full batch */

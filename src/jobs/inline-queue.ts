@@ -1,7 +1,8 @@
 import { UnavailableError } from '../domain/errors';
 import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
-import { DeadLetterHandler, JobHandler, JobQueue, retryDelay, RetryPolicy, ThreadJob, threadKeyOf } from './queue';
+import { threadKeyOf } from '../domain/thread-key';
+import { DeadLetterHandler, JobHandler, JobQueue, retryDelay, RetryPolicy, ThreadJob } from './queue';
 
 type State = 'waiting' | 'running' | 'running-again' | 'delayed';
 

@@ -1,4 +1,4 @@
-import type { ThreadKey } from '../inbox/inbox';
+import type { ThreadKey } from '../domain/thread-key';
 
 /** One job per thread: it processes every pending delivery of that thread, newest data from the store. */
 export interface ThreadJob extends ThreadKey {
@@ -33,11 +33,6 @@ export interface RetryPolicy {
   batchSize?: number;
   /** how long the embedded queue lets a partial batch wait for more ready threads */
   batchWaitMs?: number;
-}
-
-/** One string per thread: the queue's bookkeeping, BullMQ's deduplication id and the job's maps. */
-export function threadKeyOf(k: { tenant: string; provider: string; threadId: string }): string {
-  return `${k.provider}|${k.tenant}|${k.threadId}`;
 }
 
 /** Exponential backoff: backoffMs, 2x, 4x, ... */

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 
 const thresholds = z
@@ -44,8 +42,4 @@ export function parseCategories(doc: unknown, source: string): CategoriesFile {
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new Error(`invalid categories in ${source}: category id "${dup}" appears twice`);
   return result.data;
-}
-
-export function loadCategories(file: string): CategoriesFile {
-  return parseCategories(parse(readFileSync(file, 'utf8')), file);
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 
 const patternList = z.array(z.string().min(1)).default([]);
@@ -67,10 +65,6 @@ export function compileEscalation(doc: unknown, source: string): EscalationRules
     commitments: Object.entries(e.patterns.commitments).map(([name, p]) => ({ name, pattern: compile([p], `patterns.commitments.${name}`)[0]! })),
     allowedLinkDomains: e.allowed_link_domains,
   };
-}
-
-export function loadEscalation(file: string): EscalationRules {
-  return compileEscalation(parse(readFileSync(file, 'utf8')), file);
 }
 
 export function matchesAny(patterns: RegExp[], text: string): boolean {

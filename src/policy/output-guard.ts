@@ -1,11 +1,10 @@
 import type { EscalationRules } from './escalation-rules';
 import { matchesAny } from './escalation-rules';
-import type { Hit } from '../knowledge/article';
 
 export interface GuardInput {
   draft: string;
   /** the sources the draft cites (their urls and texts are what it may rely on) */
-  cited: Hit[];
+  cited: { url: string; text: string }[];
   /** the customer's message, redacted */
   question: string;
   rules: EscalationRules;

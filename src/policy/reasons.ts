@@ -1,6 +1,5 @@
 import type { EscalationRules } from './escalation-rules';
 import { matchesAny } from './escalation-rules';
-import type { ModelOutput } from '../model/model-port';
 import type { Message } from '../domain/thread';
 import { contentTerms } from '../text/tokens';
 
@@ -14,8 +13,17 @@ export interface Thresholds {
   autopilot: number;
 }
 
+/** What the model read from the customer message; any model adapter's output carries these fields. */
+export interface ModelSignals {
+  sentiment: { score: number };
+  needs_account_access: boolean;
+  policy_exception: boolean;
+  asks_for_human: boolean;
+  confidence: number;
+}
+
 export interface ReasonInput {
-  output: ModelOutput;
+  output: ModelSignals;
   /** the customer message answered, redacted */
   question: string;
   /** messages before it, oldest first */

@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import type { ProviderEdge } from '../edge/provider-edge';
 import type { Provider, Thread } from '../domain/thread';
 import { describe } from '../domain/errors';
-import type { Inbox, StoredDelivery, ThreadKey } from '../inbox/inbox';
+import { ThreadKey, threadKeyOf } from '../domain/thread-key';
+import type { Inbox, StoredDelivery } from '../inbox/inbox';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
 import { mergeThread } from './merge-thread';
 import { loadThreads, saveThreads } from './thread-store';
-import { threadKeyOf } from '../jobs/queue';
 
 export interface ProcessThreadDeps {
   db: Kysely<Database>;

@@ -1,8 +1,7 @@
 import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { Thread, threadSchema } from '../domain/thread';
-import { groupByTenant, ThreadKey } from '../inbox/inbox';
-import { threadKeyOf } from '../jobs/queue';
+import { groupByTenant, ThreadKey, threadKeyOf } from '../domain/thread-key';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

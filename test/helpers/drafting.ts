@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { loadCategories } from '../../src/policy/categories';
+import { loadCategories } from '../../src/config/rule-files';
 import type { DraftDeps } from '../../src/drafting/draft-reply';
-import { loadEscalation } from '../../src/policy/escalation-rules';
+import { loadEscalation } from '../../src/config/rule-files';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
 import type { DraftModel, ModelOutput } from '../../src/model/model-port';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import nock from 'nock';
 import type { Thread } from '../../src/domain/thread';
-import { loadCategories } from '../../src/policy/categories';
+import { loadCategories } from '../../src/config/rule-files';
 import { draftReply } from '../../src/drafting/draft-reply';
-import { loadEscalation } from '../../src/policy/escalation-rules';
+import { loadEscalation } from '../../src/config/rule-files';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
 import { canaryOf, createModel, defaultModelName } from '../../src/model/create-model';

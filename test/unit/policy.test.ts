@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadEscalation } from '../../src/policy/escalation-rules';
+import { loadEscalation } from '../../src/config/rule-files';
 import type { Category } from '../../src/policy/categories';
 import { decide } from '../../src/policy/decide';
 import { escalationReasons, ReasonInput, repeatWithinThread } from '../../src/policy/reasons';
