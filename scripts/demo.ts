@@ -14,7 +14,8 @@ import { createLogger } from '../src/logger';
 import { loadThread } from '../src/threads/thread-store';
 import { briefSchema } from '../src/brief/brief';
 import { renderBriefText } from '../src/brief/render-brief';
-import { randomSecret, startService } from '../src/service/start-service';
+import { randomSecret } from '../src/service/random-secret';
+import { startService } from '../src/service/start-service';
 
 const root = path.resolve(__dirname, '..');
 const fixture = (p: string) => JSON.parse(readFileSync(path.join(root, 'webhooks', p), 'utf8'));

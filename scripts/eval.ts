@@ -13,6 +13,8 @@ import { caseToThread, parseCases } from '../src/eval/eval-cases';
 import { scoreEval } from '../src/eval/eval-score';
 import { KnowledgeIndex } from '../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../src/knowledge/markdown-source';
+import { parseEnv } from '../src/config/env';
+import { modelSettingsOf } from '../src/config/model-settings';
 import { canaryOf, createModel } from '../src/model/create-model';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -32,13 +34,16 @@ function args(argv: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
-  if (!a.cases) throw new Error('--cases FILE is required (JSONL, one case per line; see DESIGN 3.7 or README)');
+  if (!a.cases) throw new Error('--cases FILE is required (JSONL, one case per line; see docs/evaluation.md)');
   const cases = parseCases(readFileSync(a.cases, 'utf8'), a.cases);
   const index = new KnowledgeIndex();
   index.upsert(loadMarkdownArticles(a.knowledge ?? path.join(ROOT, 'config/knowledge')));
   const categories = loadCategories(a.categories ?? path.join(ROOT, 'config/categories.yaml'));
   const rules = loadEscalation(a.escalation ?? path.join(ROOT, 'config/escalation.yaml'));
-  const model = createModel(a.model ?? 'offline', { rules, index, env: process.env });
+  // --model openai reads OPENAI_* through the one environment parser; the offline model needs nothing.
+  const name = a.model ?? 'offline';
+  if (name !== 'offline' && name !== 'openai') throw new Error(`--model ${name}: use offline or openai`);
+  const model = createModel(name === 'openai' ? { ...modelSettingsOf(parseEnv(process.env)), name } : { name }, { rules, index });
 
   const results = new Map<string, DraftResult>();
   const lines: string[] = [];

@@ -8,12 +8,13 @@
  * With the embedded store (no DATABASE_URL) the data directory belongs to one process at a time:
  * stop the server before running this.
  */
-import { existsSync } from 'node:fs';
 import { loadConfig } from '../src/config';
+import { hasZendeskCredentials } from '../src/config/accounts';
+import { loadEnvFile } from '../src/config/env-file';
 import { ConfigError } from '../src/config/env';
 import { DbTokenStore } from '../src/helpdesk/zendesk/db-token-store';
-import { ZendeskAuth, zendeskAuthFromEnv } from '../src/helpdesk/zendesk/oauth';
-import { HelpdeskError } from '../src/helpdesk/http-client';
+import { ZendeskAuth, zendeskAuthOf } from '../src/helpdesk/zendesk/oauth';
+import { HelpdeskError } from '../src/helpdesk/helpdesk-error';
 import { configuredSources, KnowledgeBase, resolverOf, SyncReport } from '../src/knowledge/knowledge-base';
 import { openStore } from '../src/store/open-store';
 
@@ -23,10 +24,10 @@ function line(r: SyncReport): string {
 }
 
 async function main(): Promise<number> {
-  // Like `npm start`: a .env in the working directory is read; variables already set win
-  // (process.loadEnvFile exists from Node 20.12; on older 20.x export the variables instead).
-  if (existsSync('.env') && typeof process.loadEnvFile === 'function') process.loadEnvFile('.env');
-  const { env } = loadConfig(process.env);
+  // Like `npm start`: a .env in the working directory is read; variables already set win.
+  loadEnvFile('.env', process.env);
+  const config = loadConfig(process.env);
+  const { env } = config;
   const nothing = () => {
     process.stderr.write(
       'knowledge:sync: no help center is configured. Set ZENDESK_SUBDOMAIN and ZENDESK_ACCESS_TOKEN (an OAuth access token), ' +
@@ -37,21 +38,21 @@ async function main(): Promise<number> {
     return 2;
   };
   // Told before the store is opened: nothing to do needs no data directory.
-  if (!env.ZENDESK_ACCESS_TOKEN && !env.ZENDESK_OAUTH_CLIENT_ID && !env.ZENDESK_OAUTH_CLIENT_SECRET && !env.INTERCOM_ACCESS_TOKEN) return nothing();
+  if (!hasZendeskCredentials(config.zendesk) && !config.intercom.accessToken) return nothing();
   const store = await openStore({ dataDir: env.DATA_DIR, ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
   let failed = 0;
   try {
     // The server's credentials: an OAuth client's tokens are read from (and a new grant sealed into) the store.
     let zendeskAuth: ZendeskAuth | undefined;
     try {
-      zendeskAuth = zendeskAuthFromEnv({ ...env } as unknown as Record<string, string | undefined>, {
+      zendeskAuth = zendeskAuthOf(config.zendesk, {
         store: new DbTokenStore(store.db),
         onWarning: (m) => process.stderr.write(`knowledge:sync: ${m}\n`),
       });
     } catch (err) {
       throw new ConfigError(err instanceof Error ? err.message : String(err));
     }
-    const configured = await configuredSources(env, { zendeskAuth });
+    const configured = await configuredSources(config, { zendeskAuth });
     if (configured.length === 0) return nothing();
     const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(configured) });
     for (const { tenant } of configured) {

@@ -1,8 +1,8 @@
 /**
  * `npx tsx scripts/prompt-tokens.ts [--model gpt-4.1-mini]`
  * Prompt tokens of one OpenAI drafting call for a realistic case: five sources retrieved from
- * config/knowledge and a long thread. Part of the pipeline benchmark (Issue 3 goal: under 2,500
- * with five sources). Prints one JSON line.
+ * config/knowledge and a long thread. Part of the pipeline benchmark (goal: under 2,500 with five
+ * sources). Prints one JSON line.
  */
 import path from 'node:path';
 import { encode, encodeChat } from 'gpt-tokenizer';

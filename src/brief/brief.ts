@@ -5,7 +5,7 @@ import type { Reason } from '../policy/reasons';
 import type { Message } from '../domain/thread';
 import { sentences } from '../text/tokens';
 
-/** DESIGN 3.4: the fixed fields of a handoff brief, stored as data for reports. */
+/** The fixed fields (docs/contracts.md, Handoff brief) of a handoff brief, stored as data for reports. */
 export const briefSchema = z.object({
   question: z.string(),
   intent: z.string(),

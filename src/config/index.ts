@@ -1,15 +1,26 @@
+import { IntercomAccount, intercomAccountOf, ZendeskAccount, zendeskAccountOf } from './accounts';
 import { Env, parseEnv } from './env';
+import { ModelSettings, modelSettingsOf } from './model-settings';
 import { loadSettings, Settings } from './settings';
 
+/** Everything the service is configured with: the environment parsed once, and what it implies. */
 export interface Config {
   env: Env;
   settings: Settings;
+  zendesk: ZendeskAccount;
+  intercom: IntercomAccount;
+  model: ModelSettings;
 }
 
-/** One pure-ish function of the environment: tests pass their own env. */
+/** Derived values from a parsed environment (no file is read). */
+export function deriveConfig(env: Env, settings: Settings): Config {
+  return { env, settings, zendesk: zendeskAccountOf(env), intercom: intercomAccountOf(env), model: modelSettingsOf(env) };
+}
+
+/** One pure-ish function of the environment (it reads CONFIG_FILE): tests pass their own env. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = parseEnv(env);
-  return { env: parsed, settings: loadSettings(parsed.CONFIG_FILE) };
+  return deriveConfig(parsed, loadSettings(parsed.CONFIG_FILE));
 }
 
-export type { Env, Settings };
+export type { Env, IntercomAccount, ModelSettings, Settings, ZendeskAccount };

@@ -3,7 +3,7 @@ import type { Decision } from '../policy/decide';
 import type { Reason } from '../policy/reasons';
 
 /**
- * What a decision asks of the helpdesk (Issue 4). Built from a stored draft; a writer turns it into
+ * What a decision asks of the helpdesk. Built from a stored draft; a writer turns it into
  * provider calls. Only `autopilot` may ever produce a public reply.
  */
 export interface DeliveryRequest {

@@ -1,6 +1,6 @@
 /**
  * Every note draftpilot writes carries this marker, so events caused by our own writes
- * are recognized even when the author id is not configured (DESIGN 3.1).
+ * are recognized even when the author id is not configured (docs/contracts.md, Thread).
  */
 export const MARKER_PATTERN = /\[draftpilot ref [A-Za-z0-9_-]+\]/;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** DESIGN 3.1: every provider payload or API read becomes this one shape. */
+/** Every provider payload or API read becomes this one shape (docs/contracts.md, Thread). */
 export const messageSchema = z.object({
   id: z.string().min(1),
   author: z.enum(['customer', 'agent', 'ai', 'system']),

@@ -5,7 +5,7 @@ import { REASONS } from '../policy/reasons';
 const reason = z.enum(REASONS);
 const decision = z.enum(['autopilot', 'review', 'escalate']);
 
-/** DESIGN 3.7: one evaluation case per JSONL line. */
+/** One evaluation case per JSONL line (docs/evaluation.md). */
 export const evalCaseSchema = z.object({
   id: z.string().min(1),
   channel: z.enum(['zendesk', 'intercom']),

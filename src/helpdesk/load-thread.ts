@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { zendeskId } from '../edge/zendesk/schema';
-import type { Env } from '../config/env';
+import type { IntercomAccount, ZendeskAccount } from '../config/accounts';
 import { htmlToText } from '../domain/html-to-text';
 import { conversationSchema } from '../edge/intercom/schema';
 import { normalizeIntercom } from '../edge/intercom/normalize';
 import { carriesMarker } from '../domain/marker';
 import type { Message, Thread } from '../domain/thread';
-import { BearerTokens, getJson, HelpdeskAccess, HelpdeskError, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from './http-client';
+import { BearerTokens } from './renew-on-401';
+import { getJson } from './fetch-json';
+import { HelpdeskAccess, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from './access';
+import { HelpdeskError } from './helpdesk-error';
 
 /**
  * The read side of the helpdesk adapters: a whole ticket or conversation from the API, as the
- * normalized Thread (DESIGN 3.1), for deliveries whose payload does not carry the text (Zendesk
+ * normalized Thread (docs/contracts.md), for deliveries whose payload does not carry the text (Zendesk
  * trigger placeholders are not reliably JSON-escaped, so triggers send ids only).
  */
 
@@ -74,29 +77,26 @@ export interface ThreadLoaderOptions {
   intercomAdminId?: string;
 }
 
-type LoaderEnv = Pick<
-  Env,
-  'ZENDESK_SUBDOMAIN' | 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'ZENDESK_BOT_USER_ID' | 'INTERCOM_ACCESS_TOKEN' | 'INTERCOM_BASE_URL' | 'INTERCOM_ADMIN_ID'
->;
-
 export class ThreadLoader {
   constructor(private readonly options: ThreadLoaderOptions) {}
 
   /**
-   * `zendeskAuth`: the writer's Zendesk credentials (service.ts builds them once with zendeskAuthFromEnv),
-   * so the reads use the same token provider, OAuth client credentials included; without it,
-   * ZENDESK_ACCESS_TOKEN from env.
+   * The reader for the configured accounts. `zendeskAuth`: the writer's Zendesk credentials (built once
+   * with zendeskAuthOf), so the reads use the same token provider; without it Zendesk is not read.
    */
-  static fromEnv(env: LoaderEnv, extra: { intercomTenant?: string; zendeskAuth?: { baseUrl: string; tokens: BearerTokens } } = {}): ThreadLoader {
-    const zendesk = zendeskAccess(env, extra.zendeskAuth);
-    const intercom = intercomAccess(env);
+  static forAccounts(
+    accounts: { zendesk: ZendeskAccount; intercom: IntercomAccount },
+    extra: { intercomTenant?: string; zendeskAuth?: { baseUrl: string; tokens: BearerTokens<unknown> } | undefined } = {},
+  ): ThreadLoader {
+    const zendesk = zendeskAccess(extra.zendeskAuth);
+    const intercom = intercomAccess(accounts.intercom);
     return new ThreadLoader({
       ...(zendesk ? { zendesk } : {}),
-      ...(env.ZENDESK_SUBDOMAIN ? { zendeskTenant: `zendesk:${env.ZENDESK_SUBDOMAIN}` } : {}),
-      ...(env.ZENDESK_BOT_USER_ID ? { zendeskBotUserId: env.ZENDESK_BOT_USER_ID } : {}),
+      ...(accounts.zendesk.tenant ? { zendeskTenant: accounts.zendesk.tenant } : {}),
+      ...(accounts.zendesk.botUserId ? { zendeskBotUserId: accounts.zendesk.botUserId } : {}),
       ...(intercom ? { intercom } : {}),
       ...(extra.intercomTenant ? { intercomTenant: extra.intercomTenant } : {}),
-      ...(env.INTERCOM_ADMIN_ID ? { intercomAdminId: env.INTERCOM_ADMIN_ID } : {}),
+      ...(accounts.intercom.adminId ? { intercomAdminId: accounts.intercom.adminId } : {}),
     });
   }
 
@@ -173,7 +173,7 @@ export class ThreadLoader {
   }
 
   /**
-   * Mirrors webhooks/zendesk/normalize.ts, with the sideloaded user's role to go on: our own user or
+   * Mirrors edge/zendesk/normalize.ts, with the sideloaded user's role to go on: our own user or
    * marker is 'ai'; staff (agent, admin) 'agent'; the requester and other end users (CCs) 'customer'.
    */
   private zendeskAuthor(c: ZendeskComment, text: string, requesterId: string | null, users: Map<string, ZendeskUser>): Message['author'] {

@@ -76,7 +76,7 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
           delivery: delivery && { shadow: delivery.shadow ?? null, written: delivery.written ?? null, api_calls: delivery.apiCalls ?? null, detail: delivery.detail ?? null },
         };
       });
-      // API calls per processed message, per helpdesk, over the drafts listed (Issue 4 accounting)
+      // API calls per processed message, per helpdesk, over the drafts listed
       const calls: Record<string, { messages: number; api_calls: number; per_message: number }> = {};
       for (const d of drafts) {
         if (!d.delivery || d.delivery.shadow || d.delivery.api_calls === null) continue;

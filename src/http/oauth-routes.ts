@@ -8,8 +8,8 @@ import {
   signInstallState,
   stateKeyFrom,
   verifyInstallState,
-  zendeskAccount,
 } from '../helpdesk/zendesk/oauth-install';
+import { zendeskOrigin, zendeskTenant } from '../domain/tenant';
 import { TokenCipher, TokenCipherError } from '../helpdesk/zendesk/token-cipher';
 import type { TokenStore } from '../helpdesk/zendesk/token-store';
 import type { Logger } from '../logger';
@@ -93,7 +93,7 @@ const one = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * Installing draftpilot into a Zendesk account with the authorization-code grant (Issue 4, Setup):
+ * Installing draftpilot into a Zendesk account with the authorization-code grant:
  * GET /oauth/zendesk/start?subdomain=acme sends the admin to Zendesk's authorization page, and
  * GET /oauth/zendesk/callback trades the code for tokens stored sealed under zendesk:<subdomain>.
  * The state is an HMAC-signed, expiring value carrying the subdomain: no server-side session.
@@ -103,7 +103,7 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
   const clock = options.clock ?? systemClock;
   const ttlMs = options.stateTtlMs ?? 10 * 60_000;
   const scope = options.scope ?? 'read write';
-  const hostOf = options.zendeskHost ?? ((subdomain: string) => `https://${subdomain}.zendesk.com`);
+  const hostOf = options.zendeskHost ?? zendeskOrigin;
   const router = Router();
 
   const ready = (res: Response): Ready | undefined => {
@@ -158,7 +158,7 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
       sendError(res, 400, 'oauth_code_missing', `the code parameter is missing; start again at ${OAUTH_START_PATH}?subdomain=${subdomain}`);
       return;
     }
-    const account = zendeskAccount(subdomain);
+    const account = zendeskTenant(subdomain);
     const now = clock.now();
     let sealed: string;
     try {

@@ -29,7 +29,7 @@ const error = (status: number, code: string, message: string): WebhookAnswer => 
 /**
  * One webhook delivery, after its body was read within the size limit: raw-body signature, JSON,
  * schema, durable inbox row, answer, then the enqueue. Framework-free (webhook-listener.ts is the HTTP
- * adapter); the provider logic itself is pure (webhooks/).
+ * adapter); the provider logic itself is pure (src/edge/).
  */
 export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, headers: IncomingHttpHeaders, body: Buffer): Promise<WebhookAnswer> {
   const now = deps.now();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-client';
+import { getJson } from '../helpdesk/fetch-json';
+import { HelpdeskAccess } from '../helpdesk/access';
+import { HelpdeskError } from '../helpdesk/helpdesk-error';
 import type { Article } from './article';
 import { articleHtmlToText, FetchedArticles } from './zendesk-help-center';
 

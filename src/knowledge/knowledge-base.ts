@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { ConfigError, Env } from '../config/env';
-import { BearerTokens, getJson, HelpdeskAccess, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from '../helpdesk/http-client';
+import type { IntercomAccount, ZendeskAccount } from '../config/accounts';
+import { ConfigError } from '../config/env';
+import { intercomTenant } from '../domain/tenant';
+import { BearerTokens } from '../helpdesk/renew-on-401';
+import { getJson } from '../helpdesk/fetch-json';
+import { HelpdeskAccess, intercomAccess, ZENDESK_CREDENTIALS_HINT, zendeskAccess } from '../helpdesk/access';
 import type { Database } from '../store/schema';
 import { loadArticles, loadSyncCursor, upsertArticles, UpsertCounts } from './article-store';
 import { fetchIntercomArticles } from './intercom-articles';
@@ -149,26 +153,28 @@ export async function intercomWorkspaceId(access: HelpdeskAccess): Promise<strin
   return (await getJson(access, '/me', meSchema)).app.id_code;
 }
 
-type SourceEnv = Pick<Env, 'ZENDESK_SUBDOMAIN' | 'ZENDESK_ACCESS_TOKEN' | 'ZENDESK_BASE_URL' | 'INTERCOM_ACCESS_TOKEN' | 'INTERCOM_BASE_URL'>;
-
 /**
  * The tenants the environment's credentials reach: zendesk:<ZENDESK_SUBDOMAIN> with
  * ZENDESK_ACCESS_TOKEN or the OAuth client (given as `zendeskAuth`, the writer's credentials from
- * zendeskAuthFromEnv, so the sync shares the writer's token provider), intercom:<workspace id> with
+ * zendeskAuthOf, so the sync shares the writer's token provider), intercom:<workspace id> with
  * INTERCOM_ACCESS_TOKEN (asks Intercom who the token belongs to). An empty list means nothing is
  * configured.
  */
-export async function configuredSources(env: SourceEnv, deps: { zendeskAuth?: { baseUrl: string; tokens: BearerTokens } | undefined } = {}): Promise<ConfiguredSource[]> {
+export async function configuredSources(
+  accounts: { zendesk: ZendeskAccount; intercom: IntercomAccount },
+  deps: { zendeskAuth?: { baseUrl: string; tokens: BearerTokens<unknown> } | undefined } = {},
+): Promise<ConfiguredSource[]> {
   const out: ConfiguredSource[] = [];
-  if (env.ZENDESK_ACCESS_TOKEN || deps.zendeskAuth) {
-    if (!env.ZENDESK_SUBDOMAIN) throw new ConfigError(`Zendesk credentials are set (${ZENDESK_CREDENTIALS_HINT}) but ZENDESK_SUBDOMAIN is not: the tenant is zendesk:<subdomain>`);
-    const access = zendeskAccess(env, deps.zendeskAuth)!;
-    out.push({ tenant: `zendesk:${env.ZENDESK_SUBDOMAIN}`, source: { name: 'zendesk_help_center', fetch: (cursor) => syncZendeskArticles(access, cursor) } });
+  const zendesk = zendeskAccess(deps.zendeskAuth);
+  if (zendesk) {
+    const tenant = accounts.zendesk.tenant;
+    if (!tenant) throw new ConfigError(`Zendesk credentials are set (${ZENDESK_CREDENTIALS_HINT}) but ZENDESK_SUBDOMAIN is not: the tenant is zendesk:<subdomain>`);
+    out.push({ tenant, source: { name: 'zendesk_help_center', fetch: (cursor) => syncZendeskArticles(zendesk, cursor) } });
   }
-  const intercom = intercomAccess(env);
+  const intercom = intercomAccess(accounts.intercom);
   if (intercom) {
     const workspace = await intercomWorkspaceId(intercom);
-    out.push({ tenant: `intercom:${workspace}`, source: { name: 'intercom_articles', fetch: () => fetchIntercomArticles(intercom) } });
+    out.push({ tenant: intercomTenant(workspace), source: { name: 'intercom_articles', fetch: () => fetchIntercomArticles(intercom) } });
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { zendeskId } from '../edge/zendesk/schema';
 import { htmlToText } from '../domain/html-to-text';
-import { getJson, HelpdeskAccess, HelpdeskError } from '../helpdesk/http-client';
+import { getJson } from '../helpdesk/fetch-json';
+import { HelpdeskAccess } from '../helpdesk/access';
+import { HelpdeskError } from '../helpdesk/helpdesk-error';
 import type { Article } from './article';
 
 /**
@@ -73,7 +75,7 @@ const BLOCK_END = /<\/(p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|articl
 /**
  * Article HTML to plain text that keeps paragraphs apart: passages (passages.ts) split on blank
  * lines, so a block ending becomes one. Scripts, styles and comments are dropped; list items keep a
- * dash. Entities and the remaining tags go through the webhook converter (webhooks/html-to-text.ts).
+ * dash. Entities and the remaining tags go through the webhook converter (domain/html-to-text.ts).
  */
 export function articleHtmlToText(html: string): string {
   const blocks = html

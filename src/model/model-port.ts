@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Hit } from '../knowledge/article';
 import type { Category } from '../policy/categories';
 
-/** What every model adapter returns, validated (Issue 3 §4). */
+/** What every model adapter returns, validated at the boundary (model output is untrusted input). */
 export const modelOutputSchema = z.object({
   category: z.string(),
   intent: z.string(),

@@ -22,7 +22,7 @@ export interface OpenAIModelOptions {
 const RESPONSE_FORMAT = zodResponseFormat(modelOutputSchema, 'draft');
 
 /**
- * One structured-output call per customer message (Issue 3 §4). Every failure comes back as a
+ * One structured-output call per customer message. Every failure comes back as a
  * result, never a throw: a refusal, an invalid answer or a failed call is an escalation, not a draft.
  */
 export class OpenAIModel implements DraftModel {
@@ -35,7 +35,7 @@ export class OpenAIModel implements DraftModel {
     this.client = new OpenAI({
       apiKey: options.apiKey,
       // Explicit, because the SDK falls back to process.env for what is left out, and its defaults
-      // (10 min, 2 retries) would multiply with the job queue's own retries (PROVIDERS.md, openai 6).
+      // (10 min, 2 retries) would multiply with the job queue's own retries (docs/architecture.md, Libraries).
       baseURL: options.baseURL ?? 'https://api.openai.com/v1',
       organization: null,
       project: null,

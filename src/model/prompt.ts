@@ -7,7 +7,7 @@ export interface PromptMessage {
   content: string;
 }
 
-// Bounds that keep one call under the token budget (Issue 3 goals: < 2,500 prompt tokens with five
+// Bounds that keep one call under the token budget (under 2,500 prompt tokens with five
 // sources). The newest history matters most, so older messages are dropped first.
 const HISTORY_CHARS = 2400;
 const HISTORY_MESSAGE_CHARS = 600;

@@ -22,7 +22,7 @@ export const categorySchema = z
   })
   .strict();
 
-/** DESIGN 3.6; promotion, demotion and sampling take these defaults when a file leaves them out. */
+/** The categories file (docs/contracts.md, Categories); promotion, demotion and sampling take these defaults when a file leaves them out. */
 export const categoriesFileSchema = z.object({
   categories: z.array(categorySchema).min(1, 'at least one category'),
   promotion: z.object({ min_clean_approvals: z.number().int().positive(), window: z.number().int().positive(), min_clean_rate: z.number().min(0).max(1) }).default({ min_clean_approvals: 50, window: 100, min_clean_rate: 0.9 }),

@@ -4,7 +4,7 @@ import type { Reason } from './reasons';
 export type Decision = 'autopilot' | 'review' | 'escalate';
 
 /**
- * DESIGN 3.3: autopilot only when the category is in autopilot mode, is not sensitive, no reason
+ * The decision rule (docs/contracts.md, Decision): autopilot only when the category is in autopilot mode, is not sensitive, no reason
  * fired, a cited source exists and confidence clears the autopilot threshold. Otherwise review when
  * no reason fired, else escalate. Sensitive categories never reach autopilot.
  */

@@ -19,7 +19,7 @@ export interface GuardResult {
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"')\]]+/gi;
 
-/** The output guard: a trip is the escalation reason `guardrail` (DESIGN 3.2). */
+/** The output guard: a trip is the escalation reason `guardrail` (docs/contracts.md, Escalation reasons). */
 export function guardDraft(input: GuardInput): GuardResult {
   const findings: string[] = [];
   if (matchesAny(input.rules.injection, input.question)) findings.push('the customer message contains instruction-like text');

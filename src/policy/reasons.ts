@@ -3,7 +3,7 @@ import { matchesAny } from './escalation-rules';
 import type { Message } from '../domain/thread';
 import { contentTerms } from '../text/tokens';
 
-/** DESIGN 3.2: stable strings, in the order of the table. */
+/** Stable strings, in the order of the table in docs/contracts.md (Escalation reasons). */
 export const REASONS = ['negative_sentiment', 'account_access', 'missing_source', 'policy_exception', 'human_requested', 'low_confidence', 'repeat_after_ai', 'guardrail'] as const;
 export type Reason = (typeof REASONS)[number];
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig } from '../config';
-import { ConfigError, Env } from '../config/env';
-import { zendeskAuthFromEnv, ZendeskAuth } from '../helpdesk/zendesk/oauth';
+import { Config, loadConfig } from '../config';
+import { ConfigError } from '../config/env';
+import { zendeskAuthOf, ZendeskAuth } from '../helpdesk/zendesk/oauth';
 import { MemoryTokenStore } from '../helpdesk/zendesk/token-store';
-import { HelpdeskError, intercomAccess } from '../helpdesk/http-client';
+import { HelpdeskError } from '../helpdesk/helpdesk-error';
+import { intercomAccess } from '../helpdesk/access';
 import { applyIntercomSetup, planIntercomSetup } from './intercom-setup';
 import { EnvFileError, loadEnvFile, storeEnvValue } from '../config/env-file';
 import { formatIntercomPlan, formatIntercomResult, formatProblems, formatZendeskPlan, formatZendeskResult, header, SecretStorage } from './report';
@@ -82,21 +83,21 @@ function readEnvFile(file: string, io: CliIo): string[] {
 
 const SECRETS_KEY = 'ZENDESK_WEBHOOK_SECRETS';
 
-function loadEnv(env: NodeJS.ProcessEnv): Env {
+function loadSetupConfig(env: NodeJS.ProcessEnv): Config {
   try {
-    return loadConfig(env).env;
+    return loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
 }
 
-function zendeskAuth(env: NodeJS.ProcessEnv): ZendeskAuth | undefined {
+function zendeskAuth(config: Config): ZendeskAuth | undefined {
   // Client-credentials tokens are sealed before use; setup keeps them in memory for this one run, so
   // without APP_ENCRYPTION_KEY an ephemeral key does (nothing is stored beyond the process).
-  const withKey = { ...env, APP_ENCRYPTION_KEY: env.APP_ENCRYPTION_KEY?.trim() ? env.APP_ENCRYPTION_KEY : randomBytes(32).toString('base64') };
+  const zendesk = { ...config.zendesk, encryptionKey: config.zendesk.encryptionKey ?? randomBytes(32).toString('base64') };
   try {
-    return zendeskAuthFromEnv(withKey, { store: new MemoryTokenStore() });
+    return zendeskAuthOf(zendesk, { store: new MemoryTokenStore() });
   } catch (err) {
     // Missing subdomain, half an OAuth client, a malformed APP_ENCRYPTION_KEY: configuration, not a failure.
     throw new UsageError((err as Error).message.replace(/^zendesk: /, ''));
@@ -156,10 +157,11 @@ export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise
   const envFile = envFilePath(command, io);
   const fromFile = readEnvFile(envFile, io);
   const storeIn = command.store === false ? undefined : envFile;
-  const env = loadEnv(io.env);
+  const config = loadSetupConfig(io.env);
+  const { env } = config;
   let auth: ZendeskAuth | undefined;
   try {
-    auth = zendeskAuth(io.env);
+    auth = zendeskAuth(config);
     if (!auth) missing.push(`no Zendesk credentials: ${ZENDESK_CREDENTIALS}`);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -176,8 +178,8 @@ export async function runZendeskSetup(command: SetupCommand, io: CliIo): Promise
     if (oauth) lines.push('(OAuth client credentials: one token request, POST /oauth/tokens, authenticates this run)');
     const plan = await planZendeskSetup(api, {
       publicUrl: url,
-      ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
-      ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
+      ...(config.zendesk.escalationGroupId ? { escalationGroupId: config.zendesk.escalationGroupId } : {}),
+      ...(config.zendesk.botUserId ? { botUserId: config.zendesk.botUserId } : {}),
       ...(command.triggers ? { triggers: true } : {}),
     });
     lines.push(...formatZendeskPlan(plan, { dryRun: command.dryRun, ...(storeIn ? { storeIn } : {}) }));
@@ -238,8 +240,9 @@ async function finish(
 
 export async function runIntercomSetup(command: SetupCommand, io: CliIo): Promise<number> {
   readEnvFile(envFilePath(command, io), io);
-  const env = loadEnv(io.env);
-  const access = intercomAccess(env);
+  const config = loadSetupConfig(io.env);
+  const { intercom } = config;
+  const access = intercomAccess(intercom);
   if (!access) {
     throw new UsageError('setup intercom cannot start:\n  - no Intercom credentials: set INTERCOM_ACCESS_TOKEN (Developer Hub > your app > Authentication), and INTERCOM_BASE_URL for a workspace in Europe or Australia');
   }
@@ -250,9 +253,9 @@ export async function runIntercomSetup(command: SetupCommand, io: CliIo): Promis
     for (const w of normalized?.warnings ?? []) lines.push(`warning: ${w}`);
     const plan = await planIntercomSetup(api, {
       ...(normalized ? { publicUrl: normalized.url } : {}),
-      ...(env.INTERCOM_ADMIN_ID ? { adminId: env.INTERCOM_ADMIN_ID } : {}),
-      ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
-      clientSecretsConfigured: env.INTERCOM_CLIENT_SECRETS.length,
+      ...(intercom.adminId ? { adminId: intercom.adminId } : {}),
+      ...(intercom.escalationTeamId ? { escalationTeamId: intercom.escalationTeamId } : {}),
+      clientSecretsConfigured: config.env.INTERCOM_CLIENT_SECRETS.length,
     });
     lines.push(...formatIntercomPlan(plan, { dryRun: command.dryRun }));
     return finish(io, lines, 'Intercom', command.dryRun, plan.problems, api.calls.length, async () => {

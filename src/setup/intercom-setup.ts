@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { allTagNames, createTagBody } from '../delivery/intercom/request-bodies';
-import { HelpdeskError } from '../helpdesk/http-client';
+import { HelpdeskError } from '../helpdesk/helpdesk-error';
 import { REASONS } from '../policy/reasons';
 import type { SetupApi } from './setup-api';
 import { NamedRef, suggestTarget } from './zendesk-setup';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AccessTokenProvider } from '../helpdesk/zendesk/oauth';
-import { fetchJson, HelpdeskError, HelpdeskProvider } from '../helpdesk/http-client';
+import { fetchJson } from '../helpdesk/fetch-json';
+import { HelpdeskError, HelpdeskProvider } from '../helpdesk/helpdesk-error';
 
 /**
  * The HTTP side of `draftpilot setup`: GET/POST/PUT against one helpdesk with its credentials, every

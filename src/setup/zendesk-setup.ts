@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import triggerBodyTemplate from '../../webhooks/zendesk/setup/trigger-body.json';
 import { DECISION_TAGS, draftpilotTags } from '../delivery/zendesk/request-body';
-import { HelpdeskError } from '../helpdesk/http-client';
+import { HelpdeskError } from '../helpdesk/helpdesk-error';
+import { SUPPORTED_EVENT_TYPES } from '../edge/zendesk/schema';
 import { REASONS } from '../policy/reasons';
 import type { SetupApi } from './setup-api';
 
@@ -35,7 +36,8 @@ import type { SetupApi } from './setup-api';
 
 export const ZENDESK_WEBHOOK_NAME = 'draftpilot';
 export const ZENDESK_WEBHOOK_PATH = '/webhooks/zendesk';
-export const ZENDESK_WEBHOOK_EVENTS = ['zen:event-type:ticket.created', 'zen:event-type:ticket.comment_added'] as const;
+/** The events the event-connected webhook subscribes to: exactly the ones the edge accepts. */
+export const ZENDESK_WEBHOOK_EVENTS = SUPPORTED_EVENT_TYPES;
 export const ZENDESK_TRIGGER_WEBHOOK_NAME = 'draftpilot-triggers';
 const TRIGGER_CONNECTED = 'conditional_ticket_events';
 const MAX_PAGES = 20;

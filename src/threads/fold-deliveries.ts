@@ -9,7 +9,7 @@ import type { Database } from '../store/schema';
 import { mergeThread } from './merge-thread';
 import { loadThreads, saveThreads } from './thread-store';
 
-export interface ProcessThreadDeps {
+export interface FoldDeliveriesDeps {
   db: Kysely<Database>;
   inbox: Inbox;
   edges: Record<Provider, ProviderEdge>;
@@ -30,7 +30,7 @@ export interface ProcessThreadDeps {
   loader?: { canLoad(tenant: string): boolean; load(tenant: string, threadId: string): Promise<Thread> };
 }
 
-export interface ProcessResult {
+export interface FoldResult {
   processed: number;
   rejected: number;
   threads: Thread[];
@@ -41,8 +41,8 @@ export interface ProcessResult {
  * them, in a few statements whatever the number of threads. Idempotent: a second run finds nothing
  * pending and does nothing, so at-least-once delivery is safe.
  */
-export function createThreadProcessor(deps: ProcessThreadDeps) {
-  return async function processThreads(keys: ThreadKey[]): Promise<ProcessResult> {
+export function createDeliveryFolder(deps: FoldDeliveriesDeps) {
+  return async function foldDeliveries(keys: ThreadKey[]): Promise<FoldResult> {
     const pending = await deps.inbox.pendingForThreads(keys);
     if (pending.length === 0) {
       // A retry after the next step failed: the threads are stored, run the next step again.

@@ -1,4 +1,4 @@
-import { HelpdeskError } from '../../src/helpdesk/http-client';
+import { HelpdeskError } from '../../src/helpdesk/helpdesk-error';
 
 /** The HelpdeskError a promise rejects with; fails the test when it resolves or rejects with anything else. */
 export async function rejection(p: Promise<unknown>): Promise<HelpdeskError> {

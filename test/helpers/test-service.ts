@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { loadConfig, Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { randomSecret, Service, ServiceOptions, startService } from '../../src/service/start-service';
+import { randomSecret } from '../../src/service/random-secret';
+import { Service, ServiceOptions, startService } from '../../src/service/start-service';
 import type { Settings } from '../../src/config/settings';
 import { signIntercom } from '../../src/edge/intercom/verify';
 import { signZendesk } from '../../src/edge/zendesk/verify';

@@ -1,9 +1,9 @@
 import nock from 'nock';
+import { accountsOf } from '../helpers/accounts';
 import type { Brief } from '../../src/brief/brief';
 import { renderBriefIntercom } from '../../src/brief/render-brief';
-import { parseEnv } from '../../src/config/env';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
-import { INTERCOM_REGIONS, IntercomWriter, IntercomWriterOptions, intercomWriterFromEnv } from '../../src/delivery/intercom/intercom-writer';
+import { INTERCOM_REGIONS, IntercomWriter, IntercomWriterOptions, intercomWriterFor } from '../../src/delivery/intercom/intercom-writer';
 import {
   allTagNames,
   assertDraftBodiesAreNotes,
@@ -15,14 +15,15 @@ import {
   Write,
 } from '../../src/delivery/intercom/request-bodies';
 import { routeDelivery } from '../../src/delivery/route-delivery';
-import { HelpdeskError, intercomAccess } from '../../src/helpdesk/http-client';
+import { HelpdeskError } from '../../src/helpdesk/helpdesk-error';
+import { intercomAccess } from '../../src/helpdesk/access';
 import type { Decision } from '../../src/policy/decide';
 import { Reason, REASONS } from '../../src/policy/reasons';
 import { markerFor } from '../../src/domain/marker';
 import { useStrictNock } from '../helpers/strict-nock';
 
 /**
- * Issue 4, Intercom side: every provider call goes through nock (network beyond loopback is off in
+ * The Intercom writer: every provider call goes through nock (network beyond loopback is off in
  * test/helpers/setup-each.ts), so an unexpected call fails the test, and every body sent is captured.
  */
 
@@ -35,7 +36,7 @@ const NOW = Date.parse('2026-11-27T10:00:00Z');
 const clock = () => NOW;
 const US = INTERCOM_REGIONS.us;
 
-const access = intercomAccess(parseEnv({ INTERCOM_ACCESS_TOKEN: TOKEN }))!;
+const access = intercomAccess(accountsOf({ INTERCOM_ACCESS_TOKEN: TOKEN }).intercom)!;
 /** Ids as setup would have created them; tests that exercise creation pass none. */
 const TAG_IDS: Record<string, string> = Object.fromEntries(allTagNames(REASONS).map((name, i) => [name, String(7100 + i)]));
 const tagId = (name: string) => TAG_IDS[name] as string;
@@ -296,7 +297,7 @@ describe('IntercomWriter: what each decision writes', () => {
   });
 
   it('reaches the workspace region set in INTERCOM_BASE_URL', async () => {
-    const eu = intercomWriterFromEnv(parseEnv({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN, INTERCOM_BASE_URL: INTERCOM_REGIONS.eu }), { clock, tagIds: TAG_IDS });
+    const eu = intercomWriterFor(accountsOf({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN, INTERCOM_BASE_URL: INTERCOM_REGIONS.eu }).intercom, { clock, tagIds: TAG_IDS });
     expectRead(conversation(), INTERCOM_REGIONS.eu);
     expectWrite(`/conversations/${CONV}/reply`, INTERCOM_REGIONS.eu).reply(200, {});
     expectWrite(`/conversations/${CONV}/tags`, INTERCOM_REGIONS.eu).reply(200, {});
@@ -496,7 +497,7 @@ describe('IntercomWriter: first attempt (no read) within the call budget', () =>
   it('refuses a budget that cannot hold the note and the assignment', () => {
     expect(() => writer({ maxCallsPerMessage: 1 })).toThrow(/maxCallsPerMessage/);
     expect(() => writer({ maxCallsPerMessage: 2.5 })).toThrow(/maxCallsPerMessage/);
-    expect(intercomWriterFromEnv(parseEnv({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN }), { maxCallsPerMessage: 2 }).shadow).toBe(false);
+    expect(intercomWriterFor(accountsOf({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN }).intercom, { maxCallsPerMessage: 2 }).shadow).toBe(false);
   });
 });
 
@@ -747,8 +748,8 @@ describe('IntercomWriter: shadow mode and accounting', () => {
   });
 
   it('shadow mode is forced without a token or an admin id, and still refuses an unclean autopilot', async () => {
-    const noToken = intercomWriterFromEnv(parseEnv({ INTERCOM_ADMIN_ID: ADMIN }));
-    const noAdmin = intercomWriterFromEnv(parseEnv({ INTERCOM_ACCESS_TOKEN: TOKEN }));
+    const noToken = intercomWriterFor(accountsOf({ INTERCOM_ADMIN_ID: ADMIN }).intercom);
+    const noAdmin = intercomWriterFor(accountsOf({ INTERCOM_ACCESS_TOKEN: TOKEN }).intercom);
     expect([noToken.shadow, noAdmin.shadow]).toEqual([true, true]);
     const a = await noToken.deliver(request('autopilot'));
     expect(a).toMatchObject({ shadow: true, written: false, apiCalls: 0 });
@@ -881,7 +882,7 @@ describe('IntercomWriter on intercom-client: one attempt per call, every failure
 
   it('a base URL with a path (a proxy) keeps its path', async () => {
     const proxy = 'https://egress.example/intercom';
-    const viaProxy = intercomWriterFromEnv(parseEnv({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN, INTERCOM_BASE_URL: `${proxy}/` }), { clock, tagIds: TAG_IDS });
+    const viaProxy = intercomWriterFor(accountsOf({ INTERCOM_ACCESS_TOKEN: TOKEN, INTERCOM_ADMIN_ID: ADMIN, INTERCOM_BASE_URL: `${proxy}/` }).intercom, { clock, tagIds: TAG_IDS });
     nock('https://egress.example').matchHeader('intercom-version', '2.14').post(`/intercom/conversations/${CONV}/reply`).reply(200, {});
     nock('https://egress.example').matchHeader('intercom-version', '2.14').post(`/intercom/conversations/${CONV}/tags`).reply(200, {});
     await expect(viaProxy.deliver(request('review'), FIRST)).resolves.toMatchObject({ written: true, apiCalls: 2 });

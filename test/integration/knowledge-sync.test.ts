@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { ConfigError, parseEnv } from '../../src/config/env';
+import { accountsOf, zendeskAuthFromRaw } from '../helpers/accounts';
+import { ConfigError } from '../../src/config/env';
 import { DbTokenStore } from '../../src/helpdesk/zendesk/db-token-store';
-import { zendeskAuthFromEnv } from '../../src/helpdesk/zendesk/oauth';
-import { MemoryTokenStore } from '../../src/helpdesk/zendesk/token-store';
-import { fetchJson, HelpdeskError } from '../../src/helpdesk/http-client';
+import { fetchJson } from '../../src/helpdesk/fetch-json';
+import { HelpdeskError } from '../../src/helpdesk/helpdesk-error';
 import { loadArticles, loadSyncCursor } from '../../src/knowledge/article-store';
 import { configuredSources, KnowledgeBase, resolverOf } from '../../src/knowledge/knowledge-base';
 import { openStore, Store } from '../../src/store/open-store';
@@ -36,8 +36,9 @@ afterEach(() => {
 const TOKEN = 'zd-oauth-token-0123456789';
 
 async function zendeskBase(subdomain: string, knowledgeDir?: string): Promise<KnowledgeBase> {
-  const env = parseEnv({ ZENDESK_SUBDOMAIN: subdomain, ZENDESK_ACCESS_TOKEN: TOKEN });
-  return new KnowledgeBase({ db: store.db, sources: resolverOf(await configuredSources(env)), ...(knowledgeDir ? { knowledgeDir } : {}) });
+  const raw = { ZENDESK_SUBDOMAIN: subdomain, ZENDESK_ACCESS_TOKEN: TOKEN };
+  const sources = await configuredSources(accountsOf(raw), { zendeskAuth: zendeskAuthFromRaw(raw) });
+  return new KnowledgeBase({ db: store.db, sources: resolverOf(sources), ...(knowledgeDir ? { knowledgeDir } : {}) });
 }
 
 /** As if the last complete listing ran more than a day ago: the next sync lists everything again. */
@@ -220,9 +221,9 @@ describe('Zendesk Help Center sync with the OAuth client (client credentials)', 
   it('is configured from the writer\'s ZendeskAuth, grants a token once and reads with it', async () => {
     const env = oauthEnv('stark');
     // Without the writer's credentials, the OAuth client alone configures no Zendesk source (nothing to read with).
-    expect(await configuredSources(parseEnv(env))).toEqual([]);
-    const zendeskAuth = zendeskAuthFromEnv(env, { store: new DbTokenStore(store.db) })!;
-    const configured = await configuredSources(parseEnv(env), { zendeskAuth });
+    expect(await configuredSources(accountsOf(env))).toEqual([]);
+    const zendeskAuth = zendeskAuthFromRaw(env, { store: new DbTokenStore(store.db) })!;
+    const configured = await configuredSources(accountsOf(env), { zendeskAuth });
     expect(configured.map((c) => [c.tenant, c.source.name])).toEqual([['zendesk:stark', 'zendesk_help_center']]);
 
     nock('https://stark.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('stark-access-A'));
@@ -246,8 +247,8 @@ describe('Zendesk Help Center sync with the OAuth client (client credentials)', 
 
   it('renews the token once after a 401 on a listing page and repeats the page', async () => {
     const env = oauthEnv('cyberdyne');
-    const zendeskAuth = zendeskAuthFromEnv(env, { store: new MemoryTokenStore() })!;
-    const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(await configuredSources(parseEnv(env), { zendeskAuth })) });
+    const zendeskAuth = zendeskAuthFromRaw(env)!;
+    const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(await configuredSources(accountsOf(env), { zendeskAuth })) });
     const zd = (token: string) => nock('https://cyberdyne.zendesk.com').matchHeader('authorization', `Bearer ${token}`);
     nock('https://cyberdyne.zendesk.com').post('/oauth/tokens', clientBody).once().reply(200, grant('cd-access-A'));
     zd('cd-access-A').get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
@@ -259,8 +260,8 @@ describe('Zendesk Help Center sync with the OAuth client (client credentials)', 
 
   it('names both kinds of credentials when the subdomain (the tenant) is missing', async () => {
     const env = { ZENDESK_BASE_URL: 'http://zendesk.test', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's', APP_ENCRYPTION_KEY: KEY };
-    const zendeskAuth = zendeskAuthFromEnv(env, { store: new MemoryTokenStore() })!;
-    const err = await configuredSources(parseEnv(env), { zendeskAuth }).catch((e: unknown) => e);
+    const zendeskAuth = zendeskAuthFromRaw(env)!;
+    const err = await configuredSources(accountsOf(env), { zendeskAuth }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(/ZENDESK_SUBDOMAIN is not/);
     expect((err as Error).message).toContain('ZENDESK_OAUTH_CLIENT_ID');
@@ -314,8 +315,7 @@ describe('Intercom Articles sync', () => {
         }),
       ],
     });
-    const env = parseEnv({ INTERCOM_ACCESS_TOKEN: ICTOKEN });
-    const configured = await configuredSources(env);
+    const configured = await configuredSources(accountsOf({ INTERCOM_ACCESS_TOKEN: ICTOKEN }));
     expect(configured.map((c) => c.tenant)).toEqual(['intercom:x7k2pq9a']);
     const kb = new KnowledgeBase({ db: store.db, sources: resolverOf(configured) });
     const report = await kb.sync('intercom:x7k2pq9a');

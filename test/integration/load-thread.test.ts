@@ -1,9 +1,8 @@
 import nock from 'nock';
-import { parseEnv } from '../../src/config/env';
-import { zendeskAuthFromEnv } from '../../src/helpdesk/zendesk/oauth';
+import { accountsOf, zendeskAuthFromRaw } from '../helpers/accounts';
 import { TokenCipher } from '../../src/helpdesk/zendesk/token-cipher';
 import { MemoryTokenStore } from '../../src/helpdesk/zendesk/token-store';
-import { HelpdeskError } from '../../src/helpdesk/http-client';
+import { HelpdeskError } from '../../src/helpdesk/helpdesk-error';
 import { ThreadLoader } from '../../src/helpdesk/load-thread';
 import { markerFor } from '../../src/domain/marker';
 import { threadSchema } from '../../src/domain/thread';
@@ -19,15 +18,14 @@ const IC_TOKEN = 'ic-token-0123456789';
 const BOT_USER = '9000000001';
 const OUR_ADMIN = '9000002';
 
-const loader = ThreadLoader.fromEnv(
-  parseEnv({
-    ZENDESK_SUBDOMAIN: 'acme',
-    ZENDESK_ACCESS_TOKEN: ZD_TOKEN,
-    ZENDESK_BOT_USER_ID: BOT_USER,
-    INTERCOM_ACCESS_TOKEN: IC_TOKEN,
-    INTERCOM_ADMIN_ID: OUR_ADMIN,
-  }),
-);
+const loaderEnv = {
+  ZENDESK_SUBDOMAIN: 'acme',
+  ZENDESK_ACCESS_TOKEN: ZD_TOKEN,
+  ZENDESK_BOT_USER_ID: BOT_USER,
+  INTERCOM_ACCESS_TOKEN: IC_TOKEN,
+  INTERCOM_ADMIN_ID: OUR_ADMIN,
+};
+const loader = ThreadLoader.forAccounts(accountsOf(loaderEnv), { zendeskAuth: zendeskAuthFromRaw(loaderEnv) });
 
 describe('loading a Zendesk ticket', () => {
   const zd = () => nock('https://acme.zendesk.com').matchHeader('authorization', `Bearer ${ZD_TOKEN}`);
@@ -193,11 +191,11 @@ describe('loading a Zendesk ticket with the writer\'s token provider', () => {
     links: { next: null },
   };
 
-  /** As service.ts builds it: the writer's ZendeskAuth, passed to the loader. */
+  /** As the service builds it (service/start-worker.ts): the writer's ZendeskAuth, passed to the loader. */
   function oauthLoader(store = new MemoryTokenStore()) {
-    const zendeskAuth = zendeskAuthFromEnv(oauthEnv, { store })!;
+    const zendeskAuth = zendeskAuthFromRaw(oauthEnv, { store })!;
     expect(zendeskAuth.tokens.kind).toBe('oauth');
-    return ThreadLoader.fromEnv(parseEnv(oauthEnv), { zendeskAuth });
+    return ThreadLoader.forAccounts(accountsOf(oauthEnv), { zendeskAuth });
   }
 
   it('client credentials: the first read is preceded by one grant, every read carries the granted token, and the next load reuses it', async () => {
@@ -254,9 +252,9 @@ describe('loading a Zendesk ticket with the writer\'s token provider', () => {
 
   it('a static ZENDESK_ACCESS_TOKEN through the same provider: its token as is, no grant, a 401 is final', async () => {
     const env = { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_ACCESS_TOKEN: ZD_TOKEN };
-    const zendeskAuth = zendeskAuthFromEnv(env, { store: new MemoryTokenStore() })!;
+    const zendeskAuth = zendeskAuthFromRaw(env)!;
     expect(zendeskAuth.tokens.kind).toBe('static');
-    const fixed = ThreadLoader.fromEnv(parseEnv(env), { zendeskAuth });
+    const fixed = ThreadLoader.forAccounts(accountsOf(env), { zendeskAuth });
     zd(ZD_TOKEN).get('/api/v2/tickets/4812.json').reply(200, ticket);
     zd(ZD_TOKEN).get('/api/v2/tickets/4812/comments.json').query(true).reply(200, comments);
     expect((await fixed.loadZendeskThread('zendesk:acme', '4812')).messages).toHaveLength(1);
@@ -265,7 +263,7 @@ describe('loading a Zendesk ticket with the writer\'s token provider', () => {
   });
 
   it('without Zendesk credentials names both ways to set them', async () => {
-    const none = ThreadLoader.fromEnv(parseEnv({ ZENDESK_SUBDOMAIN: 'acme' }));
+    const none = ThreadLoader.forAccounts(accountsOf({ ZENDESK_SUBDOMAIN: 'acme' }));
     expect(none.canLoad('zendesk:acme')).toBe(false);
     const err = await none.loadZendeskThread('zendesk:acme', '4812').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'zendesk_not_configured', permanent: true });

@@ -2,7 +2,8 @@ import nock from 'nock';
 import type { Brief } from '../../src/brief/brief';
 import { renderBriefZendesk } from '../../src/brief/render-brief';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
-import { ClientCredentialsTokenProvider, staticAccessToken, zendeskAuthFromEnv } from '../../src/helpdesk/zendesk/oauth';
+import { ClientCredentialsTokenProvider, staticAccessToken } from '../../src/helpdesk/zendesk/oauth';
+import { zendeskAuthFromRaw } from '../helpers/accounts';
 import { assertSafeToSend, buildTicketUpdate, UnsafeDeliveryError } from '../../src/delivery/zendesk/request-body';
 import { TokenCipher } from '../../src/helpdesk/zendesk/token-cipher';
 import { MemoryTokenStore } from '../../src/helpdesk/zendesk/token-store';
@@ -531,16 +532,16 @@ describe('OAuth tokens', () => {
 
   it('credentials from the environment: the access token as is, else client credentials, else none (shadow)', async () => {
     const store = new MemoryTokenStore();
-    expect(zendeskAuthFromEnv({}, { store })).toBeUndefined();
-    const fixed = zendeskAuthFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_ACCESS_TOKEN: TOKEN }, { store });
+    expect(zendeskAuthFromRaw({}, { store })).toBeUndefined();
+    const fixed = zendeskAuthFromRaw({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_ACCESS_TOKEN: TOKEN }, { store });
     expect(fixed?.baseUrl).toBe(BASE);
     expect(fixed?.tokens.kind).toBe('static');
     expect(await fixed?.tokens.token()).toBe(TOKEN);
     expect(await fixed?.tokens.renewAfterUnauthorized(TOKEN)).toBeNull();
-    const oauth = zendeskAuthFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's', APP_ENCRYPTION_KEY: KEY }, { store });
+    const oauth = zendeskAuthFromRaw({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's', APP_ENCRYPTION_KEY: KEY }, { store });
     expect(oauth?.tokens.kind).toBe('oauth');
-    expect(() => zendeskAuthFromEnv({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's' }, { store })).toThrow(/APP_ENCRYPTION_KEY/);
-    expect(() => zendeskAuthFromEnv({ ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's', APP_ENCRYPTION_KEY: KEY }, { store })).toThrow(/ZENDESK_SUBDOMAIN/);
+    expect(() => zendeskAuthFromRaw({ ZENDESK_SUBDOMAIN: 'acme', ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's' }, { store })).toThrow(/APP_ENCRYPTION_KEY/);
+    expect(() => zendeskAuthFromRaw({ ZENDESK_OAUTH_CLIENT_ID: 'draftpilot', ZENDESK_OAUTH_CLIENT_SECRET: 's', APP_ENCRYPTION_KEY: KEY }, { store })).toThrow(/ZENDESK_SUBDOMAIN/);
   });
 });
 

@@ -6,7 +6,12 @@ import { draftReply } from '../../src/drafting/draft-reply';
 import { loadEscalation } from '../../src/config/rule-files';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
-import { canaryOf, createModel, defaultModelName } from '../../src/model/create-model';
+import { loadConfig } from '../../src/config';
+import { parseEnv } from '../../src/config/env';
+import { modelSettingsOf } from '../../src/config/model-settings';
+import { createLogger } from '../../src/logger';
+import { canaryOf, createModel } from '../../src/model/create-model';
+import { loadDrafting } from '../../src/service/load-drafting';
 import type { ModelInput, ModelOutput } from '../../src/model/model-port';
 import { OpenAIModel } from '../../src/model/openai-model';
 import { buildPrompt, neutralize } from '../../src/model/prompt';
@@ -232,26 +237,48 @@ describe('draftReply with the OpenAI model', () => {
 });
 
 describe('createModel', () => {
+  const settings = (raw: NodeJS.ProcessEnv) => modelSettingsOf(parseEnv(raw));
+
   it('builds the OpenAI adapter from OPENAI_* and derives a stable canary', () => {
     const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${HOST}/v1`, OPENAI_TIMEOUT_MS: '2000', OPENAI_MAX_RETRIES: '0' };
-    const a = createModel('openai', { rules, index, env });
-    const b = createModel('openai', { rules, index, env });
+    const a = createModel(settings(env), { rules, index });
+    const b = createModel(settings(env), { rules, index });
     expect(a).toBeInstanceOf(OpenAIModel);
     expect(canaryOf(a)).toMatch(/^dp-canary-[0-9a-f]{16}$/);
     expect(canaryOf(a)).toBe(canaryOf(b));
     expect(canaryOf(a)).not.toContain('sk-test');
-    expect(canaryOf(createModel('offline', { rules, index, env: {} }))).toBeUndefined();
+    expect(canaryOf(createModel(settings({}), { rules, index }))).toBeUndefined();
   });
 
   it('names the variable that is missing or wrong', () => {
-    expect(() => createModel('openai', { rules, index, env: {} })).toThrow(/OPENAI_API_KEY/);
-    expect(() => createModel('openai', { rules, index, env: { OPENAI_API_KEY: 'sk', OPENAI_TIMEOUT_MS: 'soon' } })).toThrow(/OPENAI_TIMEOUT_MS/);
+    expect(() => parseEnv({ DRAFT_MODEL: 'openai' })).toThrow(/OPENAI_API_KEY/);
+    expect(() => createModel({ name: 'openai' }, { rules, index })).toThrow(/OPENAI_API_KEY/);
+    expect(() => settings({ OPENAI_API_KEY: 'sk', OPENAI_TIMEOUT_MS: 'soon' })).toThrow(/OPENAI_TIMEOUT_MS/);
   });
 
   it('picks the default model from DRAFT_MODEL, then the presence of a key', () => {
-    expect(defaultModelName({})).toBe('offline');
-    expect(defaultModelName({ OPENAI_API_KEY: 'sk' })).toBe('openai');
-    expect(defaultModelName({ OPENAI_API_KEY: 'sk', DRAFT_MODEL: 'offline' })).toBe('offline');
-    expect(defaultModelName({ DRAFT_MODEL: '', OPENAI_API_KEY: '' })).toBe('offline');
+    expect(settings({}).name).toBe('offline');
+    expect(settings({ OPENAI_API_KEY: 'sk' }).name).toBe('openai');
+    expect(settings({ OPENAI_API_KEY: 'sk', DRAFT_MODEL: 'offline' }).name).toBe('offline');
+    expect(settings({ DRAFT_MODEL: '', OPENAI_API_KEY: '' }).name).toBe('offline');
+  });
+
+  it('an env given to loadConfig reaches the model: its endpoint, model name and retries, with none of it in process.env', async () => {
+    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'DRAFT_MODEL']) expect(process.env[name]).toBeUndefined();
+    const config = loadConfig({ OPENAI_API_KEY: 'sk-from-config', OPENAI_BASE_URL: `${HOST}/v1`, OPENAI_MODEL: 'gpt-from-config', OPENAI_MAX_RETRIES: '0' });
+    expect(config.model).toEqual({ name: 'openai', openai: { apiKey: 'sk-from-config', baseURL: `${HOST}/v1`, model: 'gpt-from-config', timeoutMs: 30000, maxRetries: 0 } });
+    const { model: built } = loadDrafting(config, createLogger('silent'), index);
+    expect(built).toBeInstanceOf(OpenAIModel);
+    let authorization: string | undefined;
+    nock(HOST)
+      .post('/v1/chat/completions')
+      .reply(function (_uri, body) {
+        authorization = this.req.headers.authorization;
+        const sent = (typeof body === 'string' ? JSON.parse(body) : body) as SentBody;
+        return [200, { ...completion({ content: JSON.stringify(ANSWER) }), model: sent.model }];
+      });
+    const result = await built.draft(input('How can I change my delivery address?'));
+    expect(result).toMatchObject({ ok: true, model: 'gpt-from-config' });
+    expect(authorization).toBe('Bearer sk-from-config');
   });
 });

@@ -1,7 +1,8 @@
 import type { IntercomClient } from 'intercom-client';
 import { z } from 'zod';
-import type { Env } from '../../config/env';
-import { HelpdeskAccess, HelpdeskError, intercomAccess } from '../../helpdesk/http-client';
+import type { IntercomAccount } from '../../config/accounts';
+import { HelpdeskAccess, intercomAccess } from '../../helpdesk/access';
+import { HelpdeskError } from '../../helpdesk/helpdesk-error';
 import { intercomId } from '../../edge/intercom/schema';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
 import { conversationReadSchema, conversationState, ConversationState, unreadConversationState } from './conversation-state';
@@ -21,7 +22,7 @@ export const INTERCOM_REGIONS = {
 } as const;
 
 export interface IntercomWriterOptions {
-  /** base URL, bearer token and Intercom-Version header (intercomAccess(env)); none: shadow mode */
+  /** base URL, bearer token and Intercom-Version header (intercomAccess); none: shadow mode */
   access?: HelpdeskAccess;
   /** the admin draftpilot writes as (INTERCOM_ADMIN_ID); none: shadow mode, Intercom requires one */
   adminId?: string;
@@ -70,7 +71,7 @@ const writeAnswerSchema = z.unknown();
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
 /**
- * The Intercom side of Issue 4: one decision becomes a note (or, on autopilot only, a public reply),
+ * The Intercom writer: one decision becomes a note (or, on autopilot only, a public reply),
  * an assignment to the escalation team, and tags.
  *
  * Calls per processed message, at most maxCallsPerMessage (B, 3 by default) on the first attempt:
@@ -93,7 +94,7 @@ const SAFE_ID = /^[A-Za-z0-9_-]+$/;
  * X-RateLimit-Reset).
  *
  * Every call goes through intercom-client 7 (one IntercomClient per writer, built by intercomClient()
- * in intercom-http.ts: the access's base URL and token, Intercom-Version 2.14, `maxRetries: 0`, the
+ * in helpdesk/intercom/intercom-client.ts: the access's base URL and token, Intercom-Version 2.14, `maxRetries: 0`, the
  * writer's timeout), each wrapped by intercomSdkCall so that any failure is a HelpdeskError:
  * - retry read:    conversations.find({conversation_id, display_as: "plaintext"})  GET /conversations/{id}?display_as=plaintext
  * - note or reply: conversations.reply({conversation_id, body})                    POST /conversations/{id}/reply
@@ -282,16 +283,16 @@ function notTagged(budget: number, names: readonly string[]): string {
   return `not tagged (call budget ${budget}): ${names.join(', ')}`;
 }
 
-/** The writer for one workspace from the environment; `shadow` comes from SHADOW_MODE or the tenant's settings. */
-export function intercomWriterFromEnv(
-  env: Pick<Env, 'INTERCOM_ACCESS_TOKEN' | 'INTERCOM_BASE_URL' | 'INTERCOM_ADMIN_ID'>,
+/** The writer for the configured workspace; `shadow` comes from SHADOW_MODE or the tenant's settings. */
+export function intercomWriterFor(
+  intercom: IntercomAccount,
   extra: Omit<IntercomWriterOptions, 'access' | 'adminId' | 'shadow'> & { shadow?: boolean } = {},
 ): IntercomWriter {
-  const access = intercomAccess(env);
+  const access = intercomAccess(intercom);
   return new IntercomWriter({
     ...extra,
     shadow: extra.shadow ?? false,
     ...(access ? { access } : {}),
-    ...(env.INTERCOM_ADMIN_ID ? { adminId: env.INTERCOM_ADMIN_ID } : {}),
+    ...(intercom.adminId ? { adminId: intercom.adminId } : {}),
   });
 }

@@ -5,7 +5,7 @@ import type { Reason } from '../../policy/reasons';
 import type { DeliveryRequest } from '../delivery-port';
 
 /**
- * The Intercom request bodies of Issue 4, built without I/O so every path can be checked in a test.
+ * The Intercom request bodies, built without I/O so every path can be checked in a test.
  * Only `commentBody` can produce a public reply, and it refuses anything but a clean autopilot decision.
  *
  * Reference (API 2.14, the version intercom-client 7 and our reads send):
@@ -79,7 +79,7 @@ export function noteBody(adminId: string, html: string): NoteBody {
 /**
  * A public admin reply, seen by the customer. The one body in this file that reaches a customer, so it
  * re-checks the whole request, not just a flag passed along: the decision must be autopilot, no
- * escalation reason may have fired (DESIGN 3.3) and there must be a draft to send.
+ * escalation reason may have fired (docs/contracts.md, Decision) and there must be a draft to send.
  */
 export function commentBody(request: Pick<DeliveryRequest, 'decision' | 'reasons' | 'brief' | 'draft'>, adminId: string): CommentBody {
   assertCleanAutopilot(request);

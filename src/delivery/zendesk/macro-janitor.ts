@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zendeskId } from '../../edge/zendesk/schema';
-import { HelpdeskError } from '../../helpdesk/http-client';
+import { HelpdeskError } from '../../helpdesk/helpdesk-error';
 import { describe } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import type { MacroRemoval, MacroStore, PendingMacro } from './macro-store';
@@ -54,7 +54,7 @@ export interface SweepResult {
 }
 
 /**
- * Deletes draftpilot's pending macros once they are done with (Issue 4): applied by an agent,
+ * Deletes draftpilot's pending macros once they are done with: applied by an agent,
  * answered another way (an agent's public reply), the ticket solved, closed or deleted, or the TTL
  * passed. Superseded macros are deleted by the writer as the new draft is delivered, and the cap is
  * enforced there too. Runs on the worker every `sweep_interval_minutes`.

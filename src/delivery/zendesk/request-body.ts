@@ -2,7 +2,7 @@ import { renderBriefZendesk } from '../../brief/render-brief';
 import type { DeliveryRequest } from '../delivery-port';
 
 /**
- * The ONE ticket update a decision becomes (Issue 4): note or reply, tags and routing in a single
+ * The ONE ticket update a decision becomes: note or reply, tags and routing in a single
  * `PUT /api/v2/tickets/{id}.json`, guarded by safe_update. Pure: no I/O, so every decision × reason
  * combination can be checked in a unit test.
  *

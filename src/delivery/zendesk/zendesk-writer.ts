@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zendeskId } from '../../edge/zendesk/schema';
-import { HelpdeskError } from '../../helpdesk/http-client';
+import { HelpdeskError } from '../../helpdesk/helpdesk-error';
 import { markerFor } from '../../domain/marker';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter } from '../delivery-port';
 import { CallMeter, Clock, systemClock } from '../../helpdesk/zendesk/meter';
@@ -84,7 +84,7 @@ export interface PendingMacroOptions {
 
 
 /**
- * Issue 4's Zendesk writer: one ticket update per decision (note or autopilot reply, tags, routing),
+ * The Zendesk writer: one ticket update per decision (note or autopilot reply, tags, routing),
  * idempotent by the draft's marker, safe against concurrent agent changes (safe_update), with the
  * fault semantics the job layer expects: HelpdeskError.permanent for 401/403/404/422 and a deleted or
  * closed ticket; retryable for 429 (with retryAfterMs), 409 after our own retries, 5xx, timeouts, resets.
@@ -324,7 +324,7 @@ function gone(ticketId: string, cause?: string): HelpdeskError {
 
 /** A 404 anywhere in a delivery means the ticket is gone: say so. Everything else passes unchanged. */
 function explain(err: unknown, ticketId: string, meter: CallMeter): unknown {
-  // Only the API's own 404 (http-error's zendesk_not_found): a 404 from the token endpoint is an OAuth problem.
+  // Only the API's own 404 (map-error's zendesk_not_found): a 404 from the token endpoint is an OAuth problem.
   if (err instanceof HelpdeskError && err.code === 'zendesk_not_found') return gone(ticketId, `${err.message}; ${meter.describe()}`);
   return err;
 }

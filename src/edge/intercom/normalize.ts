@@ -19,7 +19,7 @@ function authorOf(a: { id?: string | null; type: string }, text: string, options
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
-/** Turns a stored Intercom notification into the normalized thread it tells about (DESIGN 3.1). */
+/** Turns a stored Intercom notification into the normalized thread it tells about (docs/contracts.md, Thread). */
 export function normalizeIntercom(payload: unknown, ctx: DeliveryContext, options: IntercomNormalizeOptions = {}): Thread {
   const n = notificationSchema.parse(payload);
   const c = n.data.item;

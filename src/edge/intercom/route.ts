@@ -1,4 +1,5 @@
 import type { Parsed } from '../provider-edge';
+import { intercomTenant } from '../../domain/tenant';
 import { htmlToText } from '../../domain/html-to-text';
 import { carriesMarker } from '../../domain/marker';
 import { zodMessage } from '../../domain/zod-message';
@@ -33,7 +34,7 @@ export function routeIntercom(json: unknown, now: Date, options: IntercomRouteOp
   if (ageSeconds > options.maxAgeSeconds) {
     return { ok: true, route: { action: 'ignore', reason: 'stale', detail: `notification is ${ageSeconds} s old; older than ${options.maxAgeSeconds} s are ignored` } };
   }
-  const base = { deliveryId: n.id, tenant: `intercom:${n.app_id}`, topic: name, threadId: n.data.item.id };
+  const base = { deliveryId: n.id, tenant: intercomTenant(n.app_id), topic: name, threadId: n.data.item.id };
   if (isUser) return { ok: true, route: { action: 'accept', ...base } };
 
   const part = latestPart(n.data.item);

@@ -8,7 +8,7 @@ export interface ZendeskNormalizeOptions {
   botUserId?: string;
 }
 
-/** Turns a stored Zendesk delivery into the normalized thread it tells about (DESIGN 3.1). */
+/** Turns a stored Zendesk delivery into the normalized thread it tells about (docs/contracts.md, Thread). */
 export function normalizeZendesk(payload: unknown, ctx: DeliveryContext, options: ZendeskNormalizeOptions = {}): Thread {
   const body = payload as ZendeskPayload;
   if ('draftpilot_trigger' in body) return fromTrigger(triggerBodySchema.parse(payload), ctx, options);

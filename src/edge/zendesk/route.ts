@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { zendeskTenant } from '../../domain/tenant';
 import { header, Headers, Parsed } from '../provider-edge';
 import { carriesMarker } from '../../domain/marker';
 import { zodMessage } from '../../domain/zod-message';
@@ -14,9 +15,9 @@ export interface ZendeskRouteOptions {
 export const INVOCATION_HEADER = 'x-zendesk-webhook-invocation-id';
 export const ACCOUNT_HEADER = 'x-zendesk-account-id';
 
-export function zendeskTenant(options: ZendeskRouteOptions, accountId: string | null | undefined): string {
-  if (options.subdomain) return `zendesk:${options.subdomain}`;
-  return `zendesk:account-${accountId ?? 'unknown'}`;
+/** zendesk:<subdomain>; without a configured subdomain, the account id Zendesk sent stands in for it. */
+export function tenantOfDelivery(options: ZendeskRouteOptions, accountId: string | null | undefined): string {
+  return zendeskTenant(options.subdomain ?? `account-${accountId ?? 'unknown'}`);
 }
 
 /** Decides what a verified Zendesk body is: a customer message, agent activity, or nothing for us. */
@@ -39,14 +40,14 @@ export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, o
     const parsed = ticketCreatedSchema.safeParse(json);
     if (!parsed.success) return { ok: false, code: 'schema_mismatch', message: zodMessage(parsed.error) };
     const e = parsed.data;
-    return { ok: true, route: { action: 'accept', deliveryId: e.id, tenant: zendeskTenant(options, e.account_id), topic: 'ticket.created', threadId: e.detail.id } };
+    return { ok: true, route: { action: 'accept', deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.created', threadId: e.detail.id } };
   }
 
   const parsed = commentAddedSchema.safeParse(json);
   if (!parsed.success) return { ok: false, code: 'schema_mismatch', message: zodMessage(parsed.error) };
   const e = parsed.data;
   const comment = e.event.comment;
-  const base = { deliveryId: e.id, tenant: zendeskTenant(options, e.account_id), topic: 'ticket.comment_added', threadId: e.detail.id };
+  const base = { deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.comment_added', threadId: e.detail.id };
   if ((options.botUserId && comment.author.id === options.botUserId) || carriesMarker(comment.body) || carriesMarker(comment.html_body)) {
     return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
   }
@@ -61,7 +62,7 @@ function routeTrigger(json: unknown, headers: Headers, rawBody: Buffer, options:
   const t = parsed.data;
   // Trigger bodies carry no event id: the invocation id is stable across Zendesk's retries.
   const deliveryId = header(headers, INVOCATION_HEADER) ?? `sha256-${createHash('sha256').update(rawBody).digest('hex').slice(0, 40)}`;
-  const tenant = zendeskTenant(options, t.account_id ?? header(headers, ACCOUNT_HEADER));
+  const tenant = tenantOfDelivery(options, t.account_id ?? header(headers, ACCOUNT_HEADER));
   const topic = t.event === 'ticket.created' ? 'ticket.created' : 'ticket.comment_added';
   if ((options.botUserId && t.comment_author_id === options.botUserId) || carriesMarker(t.text)) {
     return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };

@@ -8,8 +8,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 export type CallKind = 'read' | 'write' | 'token';
 
 /**
- * Counts the Zendesk HTTP calls of one delivery (Issue 4, Accounting: "API calls per processed message
- * are counted and exposed"). Every request is counted when it is sent, answered or not: a call that
+ * Counts the Zendesk HTTP calls of one delivery: API calls per processed message are counted and
+ * exposed (GET /api/drafts). Every request is counted when it is sent, answered or not: a call that
  * failed still spent rate limit.
  */
 export class CallMeter {

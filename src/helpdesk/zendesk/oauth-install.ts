@@ -22,8 +22,6 @@ export function normalizeSubdomain(raw: string): string | undefined {
   return SUBDOMAIN.test(text) ? text : undefined;
 }
 
-export const zendeskAccount = (subdomain: string): string => `zendesk:${subdomain}`;
-
 /** The state's HMAC key, derived from APP_ENCRYPTION_KEY so no further secret has to be configured. */
 export function stateKeyFrom(secret: string): Buffer {
   return createHmac('sha256', Buffer.from(secret.trim(), 'utf8')).update('draftpilot/zendesk-oauth-state/v1').digest();

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { fetchJson, HelpdeskError } from '../http-client';
+import type { ZendeskAccount } from '../../config/accounts';
+import { fetchJson } from '../fetch-json';
+import { HelpdeskError } from '../helpdesk-error';
 import { CallMeter, Clock, systemClock } from './meter';
 import { TokenCipher, TokenCipherError } from './token-cipher';
 import type { StoredTokens, TokenStore } from './token-store';
 
 /**
  * OAuth access tokens for one Zendesk account. Zendesk API tokens are being retired (none can be
- * created since 27 Oct 2026, all stop on 30 Apr 2027: PROVIDERS.md), and new OAuth access tokens expire
+ * created since 27 Oct 2026, all stop on 30 Apr 2027: docs/install-zendesk.md), and new OAuth access tokens expire
  * (about 30 minutes, refresh tokens about 30 days), so the writer asks a provider for a token before
  * every call instead of holding a string.
  *
@@ -167,7 +169,7 @@ export class ClientCredentialsTokenProvider implements AccessTokenProvider {
       );
     } catch (err) {
       if (err instanceof HelpdeskError && err.permanent && err.status >= 400) {
-        // http-error's 401 hint speaks of ZENDESK_ACCESS_TOKEN; here the OAuth client itself was refused.
+        // map-error's 401 hint speaks of ZENDESK_ACCESS_TOKEN; here the OAuth client itself was refused.
         throw new HelpdeskError('zendesk', err.status, 'zendesk_oauth_refused', `zendesk: the ${String(body.grant_type)} grant was refused (check ZENDESK_OAUTH_CLIENT_ID / ZENDESK_OAUTH_CLIENT_SECRET and the client's scopes): ${err.message}`, true);
       }
       throw err;
@@ -182,40 +184,25 @@ export class ClientCredentialsTokenProvider implements AccessTokenProvider {
   }
 }
 
-/** The variables this module reads (names fixed by Issue 4; APP_ENCRYPTION_KEY seals the stored tokens). */
-const oauthEnvSchema = z.object({
-  ZENDESK_ACCESS_TOKEN: z.string().trim().optional(),
-  ZENDESK_OAUTH_CLIENT_ID: z.string().trim().optional(),
-  ZENDESK_OAUTH_CLIENT_SECRET: z.string().trim().optional(),
-  ZENDESK_SUBDOMAIN: z.string().trim().optional(),
-  ZENDESK_BASE_URL: z.string().trim().optional(),
-  APP_ENCRYPTION_KEY: z.string().trim().optional(),
-});
-
 export interface ZendeskAuth {
   baseUrl: string;
   tokens: AccessTokenProvider;
 }
 
 /**
- * The writer's credentials from the environment, or undefined (shadow mode) when none are set.
- * ZENDESK_ACCESS_TOKEN is used as is when present; otherwise ZENDESK_OAUTH_CLIENT_ID and
- * ZENDESK_OAUTH_CLIENT_SECRET select the client-credentials grant, which needs APP_ENCRYPTION_KEY.
+ * The account's credentials (derived once from the environment, config/accounts.ts), or undefined
+ * (shadow mode) when none are set. ZENDESK_ACCESS_TOKEN is used as is when present; otherwise
+ * ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET select the client-credentials grant, which
+ * needs APP_ENCRYPTION_KEY.
  */
-export function zendeskAuthFromEnv(env: Record<string, string | undefined>, deps: { store: TokenStore; clock?: Clock; scope?: string; onWarning?: (m: string) => void }): ZendeskAuth | undefined {
-  const e = oauthEnvSchema.parse(env);
-  const blank = (v: string | undefined) => (v ? v : undefined);
-  const subdomain = blank(e.ZENDESK_SUBDOMAIN);
-  const baseUrl = (blank(e.ZENDESK_BASE_URL) ?? (subdomain ? `https://${subdomain}.zendesk.com` : undefined))?.replace(/\/+$/, '');
-  const token = blank(e.ZENDESK_ACCESS_TOKEN);
-  const clientId = blank(e.ZENDESK_OAUTH_CLIENT_ID);
-  const clientSecret = blank(e.ZENDESK_OAUTH_CLIENT_SECRET);
+export function zendeskAuthOf(zendesk: ZendeskAccount, deps: { store: TokenStore; clock?: Clock; scope?: string; onWarning?: (m: string) => void }): ZendeskAuth | undefined {
+  const { baseUrl, accessToken: token, oauthClientId: clientId, oauthClientSecret: clientSecret } = zendesk;
   if (!token && !clientId && !clientSecret) return undefined;
-  if (!baseUrl) throw new Error('zendesk: set ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL) with the Zendesk credentials');
+  if (!baseUrl || !zendesk.tokenAccount) throw new Error('zendesk: set ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL) with the Zendesk credentials');
   if (token) return { baseUrl, tokens: staticAccessToken(token) };
   if (!clientId || !clientSecret) throw new Error('zendesk: set both ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET');
-  const cipher = TokenCipher.fromBase64Key(blank(e.APP_ENCRYPTION_KEY));
-  const account = subdomain ? `zendesk:${subdomain}` : `zendesk:${new URL(baseUrl).host}`;
+  const cipher = TokenCipher.fromBase64Key(zendesk.encryptionKey);
+  const account = zendesk.tokenAccount;
   return {
     baseUrl,
     tokens: new ClientCredentialsTokenProvider({

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * AES-256-GCM for OAuth tokens at rest (Issue 4: "stored encrypted at rest, APP_ENCRYPTION_KEY").
+ * AES-256-GCM for OAuth tokens at rest, keyed by APP_ENCRYPTION_KEY.
  * GCM authenticates as well as encrypts: a flipped byte, a wrong key or a record copied to another
  * account (the account is the additional authenticated data) fails to open instead of yielding garbage.
  *

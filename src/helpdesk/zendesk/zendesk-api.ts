@@ -1,6 +1,9 @@
 import { createClient, type ZendeskClient } from 'node-zendesk';
 import { z } from 'zod';
-import { HelpdeskError, validateAnswer } from '../http-client';
+import { HelpdeskError } from '../helpdesk-error';
+import { validateAnswer } from '../fetch-json';
+import { callLabel } from '../map-error';
+import { withTokenRenewal } from '../renew-on-401';
 import type { CallKind, CallMeter } from './meter';
 import type { ZendeskAuth } from './oauth';
 import { ZendeskResponse, zendeskTransport, type ZendeskTransportConfig } from './zendesk-transport';
@@ -11,12 +14,12 @@ type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 type Operation = (client: ZendeskClient) => Promise<unknown>;
 
 /**
- * The writer's HTTP side (Issue 4: "on node-zendesk"), built on node-zendesk 6 with our own transport
+ * The writer's HTTP side, built on node-zendesk 6 with our own transport
  * (zendesk-transport.ts): global fetch with a timeout, and every non-2xx, timeout or reset turned into
  * the same typed HelpdeskError fetchJson produces (status, permanent or not, retryAfterMs from
  * Retry-After) before node-zendesk sees it. That transport is what makes the library usable here: on
  * its own, 6.0.1 resolves any answer carrying Retry-After (every real 429) instead of throwing and drops
- * the response headers from its errors (PROVIDERS.md). With `throwOriginalException: true` our error
+ * the response headers from its errors (docs/architecture.md, "Libraries"). With `throwOriginalException: true` our error
  * reaches the caller unchanged.
  *
  * Callers keep a path-based API (`get/put/post/delete(path, ...)`, paths as Zendesk documents them,
@@ -84,25 +87,16 @@ export class ZendeskApi {
 
   private async call<T>(method: Method, path: string, body: unknown, schema: z.ZodType<T>, meter: CallMeter, kind: CallKind): Promise<T> {
     const operation = this.route(method, path, body);
-    let token = await this.auth.tokens.token(meter);
-    for (let attempt = 0; ; attempt++) {
-      meter.count(kind);
-      try {
+    // An expired or revoked OAuth token: renewed once and the request repeated (withTokenRenewal).
+    return withTokenRenewal(
+      this.auth.tokens,
+      async (token) => {
+        meter.count(kind);
         const { answer } = responseOf(await operation(this.clientFor(token)), method, path);
-        return validateAnswer('zendesk', answer.method, answer.url, answer.status, answer.body, schema);
-      } catch (err) {
-        // An expired or revoked OAuth token: refresh once and repeat. A 401 means nothing was applied,
-        // so repeating a PUT is safe. A second 401 (or a static token) is final.
-        if (err instanceof HelpdeskError && err.status === 401 && attempt === 0) {
-          const next = await this.auth.tokens.renewAfterUnauthorized(token, meter);
-          if (next) {
-            token = next;
-            continue;
-          }
-        }
-        throw err;
-      }
-    }
+        return validateAnswer('zendesk', callLabel('zendesk', answer.method, answer.url), answer.status, answer.body, schema);
+      },
+      meter,
+    );
   }
 
   /** The node-zendesk client sending `token` as its bearer (see the class comment). */

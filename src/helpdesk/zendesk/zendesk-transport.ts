@@ -1,11 +1,12 @@
-import { helpdeskErrorFromFailure, helpdeskErrorFromResponse, parseJsonAnswer } from '../http-client';
+import { callLabel, helpdeskErrorFromFailure, helpdeskErrorFromResponse } from '../map-error';
+import { parseJsonAnswer } from '../fetch-json';
 
 /**
  * node-zendesk 6's transport hook (`createClient({ transportConfig: { transportFn, responseAdapter } })`),
- * so that every Zendesk answer that is not a 2xx becomes http-error.ts's typed HelpdeskError before
+ * so that every Zendesk answer that is not a 2xx becomes the typed HelpdeskError (map-error.ts) before
  * the library sees it.
  *
- * Why: measured on 6.0.1 (PROVIDERS.md, and dist/index.js `checkRequestResponse`), any response carrying
+ * Why: measured on 6.0.1 (docs/architecture.md, Libraries; and dist/index.js `checkRequestResponse`), any response carrying
  * Retry-After (every real 429) resolves instead of throwing, with an Error object as `result`, and the
  * errors it does throw keep the status but not the headers. The writer needs exactly what that loses: the
  * status (409 from safe_update, 401 to renew the token, 404 for a deleted ticket) and Retry-After.
@@ -111,10 +112,10 @@ export function zendeskTransport(timeoutMs: number): ZendeskTransportConfig {
       } catch (err) {
         // Our own signal tells a timeout apart, whatever realm the DOMException comes from (under jest
         // fetch's TimeoutError is not an instance of the test's Error, so the name check alone misses it).
-        throw helpdeskErrorFromFailure('zendesk', method, uri, err, timeoutMs, signal.aborted || undefined);
+        throw helpdeskErrorFromFailure('zendesk', callLabel('zendesk', method, uri), err, timeoutMs, signal.aborted || undefined);
       }
-      if (!res.ok) throw helpdeskErrorFromResponse('zendesk', method, uri, res.status, res.headers, text);
-      const body = parseJsonAnswer('zendesk', method, uri, res.status, text);
+      if (!res.ok) throw helpdeskErrorFromResponse('zendesk', callLabel('zendesk', method, uri), res.status, res.headers, text);
+      const body = parseJsonAnswer('zendesk', callLabel('zendesk', method, uri), res.status, text);
       return { method, url: uri, status: res.status, statusText: res.statusText, headers: res.headers, text, body };
     },
     responseAdapter(answer) {

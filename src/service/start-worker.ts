@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config';
+import { routeDelivery } from '../delivery/route-delivery';
+import { DbMacroStore } from '../delivery/zendesk/macro-store';
+import { describe } from '../domain/errors';
+import type { Provider, Thread } from '../domain/thread';
+import { createDrafter } from '../drafting/drafter';
+import type { ProviderEdge } from '../edge/provider-edge';
+import { ThreadLoader } from '../helpdesk/load-thread';
+import { DbTokenStore } from '../helpdesk/zendesk/db-token-store';
+import type { Inbox, StoredDelivery } from '../inbox/inbox';
+import type { JobQueue } from '../jobs/queue';
+import { KnowledgeBase, resolverOf } from '../knowledge/knowledge-base';
+import type { Logger } from '../logger';
+import type { Database } from '../store/schema';
+import { createDeliveryFolder } from '../threads/fold-deliveries';
+import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
+import { loadDrafting } from './load-drafting';
+import { readConfig } from './read-config';
+import { buildWriters, startJanitor, zendeskAuthFor } from './writers';
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  now: () => Date;
+  db: Kysely<Database>;
+  inbox: Inbox;
+  queue: JobQueue;
+  edges: Record<Provider, ProviderEdge>;
+  onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
+}
+
+export interface WorkerSide {
+  knowledge: KnowledgeBase;
+  /** the periodic help-center sync and pending-macro sweep, cleared on shutdown */
+  timers: NodeJS.Timeout[];
+}
+
+/**
+ * The job-running half of a process: the job folds pending deliveries into their threads, drafts,
+ * decides and delivers. Credentials, knowledge, rules and writers are built once here.
+ */
+export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
+  const { config, logger, now, db, inbox, queue } = deps;
+  const { env, settings } = config;
+  // Zendesk's credentials, built once: the writer, the thread loader and the help-center sync share
+  // one token provider (a static token, or OAuth client credentials granted and renewed in one place).
+  const zendeskAuth = zendeskAuthFor(config, new DbTokenStore(db), logger);
+  const configured = await helpCenterSources(config, logger, zendeskAuth);
+  const knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db, sources: resolverOf(configured), knowledgeDir: env.KNOWLEDGE_DIR, now }));
+  const drafting = loadDrafting(config, logger, knowledge.fallback);
+  const timers: NodeJS.Timeout[] = [];
+  const syncTimer = startKnowledgeSync(knowledge, configured, settings.knowledge.sync_interval_minutes, logger);
+  if (syncTimer) timers.push(syncTimer);
+  const macroStore = new DbMacroStore(db);
+  const writers = buildWriters(config, configured, zendeskAuth, logger, macroStore);
+  const janitorTimer = startJanitor(config, zendeskAuth, macroStore, logger);
+  if (janitorTimer) timers.push(janitorTimer);
+  const deliver = routeDelivery(writers.live, { shadowWriters: writers.shadow, shadowTenants: env.SHADOW_TENANTS });
+  const drafter = createDrafter({
+    db,
+    deliver,
+    knowledge: (tenant) => knowledge.forTenant(tenant),
+    model: drafting.model,
+    categories: () => drafting.categories,
+    rules: drafting.rules,
+    sourcesLimit: settings.drafting.sources_limit,
+    logger,
+    now,
+  });
+  const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
+  const loader = ThreadLoader.forAccounts(config, { ...(intercomTenant ? { intercomTenant } : {}), zendeskAuth });
+  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore: drafter, loader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
+  await queue.startWorker(
+    async (jobs) => {
+      await fold(jobs);
+    },
+    async (job, error, attempts) => {
+      const pending = await inbox.pendingForThreads([job]);
+      await inbox.markFailed(pending.map((d) => d.id), describe(error), attempts);
+      const what = pending.length > 0 ? `${pending.length} deliveries moved to the dead-letter set` : 'the thread is stored, its draft step failed';
+      logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, err: describe(error) }, `job failed for good; ${what}`);
+    },
+  );
+  return { knowledge, timers };
+}
