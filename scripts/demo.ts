@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     if (delivery?.detail) process.stdout.write(`  Delivery: ${delivery.detail}\n`);
   }
   await service.shutdown();
-  process.stdout.write('\nDone. `npm start` runs the server; README.md explains connecting Zendesk and Intercom.\n');
+  process.stdout.write('\nDone. `npm start` runs the server; docs/install-zendesk.md and docs/install-intercom.md explain connecting Zendesk and Intercom.\n');
 }
 
 main().catch((err) => {

@@ -6,7 +6,7 @@ import { UnsafeDeliveryError } from './request-body';
  * Pending-macro mode, the pure half: which review decisions become a macro, and the macro's
  * exact body. A macro holds the draft; the agent applies it with one click from the ticket (Apply
  * macro, search "#<ticket>") and sends it after any edit. Applying fills the composer and sends
- * nothing (docs/install-zendesk.md, Pending macros).
+ * nothing (docs/delivery.md, Pending macros).
  *
  * The macro opens the composer as an INTERNAL note (`comment_mode_is_public: false`): a draft reaches
  * the customer only after the agent has read it and switched to Public reply. Like every draftpilot
