@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { deliveryRequest, testBrief } from '../helpers/delivery-request';
 import { accountsOf } from '../helpers/accounts';
 import type { Brief } from '../../src/brief/brief';
 import { renderBriefIntercom } from '../../src/brief/render-brief';
@@ -43,35 +44,16 @@ const tagId = (name: string) => TAG_IDS[name] as string;
 
 const DRAFT = 'Your parcel left our warehouse yesterday.\nTracking: https://track.example/77120\n\nIt usually arrives within 2 days.';
 
-function brief(reasons: Reason[] = []): Brief {
-  return {
+const brief = (reasons: Reason[] = []): Brief =>
+  testBrief({
     question: 'Where is my parcel?',
-    intent: 'order_status',
-    category: 'shipping',
     sources: [{ title: 'Tracking your order', url: 'https://help.demo-shop.example/articles/tracking' }],
-    missing_fields: [],
-    sentiment: { label: 'neutral', score: 0 },
-    previous_answers: [],
     recommended_next_step: 'Share the tracking link.',
     escalation_reasons: reasons,
-    confidence: 0.82,
-  };
-}
+  });
 
 function request(decision: Decision, reasons: Reason[] = [], overrides: Partial<DeliveryRequest> = {}): DeliveryRequest {
-  return {
-    tenant: TENANT,
-    provider: 'intercom',
-    threadId: CONV,
-    draftId: 'd-1',
-    messageId: 'm-1',
-    decision,
-    reasons,
-    category: 'shipping',
-    brief: brief(reasons),
-    draft: DRAFT,
-    ...overrides,
-  };
+  return deliveryRequest({ tenant: TENANT, provider: 'intercom', threadId: CONV, draftId: 'd-1', draft: DRAFT, brief: brief(reasons) }, decision, reasons, { messageId: 'm-1', ...overrides });
 }
 
 const customerPart = { type: 'conversation_part', id: 'p1', part_type: 'comment', body: 'Where is my parcel? Order 77120.', created_at: 1795770010, author: { type: 'user', id: '6643a1b2c3d4e5f601234567', name: 'Sam Okafor' } };

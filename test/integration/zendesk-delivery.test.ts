@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { deliveryRequest, testBrief } from '../helpers/delivery-request';
 import type { Brief } from '../../src/brief/brief';
 import { renderBriefZendesk } from '../../src/brief/render-brief';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
@@ -26,33 +27,11 @@ const KEY = Buffer.alloc(32, 7).toString('base64');
 
 useStrictNock();
 
-const baseBrief: Brief = {
-  question: 'Where is my order 77120?',
-  intent: 'order_status',
-  category: 'shipping',
-  sources: [{ title: 'Tracking your parcel', url: 'https://help.acme.test/tracking' }],
-  missing_fields: [],
-  sentiment: { label: 'neutral', score: 0.1 },
-  previous_answers: [],
-  recommended_next_step: 'Send the tracking link.',
-  escalation_reasons: [],
-  confidence: 0.82,
-};
+const baseBrief: Brief = testBrief({ sentiment: { label: 'neutral', score: 0.1 } });
 
 function request(overrides: Partial<DeliveryRequest> = {}): DeliveryRequest {
-  return {
-    tenant: 'zendesk:acme',
-    provider: 'zendesk',
-    threadId: TICKET,
-    draftId: 'd_review123',
-    messageId: '1001',
-    decision: 'review',
-    reasons: [],
-    category: 'shipping',
-    brief: baseBrief,
-    draft: 'Your parcel left our warehouse yesterday.\nTracking: https://help.acme.test/tracking',
-    ...overrides,
-  };
+  const draft = 'Your parcel left our warehouse yesterday.\nTracking: https://help.acme.test/tracking';
+  return deliveryRequest({ tenant: 'zendesk:acme', provider: 'zendesk', threadId: TICKET, draftId: 'd_review123', draft, brief: baseBrief }, 'review', [], overrides);
 }
 
 const escalation = (overrides: Partial<DeliveryRequest> = {}) =>

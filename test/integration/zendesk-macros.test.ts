@@ -8,6 +8,7 @@ import { assertMacroIsPrivate, buildPendingMacro, macroTitle, MacroPolicy, wants
 import { UnsafeDeliveryError } from '../../src/delivery/zendesk/request-body';
 import { ZendeskWriter, ZendeskWriterOptions } from '../../src/delivery/zendesk/zendesk-writer';
 import { markerFor } from '../../src/domain/marker';
+import { deliveryRequest, testBrief } from '../helpers/delivery-request';
 import { useStrictNock } from '../helpers/strict-nock';
 
 const BASE = 'https://acme.zendesk.com';
@@ -23,33 +24,18 @@ const GROUP = 7001;
 
 useStrictNock();
 
-const brief: Brief = {
+const brief: Brief = testBrief({
   question: 'Can I return the kettle?',
   intent: 'return',
   category: 'returns',
   sources: [{ title: 'Returns', url: 'https://help.acme.test/returns' }],
-  missing_fields: [],
-  sentiment: { label: 'neutral', score: 0 },
-  previous_answers: [],
   recommended_next_step: 'Send the return label.',
-  escalation_reasons: [],
   confidence: 0.74,
-};
+});
 
 function request(overrides: Partial<DeliveryRequest> = {}): DeliveryRequest {
-  return {
-    tenant: TENANT,
-    provider: 'zendesk',
-    threadId: TICKET,
-    draftId: 'd_mac1',
-    messageId: '1001',
-    decision: 'review',
-    reasons: [],
-    category: 'returns',
-    brief,
-    draft: 'Yes, within 30 days.\n\nHere is how: print the label <attached>.',
-    ...overrides,
-  };
+  const draft = 'Yes, within 30 days.\n\nHere is how: print the label <attached>.';
+  return deliveryRequest({ tenant: TENANT, provider: 'zendesk', threadId: TICKET, draftId: 'd_mac1', draft, brief }, 'review', [], { category: 'returns', ...overrides });
 }
 
 const policy: MacroPolicy = { enabled: false, tenants: [], categories: ['returns'] };

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import triggerTemplate from '../../webhooks/zendesk/setup/trigger-body.json';
+import { markerFor } from '../../src/domain/marker';
+import type { Headers } from '../../src/edge/provider-edge';
+import { routeZendesk, tenantOfDelivery, ZendeskRouteOptions } from '../../src/edge/zendesk/route';
+import { fixture } from '../helpers/fixtures';
+
+const ACME: ZendeskRouteOptions = { subdomain: 'acme' };
+const BOT = '9000000001';
+
+/** Routes a body as the edge does: the raw bytes are the JSON as sent. */
+function route(json: unknown, options: ZendeskRouteOptions = ACME, headers: Headers = {}) {
+  return routeZendesk(json, headers, Buffer.from(JSON.stringify(json)), options);
+}
+
+describe('tenantOfDelivery', () => {
+  it('is zendesk:<subdomain> when a subdomain is configured, whatever account id arrived', () => {
+    expect(tenantOfDelivery({ subdomain: 'acme' }, '10481234')).toBe('zendesk:acme');
+  });
+
+  it('falls back to zendesk:account-<id>, or account-unknown without an id', () => {
+    expect(tenantOfDelivery({}, '10481234')).toBe('zendesk:account-10481234');
+    expect(tenantOfDelivery({}, null)).toBe('zendesk:account-unknown');
+    expect(tenantOfDelivery({}, undefined)).toBe('zendesk:account-unknown');
+  });
+});
+
+describe('routeZendesk: event-connected webhooks', () => {
+  it('accepts ticket.created with the event id, tenant, topic and ticket id', () => {
+    expect(route(fixture('zendesk', 'ticket-created'))).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: '01JQ8W5R4M2V6Y7T9B3C5D7F9H', tenant: 'zendesk:acme', topic: 'ticket.created', threadId: '4812' },
+    });
+  });
+
+  it('names the tenant after the numeric account id when no subdomain is configured', () => {
+    expect(route(fixture('zendesk', 'ticket-created'), {})).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: '01JQ8W5R4M2V6Y7T9B3C5D7F9H', tenant: 'zendesk:account-10481234', topic: 'ticket.created', threadId: '4812' },
+    });
+  });
+
+  it('accepts a public comment by the requester', () => {
+    expect(route(fixture('zendesk', 'comment-added'), { ...ACME, botUserId: BOT })).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: '01JQ8X2A7K4N6P8R0T2V4X6Z8B', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4812' },
+    });
+  });
+
+  it('treats a comment without is_public as public (Zendesk’s default)', () => {
+    const body = fixture('zendesk', 'comment-added');
+    delete body.event.comment.is_public;
+    expect(route(body)).toMatchObject({ ok: true, route: { action: 'accept' } });
+  });
+
+  it('records an internal note without drafting, even one written by staff', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.is_public = false;
+    const expected = { ok: true, route: { action: 'record', deliveryId: '01JQ8X2A7K4N6P8R0T2V4X6Z8B', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4812', reason: 'internal_note' } };
+    expect(route(body)).toEqual(expected);
+    body.event.comment.author = { id: '555', is_staff: true, name: 'Agent' };
+    expect(route(body)).toEqual(expected);
+  });
+
+  it('records a public staff comment as agent_comment', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.author = { id: '555', is_staff: true, name: 'Agent' };
+    expect(route(body)).toEqual({
+      ok: true,
+      route: { action: 'record', deliveryId: '01JQ8X2A7K4N6P8R0T2V4X6Z8B', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4812', reason: 'agent_comment' },
+    });
+  });
+
+  it('ignores a comment by the configured bot user, and only when that user is configured', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.author = { id: Number(BOT), is_staff: true, name: 'draftpilot' };
+    expect(route(body, { ...ACME, botUserId: BOT })).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+    expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'record', reason: 'agent_comment' } });
+  });
+
+  it('ignores a comment carrying the draftpilot marker in its body, even an internal note', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.is_public = false;
+    body.event.comment.body = `Draft for review\n${markerFor('d_abc123')}`;
+    expect(route(body)).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+  });
+
+  it('ignores a comment carrying the marker only in html_body', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.body = null;
+    body.event.comment.html_body = `<p><strong>draftpilot draft for review</strong></p>\n<p>${markerFor('d_abc123')}</p>`;
+    expect(route(body)).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+  });
+
+  it('does not mistake a customer quoting "draftpilot" for the marker', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.body = 'Is draftpilot ref d_1 a bot? [draftpilot ref ]';
+    expect(route(body)).toMatchObject({ ok: true, route: { action: 'accept' } });
+  });
+
+  it('ignores event types draftpilot does not subscribe to', () => {
+    const body = { ...fixture('zendesk', 'ticket-created'), type: 'zen:event-type:ticket.status_changed' };
+    expect(route(body)).toEqual({
+      ok: true,
+      route: { action: 'ignore', reason: 'unsupported_event', detail: 'event type zen:event-type:ticket.status_changed is not used by draftpilot' },
+    });
+  });
+
+  it.each([
+    ['an empty object', {}],
+    ['null', null],
+    ['an array', [fixture('zendesk', 'ticket-created')]],
+    ['a type without the zen:event-type: prefix', { ...fixture('zendesk', 'ticket-created'), type: 'ticket.created' }],
+    ['a trigger flag other than 1', { ...fixture('zendesk', 'trigger-comment'), draftpilot_trigger: 2 }],
+  ])('answers schema_mismatch for a body that is neither an event nor the trigger body: %s', (_name, body) => {
+    expect(route(body)).toEqual({
+      ok: false,
+      code: 'schema_mismatch',
+      message: expect.stringContaining('expected a Zendesk event (type "zen:event-type:...") or the draftpilot trigger body'),
+    });
+  });
+
+  it('names the missing field of a malformed ticket.created', () => {
+    const body = fixture('zendesk', 'ticket-created');
+    delete body.detail.id;
+    expect(route(body)).toEqual({ ok: false, code: 'schema_mismatch', message: 'detail.id: Invalid input' });
+  });
+
+  it('names every broken path of a malformed comment_added', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.subject = 'ticket 4812';
+    delete body.event.comment.author;
+    const result = route(body);
+    expect(result).toEqual({ ok: false, code: 'schema_mismatch', message: expect.stringContaining('subject: expected "zen:ticket:<id>"') });
+    expect(result).toEqual({ ok: false, code: 'schema_mismatch', message: expect.stringContaining('event.comment.author: ') });
+  });
+});
+
+describe('routeZendesk: trigger-connected webhooks', () => {
+  const INVOCATION = { 'x-zendesk-webhook-invocation-id': 'inv-8812' };
+
+  it('accepts the trigger body with the invocation id as delivery id', () => {
+    expect(route(fixture('zendesk', 'trigger-comment'), ACME, INVOCATION)).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: 'inv-8812', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4813' },
+    });
+  });
+
+  it('takes the first value of a repeated invocation header', () => {
+    const result = route(fixture('zendesk', 'trigger-comment'), ACME, { 'x-zendesk-webhook-invocation-id': ['inv-1', 'inv-2'] });
+    expect(result).toMatchObject({ ok: true, route: { deliveryId: 'inv-1' } });
+  });
+
+  it('without the invocation header, derives the delivery id from a sha256 of the raw body', () => {
+    const body = fixture('zendesk', 'trigger-comment');
+    const raw = Buffer.from(JSON.stringify(body));
+    const expected = `sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 40)}`;
+    expect(routeZendesk(body, {}, raw, ACME)).toMatchObject({ ok: true, route: { action: 'accept', deliveryId: expected } });
+  });
+
+  it('gives a redelivered body the same id and a different body a different one', () => {
+    const idOf = (body: unknown) => {
+      const result = route(body);
+      if (!result.ok || result.route.action !== 'accept') throw new Error(`not accepted: ${JSON.stringify(result)}`);
+      return result.route.deliveryId;
+    };
+    const first = idOf(fixture('zendesk', 'trigger-comment'));
+    expect(idOf(fixture('zendesk', 'trigger-comment'))).toBe(first);
+    const otherComment = { ...fixture('zendesk', 'trigger-comment'), text: 'And the box was wet.' };
+    expect(idOf(otherComment)).not.toBe(first);
+  });
+
+  it('names the tenant after account_id, else the x-zendesk-account-id header, else unknown', () => {
+    const tenant = (body: unknown, headers: Headers = {}) => {
+      const result = route(body, {}, headers);
+      return result.ok && result.route.action === 'accept' ? result.route.tenant : result;
+    };
+    const withId = fixture('zendesk', 'trigger-comment');
+    expect(tenant(withId, { 'x-zendesk-account-id': '777' })).toBe('zendesk:account-10481234');
+    expect(tenant({ ...withId, account_id: '' }, { 'x-zendesk-account-id': '777' })).toBe('zendesk:account-777');
+    const { account_id: _dropped, ...withoutId } = withId;
+    expect(tenant(withoutId, { 'x-zendesk-account-id': '777' })).toBe('zendesk:account-777');
+    expect(tenant(withoutId)).toBe('zendesk:account-unknown');
+  });
+
+  it('routes event "ticket.created" as the ticket.created topic', () => {
+    const body = { ...fixture('zendesk', 'trigger-comment'), event: 'ticket.created' };
+    expect(route(body, ACME, INVOCATION)).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: 'inv-8812', tenant: 'zendesk:acme', topic: 'ticket.created', threadId: '4813' },
+    });
+  });
+
+  it.each(['false', false])('records comment_public %p as an internal note', (flag) => {
+    const body = { ...fixture('zendesk', 'trigger-comment'), comment_public: flag };
+    expect(route(body, ACME, INVOCATION)).toEqual({
+      ok: true,
+      route: { action: 'record', deliveryId: 'inv-8812', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4813', reason: 'internal_note' },
+    });
+  });
+
+  it('ignores a trigger for a comment by the bot user, or whose text carries the marker', () => {
+    const selfAuthored = { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
+    const byBot = { ...fixture('zendesk', 'trigger-comment'), comment_author_id: BOT };
+    expect(route(byBot, { ...ACME, botUserId: BOT }, INVOCATION)).toEqual(selfAuthored);
+    expect(route(byBot, ACME, INVOCATION)).toMatchObject({ ok: true, route: { action: 'accept' } });
+    const marked = { ...fixture('zendesk', 'trigger-comment'), comment_public: 'false', text: `note ${markerFor('d_9')}` };
+    expect(route(marked, ACME, INVOCATION)).toEqual(selfAuthored);
+  });
+
+  it('accepts the shipped trigger template once Zendesk has filled in its placeholders', () => {
+    const values: Record<string, string> = {
+      'ticket.id': '4813',
+      'ticket.requester.id': '9160778899',
+      'current_user.id': '9160778899',
+      'ticket.latest_comment.is_public': 'true',
+      'ticket.status': 'open',
+    };
+    const rendered = JSON.stringify(triggerTemplate).replace(/\{\{([^}]+)\}\}/g, (_whole, name: string) => {
+      const value = values[name];
+      if (value === undefined) throw new Error(`the template uses a placeholder this test does not fill: ${name}`);
+      return value;
+    });
+    expect(routeZendesk(JSON.parse(rendered), { ...INVOCATION, 'x-zendesk-account-id': '10481234' }, Buffer.from(rendered), {})).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: 'inv-8812', tenant: 'zendesk:account-10481234', topic: 'ticket.comment_added', threadId: '4813' },
+    });
+  });
+
+  it('names the broken fields of a malformed trigger body', () => {
+    const body = fixture('zendesk', 'trigger-comment');
+    delete body.ticket_id;
+    body.event = 'comment.deleted';
+    const result = route(body, ACME, INVOCATION);
+    expect(result).toEqual({ ok: false, code: 'schema_mismatch', message: expect.stringContaining('ticket_id: ') });
+    expect(result).toEqual({ ok: false, code: 'schema_mismatch', message: expect.stringContaining('event: ') });
+  });
+
+  it('refuses a comment_public that is neither a boolean nor "true"/"false"', () => {
+    const body = { ...fixture('zendesk', 'trigger-comment'), comment_public: 'yes' };
+    expect(route(body, ACME, INVOCATION)).toEqual({ ok: false, code: 'schema_mismatch', message: expect.stringContaining('comment_public: ') });
+  });
+});
