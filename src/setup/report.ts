@@ -1,5 +1,6 @@
 import type { IntercomSetupPlan, IntercomSetupResult } from './intercom-setup';
-import type { NamedRef, WebhookPlan, ZendeskSetupPlan, ZendeskSetupResult, ZendeskTriggersPlan } from './zendesk-setup';
+import type { NamedRef, ZendeskSetupPlan, ZendeskSetupResult, ZendeskTriggersPlan } from './zendesk-setup';
+import type { WebhookPlan } from './zendesk-webhooks';
 
 /**
  * The text `draftpilot setup` prints, from the structured plans and results. Kept apart from the

@@ -8,7 +8,8 @@ import { allTagNames } from '../../src/delivery/intercom/request-bodies';
 import { REASONS } from '../../src/policy/reasons';
 import { applyIntercomSetup, INTERCOM_WEBHOOK_TOPICS, planIntercomSetup } from '../../src/setup/intercom-setup';
 import { DryRunWriteError, HttpSetupApi } from '../../src/setup/setup-api';
-import { applyZendeskSetup, planZendeskSetup, ZENDESK_WEBHOOK_EVENTS } from '../../src/setup/zendesk-setup';
+import { applyZendeskSetup, planZendeskSetup } from '../../src/setup/zendesk-setup';
+import { ZENDESK_WEBHOOK_EVENTS } from '../../src/setup/zendesk-webhooks';
 import { triggerBodySchema } from '../../src/edge/zendesk/schema';
 import { useStrictNock } from '../helpers/strict-nock';
 
