@@ -16,6 +16,7 @@ import { DbTokenStore } from '../src/helpdesk/zendesk/db-token-store';
 import { ZendeskAuth, zendeskAuthOf } from '../src/helpdesk/zendesk/oauth';
 import { HelpdeskError } from '../src/helpdesk/helpdesk-error';
 import { configuredSources, KnowledgeBase, resolverOf, SyncReport } from '../src/knowledge/knowledge-base';
+import { DataDirInUseError } from '../src/store/data-dir-lock';
 import { openStore } from '../src/store/open-store';
 
 function line(r: SyncReport): string {
@@ -75,6 +76,13 @@ main().then(
     process.exitCode = code;
   },
   (err) => {
+    if (err instanceof DataDirInUseError) {
+      // The embedded store belongs to the running server: sync through it (it syncs every tenant at
+      // start and every knowledge.sync_interval_minutes), or stop it first.
+      process.stderr.write(`knowledge:sync: ${err.message} The running server syncs the help centers itself at start and every knowledge.sync_interval_minutes.\n`);
+      process.exitCode = 2;
+      return;
+    }
     if (err instanceof ConfigError || err instanceof HelpdeskError) {
       // a configuration to fix (2), or Intercom's /me failing before any sync started (1)
       process.stderr.write(`knowledge:sync: ${err.message}\n`);

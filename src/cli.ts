@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CliIo, EXIT, runIntercomSetup, runZendeskSetup, SetupCommand, UsageError } from './setup/commands';
+import { REDRIVE_USAGE, runRedrive } from './setup/redrive';
 
 /**
  * `npx draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://host] [--dotenv path] [--no-store]`
@@ -26,7 +27,9 @@ export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--tr
   --dotenv PATH    the .env file read at start (variables already set win) and, for setup zendesk, the
                    file the ZENDESK_WEBHOOK_SECRETS line is written to (replaced in place or appended;
                    a new file gets mode 0600). Default: .env in the working directory
-  --no-store       setup zendesk only: print the ZENDESK_WEBHOOK_SECRETS line instead of writing it`;
+  --no-store       setup zendesk only: print the ZENDESK_WEBHOOK_SECRETS line instead of writing it
+
+${REDRIVE_USAGE}`;
 
 export type ParsedArgs = { help: true } | ({ help: false } & SetupCommand);
 
@@ -61,7 +64,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (positional.length === 0) {
     if (argv.length === 0) return { help: true };
-    throw new UsageError('missing command: setup zendesk or setup intercom');
+    throw new UsageError('missing command: setup zendesk, setup intercom or redrive');
   }
   const [command, provider, ...rest] = positional;
   if (command !== 'setup') throw new UsageError(`unknown command "${command}"`);
@@ -83,6 +86,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 /** The whole CLI as a function of its arguments and environment: what tests call. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'redrive') return await runRedrive(argv.slice(1), io);
     const args = parseArgs(argv);
     if (args.help) {
       // No arguments at all is a usage error (stderr, exit 2); --help is an answer (stdout, exit 0).
@@ -97,7 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`draftpilot: ${err.message}\n`);
-      if (/^(unknown|setup what|unexpected|missing command|--(url|dotenv) needs)/.test(err.message)) io.stderr(`\n${USAGE}\n`);
+      if (/^(unknown|setup what|unexpected|missing command|--(url|dotenv|tenant|since) needs)/.test(err.message)) io.stderr(`\n${USAGE}\n`);
       return EXIT.usage;
     }
     io.stderr(`draftpilot: setup failed unexpectedly: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

@@ -4,6 +4,7 @@ import { ConfigError } from './config/env';
 import { loadEnvFile } from './config/env-file';
 import { createLogger } from './logger';
 import { startService } from './service/start-service';
+import { DataDirInUseError } from './store/data-dir-lock';
 
 /** `npm start`: ROLE=all (default) serves webhooks and runs jobs; ROLE=web and ROLE=worker split them. */
 async function main(): Promise<void> {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
 
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DataDirInUseError) {
     process.stderr.write(`draftpilot: ${err.message}\n`);
     process.exit(1);
   }

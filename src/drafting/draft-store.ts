@@ -3,6 +3,8 @@ import { Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema';
 import type { Thread } from '../domain/thread';
 import type { DraftResult } from './draft-reply';
+import { storableJson, storableText } from '../domain/storable-text';
+import type { ThreadKey } from '../domain/thread-key';
 
 export function newDraftId(): string {
   return `d_${randomBytes(9).toString('base64url')}`;
@@ -24,7 +26,36 @@ export type DraftRow = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
 
 /** Records how a draft reached the helpdesk (or, in shadow mode, what would have been written). */
 export async function markDelivered(db: Kysely<Database>, draftId: string, outcome: unknown, now: Date): Promise<void> {
-  await db.updateTable('drafts').set({ delivered_at: now, delivery: JSON.stringify(outcome) }).where('id', '=', draftId).execute();
+  await db.updateTable('drafts').set({ delivered_at: now, delivery: storableJson(outcome) }).where('id', '=', draftId).execute();
+}
+
+/**
+ * A job gave up on a thread: its drafts still waiting for their delivery are recorded as not
+ * delivered, with the reason, so they show as failed (GET /api/drafts) until a redrive. Returns how many.
+ */
+export async function markUndeliveredFailed(db: Kysely<Database>, key: ThreadKey, detail: string, now: Date): Promise<number> {
+  const outcome = { written: false, shadow: false, failed: true, apiCalls: 0, writes: [], detail };
+  const rows = await db
+    .updateTable('drafts')
+    .set({ delivered_at: now, delivery: storableJson(outcome) })
+    .where('tenant', '=', key.tenant)
+    .where('provider', '=', key.provider)
+    .where('thread_id', '=', key.threadId)
+    .where('delivered_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+/**
+ * Drafts whose delivery failed (permanently, or after every attempt) go back to waiting for delivery,
+ * for a redrive after a fix; the next job on the thread delivers them, checking for its marker first.
+ */
+export async function resetFailedDeliveries(db: Kysely<Database>, filter: { tenant?: string; since?: Date }): Promise<number> {
+  let q = db.updateTable('drafts').set({ delivered_at: null, delivery: null }).where(sql<boolean>`delivery->>'failed' = 'true'`);
+  if (filter.tenant) q = q.where('tenant', '=', filter.tenant);
+  if (filter.since) q = q.where('created_at', '>=', filter.since);
+  return (await q.returning('id').execute()).length;
 }
 
 /** Stores a draft; returns its id, or null when another run stored one for the same message first. */
@@ -40,17 +71,17 @@ export async function saveDraft(db: Kysely<Database>, thread: Thread, r: DraftRe
       message_id: r.messageId,
       requester_id: thread.requester.id,
       decision: r.decision,
-      category: r.category,
-      intent: r.intent,
+      category: storableText(r.category),
+      intent: storableText(r.intent),
       confidence: r.confidence,
-      sentiment: JSON.stringify(r.sentiment),
-      reasons: JSON.stringify(r.escalation_reasons),
-      sources: JSON.stringify(r.sources),
-      draft: r.draft,
-      brief: JSON.stringify(r.brief),
-      guard: JSON.stringify(r.guard),
+      sentiment: storableJson(r.sentiment),
+      reasons: storableJson(r.escalation_reasons),
+      sources: storableJson(r.sources),
+      draft: r.draft === null ? null : storableText(r.draft),
+      brief: storableJson(r.brief),
+      guard: storableJson(r.guard),
       model: r.model,
-      usage: r.usage ? JSON.stringify(r.usage) : null,
+      usage: r.usage ? storableJson(r.usage) : null,
       created_at: now,
     })
     .onConflict((oc) => oc.columns(['tenant', 'provider', 'thread_id', 'message_id']).doNothing())

@@ -30,56 +30,62 @@ export interface DrafterDeps {
   deliver?: (request: DeliveryRequest, context: DeliverContext) => Promise<DeliveryOutcome>;
 }
 
+/** How the job ended for a thread: nothing to report, or given up on with the reason (recorded). */
+export interface DraftOutcome {
+  failed?: string;
+}
+
 /**
- * Drafts a reply to every thread whose newest message is a customer's and has no draft yet.
- * Idempotent: one draft per customer message (unique in the store), so a retried job drafts nothing twice.
+ * Drafts a reply to a thread whose newest message is a customer's and has no draft yet, and delivers it.
+ * Idempotent: one draft per customer message (unique in the store), so a retried job drafts nothing
+ * twice, and a stored draft whose delivery did not complete is delivered again (the writers check for
+ * their marker first, so a write that happened before a crash is not repeated).
  */
 export function createDrafter(deps: DrafterDeps) {
-  return async function draftThreads(threads: Thread[]): Promise<void> {
-    for (const thread of threads) {
-      // Drafting is CPU work on the event loop that also answers webhooks: yield between threads so a
-      // batch of drafts never holds a webhook answer for longer than one draft.
-      await new Promise((resolve) => setImmediate(resolve));
-      const last = thread.messages[thread.messages.length - 1];
-      if (!last || last.author !== 'customer') continue;
-      const existing = await findDraft(deps.db, thread, last.id);
-      if (existing) {
-        // Drafted by an earlier run whose delivery failed: deliver it now (idempotent by the draft's marker).
-        if (!existing.delivered_at && deps.deliver) {
-          const supersedes = (await deps.db.selectFrom('drafts').select('id').where('superseded_by', '=', existing.id).execute()).map((r) => r.id);
-          await deliverDraft(deps, thread, { ...requestFromRow(thread, existing), ...(supersedes.length ? { supersedes } : {}) }, {});
-        }
-        continue;
+  return async function draftThread(thread: Thread): Promise<DraftOutcome> {
+    // Drafting is CPU work on the event loop that also answers webhooks: yield between threads so a
+    // batch of drafts never holds a webhook answer for longer than one draft.
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = thread.messages[thread.messages.length - 1];
+    if (!last || last.author !== 'customer') return {};
+    const existing = await findDraft(deps.db, thread, last.id);
+    if (existing) {
+      // Drafted by an earlier run whose delivery did not complete: deliver it now (idempotent by the draft's marker).
+      if (!existing.delivered_at && deps.deliver) {
+        const supersedes = (await deps.db.selectFrom('drafts').select('id').where('superseded_by', '=', existing.id).execute()).map((r) => r.id);
+        return deliverDraft(deps, thread, { ...requestFromRow(thread, existing), ...(supersedes.length ? { supersedes } : {}) }, {});
       }
-      const result = await draftReply(
-        {
-          index: await deps.knowledge(thread.tenant),
-          model: deps.model,
-          categories: deps.categories(thread.tenant),
-          rules: deps.rules,
-          sourcesLimit: deps.sourcesLimit,
-          ...(canaryOf(deps.model) ? { canary: canaryOf(deps.model)! } : {}),
-          hadRecentAiAnswer: (q) => hadRecentAiAnswer(deps.db, q),
-          now: deps.now,
-        },
-        thread,
-      );
-      if (!result) continue;
-      const id = await saveDraft(deps.db, thread, result, deps.now());
-      if (!id) continue;
-      deps.logger.info(
-        { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: id, decision: result.decision, reasons: result.escalation_reasons, category: result.category, confidence: result.confidence, model: result.model },
-        'draft decided',
-      );
-      // A draft still waiting for an agent is replaced by this one: marked in the store, named in the new note.
-      const supersedes = await supersedePending(deps.db, thread, id);
-      // Just stored: no writer has seen this draft, so no earlier attempt can have written it.
-      if (deps.deliver) await deliverDraft(deps, thread, { ...requestFromResult(thread, id, result), ...(supersedes.length ? { supersedes } : {}) }, { firstAttempt: true });
+      return {};
     }
+    const result = await draftReply(
+      {
+        index: await deps.knowledge(thread.tenant),
+        model: deps.model,
+        categories: deps.categories(thread.tenant),
+        rules: deps.rules,
+        sourcesLimit: deps.sourcesLimit,
+        ...(canaryOf(deps.model) ? { canary: canaryOf(deps.model)! } : {}),
+        hadRecentAiAnswer: (q) => hadRecentAiAnswer(deps.db, q),
+        now: deps.now,
+      },
+      thread,
+    );
+    if (!result) return {};
+    const id = await saveDraft(deps.db, thread, result, deps.now());
+    if (!id) return {};
+    deps.logger.info(
+      { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: id, decision: result.decision, reasons: result.escalation_reasons, category: result.category, confidence: result.confidence, model: result.model },
+      'draft decided',
+    );
+    // A draft still waiting for an agent is replaced by this one: marked in the store, named in the new note.
+    const supersedes = await supersedePending(deps.db, thread, id);
+    // Just stored: no writer has seen this draft, so no earlier attempt can have written it.
+    if (!deps.deliver) return {};
+    return deliverDraft(deps, thread, { ...requestFromResult(thread, id, result), ...(supersedes.length ? { supersedes } : {}) }, { firstAttempt: true });
   };
 }
 
-async function deliverDraft(deps: DrafterDeps, thread: Thread, request: DeliveryRequest, context: DeliverContext): Promise<void> {
+async function deliverDraft(deps: DrafterDeps, thread: Thread, request: DeliveryRequest, context: DeliverContext): Promise<DraftOutcome> {
   let outcome: DeliveryOutcome;
   try {
     outcome = await deps.deliver!(request, context);
@@ -90,13 +96,14 @@ async function deliverDraft(deps: DrafterDeps, thread: Thread, request: Delivery
     const detail = `not delivered: ${describe(err)}`;
     await markDelivered(deps.db, request.draftId, { written: false, shadow: false, failed: true, apiCalls: 0, writes: [], detail }, deps.now());
     deps.logger.warn({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, err: describe(err) }, 'draft not delivered (permanent helpdesk error); recorded and dropped');
-    return;
+    return { failed: detail };
   }
   await markDelivered(deps.db, request.draftId, outcome, deps.now());
   deps.logger.info(
     { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, shadow: outcome.shadow, written: outcome.written, apiCalls: outcome.apiCalls },
     outcome.shadow ? 'draft recorded in shadow mode (nothing written to the helpdesk)' : `draft delivered: ${outcome.detail}`,
   );
+  return {};
 }
 
 function requestFromResult(thread: Thread, draftId: string, r: DraftResult): DeliveryRequest {

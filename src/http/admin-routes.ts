@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { NextFunction, Request, Response, Router } from 'express';
+import { json, NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
+import { resetFailedDeliveries } from '../drafting/draft-store';
+import { zodMessage } from '../domain/zod-message';
 import type { Inbox } from '../inbox/inbox';
+import type { JobQueue } from '../jobs/queue';
 import type { Database } from '../store/schema';
 import { sendError } from './send-error';
 
@@ -25,8 +28,23 @@ export function requireAdmin(adminToken: string | undefined) {
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-/** Operator API: "what happened to my webhook?" and "what did draftpilot decide and write?" */
-export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: Kysely<Database>): Router {
+const redriveBody = z
+  .object({
+    tenant: z.string().regex(/^(zendesk|intercom):\S+$/, 'a tenant such as zendesk:acme or intercom:<workspace id>').optional(),
+    since: z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-12-01T00:00:00Z' }).optional(),
+    limit: z.number().int().min(1).max(10_000).default(1000),
+  })
+  .strict();
+
+/** What became of a draft's delivery, from its recorded outcome. */
+function deliveryStatus(delivery: { shadow?: boolean; failed?: boolean } | null): 'pending' | 'shadow' | 'failed' | 'delivered' {
+  if (!delivery) return 'pending';
+  if (delivery.failed) return 'failed';
+  return delivery.shadow ? 'shadow' : 'delivered';
+}
+
+/** Operator API: "what happened to my webhook?", "what did draftpilot decide and write?", and "try again". */
+export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: Kysely<Database>, queue?: JobQueue): Router {
   const router = Router();
   router.use(requireAdmin(adminToken));
   router.get('/deliveries', async (req, res) => {
@@ -59,7 +77,8 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
       }
       const rows = await db.selectFrom('drafts').selectAll().orderBy('created_at', 'desc').limit(query.data.limit).execute();
       const drafts = rows.map((d) => {
-        const delivery = (d.delivery ?? null) as { shadow?: boolean; written?: boolean; apiCalls?: number; detail?: string } | null;
+        const delivery = (d.delivery ?? null) as { shadow?: boolean; written?: boolean; failed?: boolean; apiCalls?: number; detail?: string } | null;
+        const status = deliveryStatus(delivery);
         return {
           id: d.id,
           provider: d.provider,
@@ -73,6 +92,8 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
           model: d.model,
           created_at: new Date(d.created_at).toISOString(),
           delivered_at: d.delivered_at ? new Date(d.delivered_at).toISOString() : null,
+          status,
+          error: status === 'failed' ? delivery?.detail ?? null : null,
           delivery: delivery && { shadow: delivery.shadow ?? null, written: delivery.written ?? null, api_calls: delivery.apiCalls ?? null, detail: delivery.detail ?? null },
         };
       });
@@ -86,6 +107,26 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
         c.per_message = Number((c.api_calls / c.messages).toFixed(2));
       }
       res.json({ drafts, api_calls: calls });
+    });
+
+    /**
+     * After a fix (a renewed token, a restored ticket, a bug fixed): failed deliveries go back to
+     * received and failed drafts back to waiting for delivery, and their threads get a job. The
+     * writers check for their marker first, so nothing already written is written again.
+     */
+    router.post('/redrive', json(), async (req, res) => {
+      const body = redriveBody.safeParse(req.body ?? {});
+      if (!body.success) {
+        sendError(res, 400, 'invalid_body', zodMessage(body.error));
+        return;
+      }
+      const since = body.data.since ? new Date(body.data.since) : undefined;
+      const filter = { ...(body.data.tenant ? { tenant: body.data.tenant } : {}), ...(since ? { since } : {}) };
+      const drafts = await resetFailedDeliveries(db, filter);
+      const threads = await inbox.redrive({ ...filter, limit: body.data.limit });
+      // The embedded queue runs in this process; under BullMQ the dispatcher picks received rows up.
+      if (queue?.kind === 'inline') for (const t of threads) await queue.enqueue({ tenant: t.tenant, provider: t.provider, threadId: t.threadId });
+      res.json({ deliveries: threads.reduce((n, t) => n + t.deliveries, 0), threads: threads.length, drafts });
     });
   }
   return router;

@@ -43,12 +43,12 @@ export function createApp(deps: AppDeps): RequestListener {
     app.head(['/webhooks/zendesk', '/webhooks/intercom'], (_req, res) => {
       res.status(200).end();
     });
-    app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db));
+    app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
     for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts'], install: ['/oauth/zendesk/start'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/redrive'], install: ['/oauth/zendesk/start'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderEdge } from '../edge/provider-edge';
 import { describe } from '../domain/errors';
+import { storableText } from '../domain/storable-text';
 import type { Inbox } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';
@@ -59,12 +60,13 @@ export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, heade
   const log = () => deps.logger.child({ provider: edge.provider, tenant: route.tenant, deliveryId: route.deliveryId, threadId: route.threadId });
   let result;
   try {
+    // Ids come from the signed JSON: made storable, so a NUL in one cannot fail the statement it shares.
     result = await deps.inbox.record({
-      tenant: route.tenant,
+      tenant: storableText(route.tenant),
       provider: edge.provider,
-      deliveryId: route.deliveryId,
-      topic: route.topic,
-      threadId: route.threadId,
+      deliveryId: storableText(route.deliveryId),
+      topic: storableText(route.topic),
+      threadId: storableText(route.threadId),
       receivedAt: now,
       payload: text,
       status: route.action === 'accept' ? 'received' : 'recorded',

@@ -1,3 +1,8 @@
+/** What a write returns for one item that failed on its own: only that item's caller sees the error. */
+export class ItemFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Group commit: requests that arrive while one write is in flight are written together in the next one.
  * At low load every request is written at once; under load many share one statement, which is what
@@ -9,7 +14,7 @@ export class Coalescer<In, Out> {
   private scheduled = false;
 
   constructor(
-    private readonly write: (items: In[]) => Promise<Out[]>,
+    private readonly write: (items: In[]) => Promise<(Out | ItemFailed)[]>,
     private readonly maxBatch: number,
     private readonly maxInFlight = 2,
   ) {}
@@ -42,7 +47,13 @@ export class Coalescer<In, Out> {
     const batch = this.pending.splice(0, this.maxBatch);
     this.inFlight++;
     this.write(batch.map((b) => b.item))
-      .then((outs) => batch.forEach((b, i) => b.resolve(outs[i] as Out)))
+      .then((outs) =>
+        batch.forEach((b, i) => {
+          const out = outs[i];
+          if (out instanceof ItemFailed) b.reject(out.error);
+          else b.resolve(out as Out);
+        }),
+      )
       .catch((err) => batch.forEach((b) => b.reject(err)))
       .finally(() => {
         this.inFlight--;

@@ -1,8 +1,8 @@
 import { Kysely, sql } from 'kysely';
 import type { Database, DeliveryStatus } from '../store/schema';
 import type { Provider } from '../domain/thread';
-import { groupByTenant, ThreadKey } from '../domain/thread-key';
-import { Coalescer } from './coalescer';
+import { groupByTenant, ThreadKey, threadKeyOf } from '../domain/thread-key';
+import { Coalescer, ItemFailed } from './coalescer';
 
 export interface NewDelivery {
   tenant: string;
@@ -32,7 +32,10 @@ export interface StoredDelivery {
 
 export type InsertResult = { inserted: true; id: string } | { inserted: false };
 
+/** Deliveries a job still has to fold into their threads. */
 const PENDING: DeliveryStatus[] = ['received', 'queued'];
+/** Deliveries whose work is not finished: a restart, the relay and a dead letter look at all of them. */
+export const UNFINISHED: DeliveryStatus[] = ['received', 'queued', 'stored'];
 
 /** The durable inbox: a delivery is written here before the provider gets its 2xx. */
 export class Inbox {
@@ -59,7 +62,28 @@ export class Inbox {
     await this.queuedMarks.drain();
   }
 
-  private async insertMany(items: NewDelivery[]): Promise<InsertResult[]> {
+  /**
+   * One multi-row INSERT; when the database refuses the data of the batch (SQLSTATE class 22, a data
+   * exception), each delivery is written on its own so only the one at fault is refused.
+   */
+  private async insertMany(items: NewDelivery[]): Promise<(InsertResult | ItemFailed)[]> {
+    try {
+      return await this.insertBatch(items);
+    } catch (err) {
+      if (items.length === 1 || !isDataError(err)) throw err;
+      const results: (InsertResult | ItemFailed)[] = [];
+      for (const item of items) {
+        try {
+          results.push(...(await this.insertBatch([item])));
+        } catch (one) {
+          results.push(new ItemFailed(one));
+        }
+      }
+      return results;
+    }
+  }
+
+  private async insertBatch(items: NewDelivery[]): Promise<InsertResult[]> {
     const firstIndex = new Map<string, number>();
     items.forEach((d, i) => {
       const key = `${d.provider}\u0000${d.deliveryId}`;
@@ -116,16 +140,42 @@ export class Inbox {
     return rows.map(toStored);
   }
 
-  /** Threads with deliveries never handed to the queue (the outbox relay) or all pending (a restart). */
   /**
-   * Threads with pending deliveries. With a window (the relay) only deliveries received in it are
+   * Deliveries folded into these threads whose draft is not yet made and delivered: the job's second
+   * step works on them, including after a restart or a retry.
+   */
+  async storedForThreads(keys: ThreadKey[]): Promise<(ThreadKey & { id: string })[]> {
+    const rows = [];
+    for (const group of groupByTenant(keys)) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('deliveries')
+          .select(['id', 'tenant', 'provider', 'thread_id'])
+          .where('tenant', '=', group.tenant)
+          .where('provider', '=', group.provider)
+          .where('thread_id', 'in', group.threadIds)
+          .where('status', '=', 'stored')
+          .execute()),
+      );
+    }
+    return rows.map((r) => ({ id: String(r.id), tenant: r.tenant, provider: r.provider as Provider, threadId: r.thread_id }));
+  }
+
+  /** The job finished these stored deliveries: their draft is stored and delivered (or nothing was to draft). */
+  async markDone(ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('deliveries').set({ status: 'done', processed_at: now, last_error: null }).where('id', 'in', ids).where('status', '=', 'stored').execute();
+  }
+
+  /**
+   * Threads with unfinished deliveries. With a window (the relay) only deliveries received in it are
    * looked at, through the received_at index; without one (a restart) the whole table is read once.
    */
   async pendingThreads(options: { olderThan?: Date; newerThan?: Date; statuses?: DeliveryStatus[]; limit: number }): Promise<(ThreadKey & { deliveryId: string })[]> {
     let q = this.db
       .selectFrom('deliveries')
       .select(['tenant', 'provider', 'thread_id', sql<string>`max(delivery_id)`.as('delivery_id'), sql<string>`min(id)`.as('first_id')])
-      .where('status', 'in', options.statuses ?? PENDING);
+      .where('status', 'in', options.statuses ?? UNFINISHED);
     if (options.olderThan) q = q.where('received_at', '<', options.olderThan);
     if (options.newerThan) q = q.where('received_at', '>', options.newerThan);
     const rows = await q.groupBy(['tenant', 'provider', 'thread_id']).orderBy('first_id').limit(options.limit).execute();
@@ -138,8 +188,53 @@ export class Inbox {
       .updateTable('deliveries')
       .set({ status: 'failed', last_error: error.slice(0, 2000), attempts, processed_at: new Date() })
       .where('id', 'in', ids)
-      .where('status', 'in', PENDING)
+      .where('status', 'in', UNFINISHED)
       .execute();
+  }
+
+  /**
+   * A job gave up on a thread: its deliveries already folded (stored) and those received before its
+   * first attempt are failed with the error; those that arrived during the retries are returned, so the
+   * caller can give them a job of their own (one bad message must not take the next ones with it).
+   */
+  async failThread(key: ThreadKey, error: string, attempts: number, firstTriedAt: Date): Promise<{ failed: number; remaining: number }> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select(['id', 'status', 'received_at'])
+      .where('tenant', '=', key.tenant)
+      .where('provider', '=', key.provider)
+      .where('thread_id', '=', key.threadId)
+      .where('status', 'in', UNFINISHED)
+      .execute();
+    const failed = rows.filter((r) => r.status === 'stored' || new Date(r.received_at) <= firstTriedAt).map((r) => String(r.id));
+    await this.markFailed(failed, error, attempts);
+    return { failed: failed.length, remaining: rows.length - failed.length };
+  }
+
+  /**
+   * Failed deliveries back to received, for another try after a fix (redrive); returns the threads
+   * touched. `since` counts by received time.
+   */
+  async redrive(filter: { tenant?: string; since?: Date; limit: number }): Promise<(ThreadKey & { deliveries: number })[]> {
+    let q = this.db.selectFrom('deliveries').select(['id', 'tenant', 'provider', 'thread_id']).where('status', '=', 'failed');
+    if (filter.tenant) q = q.where('tenant', '=', filter.tenant);
+    if (filter.since) q = q.where('received_at', '>=', filter.since);
+    const rows = await q.orderBy('id').limit(filter.limit).execute();
+    if (rows.length === 0) return [];
+    await this.db
+      .updateTable('deliveries')
+      .set({ status: 'received', attempts: 0, last_error: null, processed_at: null })
+      .where('id', 'in', rows.map((r) => String(r.id)))
+      .where('status', '=', 'failed')
+      .execute();
+    const threads = new Map<string, ThreadKey & { deliveries: number }>();
+    for (const r of rows) {
+      const k = threadKeyOf({ tenant: r.tenant, provider: r.provider, threadId: r.thread_id });
+      const t = threads.get(k) ?? { tenant: r.tenant, provider: r.provider as Provider, threadId: r.thread_id, deliveries: 0 };
+      t.deliveries++;
+      threads.set(k, t);
+    }
+    return [...threads.values()];
   }
 
   async recent(limit: number): Promise<StoredDelivery[]> {
@@ -167,4 +262,10 @@ function toStored(r: Database['deliveries'] extends infer T ? { [K in keyof T]: 
     attempts: r.attempts,
     lastError: r.last_error,
   };
+}
+
+/** A PostgreSQL data exception (SQLSTATE 22xxx: invalid text, a bad escape, a value out of range). */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }

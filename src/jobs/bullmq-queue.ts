@@ -128,7 +128,7 @@ export class BullmqQueue implements JobQueue {
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade >= attempts || err instanceof UnrecoverableError || err.name === 'UnrecoverableError') {
-        onDeadLetter(job.data, err, job.attemptsMade).catch((e) => this.logger.error({ err: describe(e) }, 'dead-letter bookkeeping failed'));
+        onDeadLetter(job.data, err, job.attemptsMade, new Date(job.timestamp)).catch((e) => this.logger.error({ err: describe(e) }, 'dead-letter bookkeeping failed'));
       } else {
         this.logger.warn({ threadId: job.data.threadId, provider: job.data.provider, attempt: job.attemptsMade, err: describe(err) }, 'job failed, will retry');
       }

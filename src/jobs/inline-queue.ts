@@ -16,6 +16,8 @@ export class InlineQueue implements JobQueue {
   private readonly states = new Map<string, State>();
   private readonly ready: ThreadJob[] = [];
   private readonly attempts = new Map<string, number>();
+  /** when a thread's job first ran in its current series of attempts */
+  private readonly firstTried = new Map<string, Date>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** threads whose batch failed: they run alone until they succeed, so one bad thread cannot sink others */
   private readonly solo = new Set<string>();
@@ -126,12 +128,16 @@ export class InlineQueue implements JobQueue {
   }
 
   private async run(jobs: ThreadJob[]): Promise<void> {
-    for (const job of jobs) this.states.set(threadKeyOf(job), 'running');
+    for (const job of jobs) {
+      this.states.set(threadKeyOf(job), 'running');
+      if (!this.firstTried.has(threadKeyOf(job))) this.firstTried.set(threadKeyOf(job), new Date());
+    }
     this.running++;
     try {
       await this.handler!(jobs);
       for (const job of jobs) {
         this.attempts.delete(threadKeyOf(job));
+        this.firstTried.delete(threadKeyOf(job));
         this.solo.delete(threadKeyOf(job));
         this.settle(threadKeyOf(job), job);
       }
@@ -166,10 +172,13 @@ export class InlineQueue implements JobQueue {
     const key = threadKeyOf(job);
     const made = (this.attempts.get(key) ?? 0) + 1;
     if (made >= this.policy.attempts || this.closing || isPermanent(err)) {
+      const firstTriedAt = this.firstTried.get(key) ?? new Date();
       this.attempts.delete(key);
+      this.firstTried.delete(key);
       this.solo.delete(key);
+      // Closing: the deliveries stay unfinished in the inbox and the next start resumes them.
       if (!this.closing) {
-        await this.onDeadLetter!(job, err, made).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
+        await this.onDeadLetter!(job, err, made, firstTriedAt).catch((e) => this.logger.error({ err: e }, 'dead-letter bookkeeping failed'));
       }
       this.settle(key, job);
       return;

@@ -11,8 +11,12 @@ export interface ThreadJob extends ThreadKey {
  * ready (one store round trip for many threads), BullMQ hands over one job at a time.
  */
 export type JobHandler = (jobs: ThreadJob[]) => Promise<void>;
-/** Called once a job has used all its attempts: its deliveries go to the dead-letter set. */
-export type DeadLetterHandler = (job: ThreadJob, error: unknown, attempts: number) => Promise<void>;
+/**
+ * Called once a job has used all its attempts (or failed permanently): its deliveries go to the
+ * dead-letter set. `firstTriedAt` tells the deliveries the job worked on from those that arrived
+ * during its retries.
+ */
+export type DeadLetterHandler = (job: ThreadJob, error: unknown, attempts: number, firstTriedAt: Date) => Promise<void>;
 
 /** The queue port: an in-process adapter and a BullMQ adapter run the same handlers. */
 export interface JobQueue {

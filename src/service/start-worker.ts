@@ -4,6 +4,7 @@ import { routeDelivery } from '../delivery/route-delivery';
 import { DbMacroStore } from '../delivery/zendesk/macro-store';
 import { describe } from '../domain/errors';
 import type { Provider, Thread } from '../domain/thread';
+import { markUndeliveredFailed } from '../drafting/draft-store';
 import { createDrafter } from '../drafting/drafter';
 import type { ProviderEdge } from '../edge/provider-edge';
 import { ThreadLoader } from '../helpdesk/load-thread';
@@ -75,11 +76,13 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     async (jobs) => {
       await fold(jobs);
     },
-    async (job, error, attempts) => {
-      const pending = await inbox.pendingForThreads([job]);
-      await inbox.markFailed(pending.map((d) => d.id), describe(error), attempts);
-      const what = pending.length > 0 ? `${pending.length} deliveries moved to the dead-letter set` : 'the thread is stored, its draft step failed';
-      logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, err: describe(error) }, `job failed for good; ${what}`);
+    async (job, error, attempts, firstTriedAt) => {
+      const why = describe(error);
+      const { failed, remaining } = await inbox.failThread(job, why, attempts, firstTriedAt);
+      const drafts = await markUndeliveredFailed(db, job, `not delivered: ${why} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`, now());
+      logger.error({ tenant: job.tenant, provider: job.provider, threadId: job.threadId, attempts, deliveries: failed, drafts, err: why }, 'job failed for good; its deliveries are marked failed (see /api/deliveries, npx draftpilot redrive)');
+      // Deliveries that arrived during the retries were not part of what failed: they get a job of their own.
+      if (remaining > 0) await queue.enqueue({ tenant: job.tenant, provider: job.provider, threadId: job.threadId });
     },
   );
   return { knowledge, timers };

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import { DataDirLock, lockDataDir } from './data-dir-lock';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrations';
 import { PGliteThreadClient } from './pglite-client';
@@ -24,6 +25,7 @@ export interface StoreOptions {
 export async function openStore(options: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let kind: Store['kind'];
+  let lock: DataDirLock | undefined;
   if (options.databaseUrl) {
     const { Pool } = await import('pg');
     const pool = new Pool({
@@ -38,17 +40,35 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     kind = 'postgres';
   } else {
     mkdirSync(options.dataDir, { recursive: true });
-    const pglite = await PGliteThreadClient.start(options.dataDir);
-    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    lock = lockDataDir(options.dataDir);
+    try {
+      const pglite = await PGliteThreadClient.start(options.dataDir);
+      db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     kind = 'pglite';
   }
-  await migrateToLatest(db);
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    lock?.release();
+    throw err;
+  }
   return {
     db,
     kind,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

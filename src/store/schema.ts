@@ -1,7 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** received: recorded, waiting for a job; queued: handed to the queue; done; failed (dead letter); recorded: kept, drafts nothing. */
-export type DeliveryStatus = 'received' | 'queued' | 'done' | 'failed' | 'recorded';
+/**
+ * received: recorded, waiting for a job; queued: handed to the queue; stored: folded into its thread,
+ * the draft still to be made and delivered; done: drafted and delivered (or deliberately nothing to
+ * draft); failed: given up on, with last_error (a dead letter, or a permanent helpdesk error);
+ * recorded: activity kept that drafts nothing.
+ */
+export type DeliveryStatus = 'received' | 'queued' | 'stored' | 'done' | 'failed' | 'recorded';
 
 export interface DeliveriesTable {
   id: Generated<string>;

@@ -18,10 +18,11 @@ export interface FoldDeliveriesDeps {
   /** Called after a thread is stored with the deliveries folded into it (observers, tests). */
   onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
   /**
-   * The next step for every thread of the job (drafting). Runs on retries too, even when no delivery
-   * is pending any more, so a failure here is retried by the queue; it must be idempotent.
+   * The job's second step for one thread (drafting and delivery). Runs for every thread with deliveries
+   * in `stored`, on retries and after a restart too, so it must be idempotent. What it returns decides
+   * the deliveries' end: done, or failed with the reason (a permanent helpdesk error, recorded).
    */
-  afterStore?: (threads: Thread[]) => Promise<void>;
+  afterStore?: (thread: Thread) => Promise<{ failed?: string }>;
   /**
    * Reads the whole thread from the helpdesk API, for deliveries that carry ids but no text (a
    * trigger body without the comment). The API's thread replaces the stored one rather than merging
@@ -37,72 +38,93 @@ export interface FoldResult {
 }
 
 /**
- * The job: fold every pending delivery of the given threads into their normalized threads and store
- * them, in a few statements whatever the number of threads. Idempotent: a second run finds nothing
- * pending and does nothing, so at-least-once delivery is safe.
+ * The job, in two steps that each survive a crash. First it folds every pending delivery of the given
+ * threads into their normalized threads and stores them, in a few statements whatever the number of
+ * threads, marking the deliveries `stored`. Then, thread by thread, it runs the next step (drafting and
+ * delivery) and marks the thread's stored deliveries `done` (or `failed` with the reason). A delivery
+ * is done only once its draft is stored and delivered, so a restart or a retry that finds deliveries
+ * still `stored` runs the next step again; the draft store and the writers' marker check make that safe.
  */
 export function createDeliveryFolder(deps: FoldDeliveriesDeps) {
   return async function foldDeliveries(keys: ThreadKey[]): Promise<FoldResult> {
     const pending = await deps.inbox.pendingForThreads(keys);
-    if (pending.length === 0) {
-      // A retry after the next step failed: the threads are stored, run the next step again.
-      if (deps.afterStore) await deps.afterStore([...(await loadThreads(deps.db, keys)).values()].map((s) => s.thread));
-      return { processed: 0, rejected: 0, threads: [] };
-    }
     const stored = await loadThreads(deps.db, keys);
+    const folded = pending.length > 0 ? await fold(deps, pending, stored) : { results: [], rejected: 0 };
+    const threads = new Map([...stored.entries()].map(([k, s]) => [k, s.thread]));
+    for (const r of folded.results) threads.set(threadKeyOf({ tenant: r.thread.tenant, provider: r.thread.provider, threadId: r.thread.id }), r.thread);
+    await finishStored(deps, keys, threads);
+    return { processed: folded.results.reduce((n, r) => n + r.deliveries.length, 0), rejected: folded.rejected, threads: folded.results.map((r) => r.thread) };
+  };
+}
 
-    const changed = new Map<string, { thread: Thread; version: number; deliveries: StoredDelivery[] }>();
-    const rejected: { delivery: StoredDelivery; error: string }[] = [];
-    for (const delivery of pending) {
-      const key = threadKeyOf(delivery);
-      const current = changed.get(key) ?? { thread: stored.get(key)?.thread, version: (stored.get(key)?.version ?? 0) + 1, deliveries: [] };
-      let update: Thread;
+/** Step one: normalize, merge and store; the deliveries become `stored` in the same statement. */
+async function fold(deps: FoldDeliveriesDeps, pending: StoredDelivery[], stored: Map<string, { thread: Thread; version: number }>) {
+  const changed = new Map<string, { thread: Thread; version: number; deliveries: StoredDelivery[] }>();
+  const rejected: { delivery: StoredDelivery; error: string }[] = [];
+  for (const delivery of pending) {
+    const key = threadKeyOf(delivery);
+    const current = changed.get(key) ?? { thread: stored.get(key)?.thread, version: (stored.get(key)?.version ?? 0) + 1, deliveries: [] };
+    let update: Thread;
+    try {
+      update = deps.edges[delivery.provider].normalize(delivery.payload, {
+        deliveryId: delivery.deliveryId,
+        tenant: delivery.tenant,
+        receivedAt: delivery.receivedAt.toISOString(),
+      });
+    } catch (err) {
+      // A payload that passed the edge but cannot be normalized will not improve with retries.
+      rejected.push({ delivery, error: `normalize failed: ${describe(err)}` });
+      continue;
+    }
+    let thread = mergeThread(current.thread, update);
+    if (update.messages.length === 0 && deps.loader?.canLoad(delivery.tenant)) {
       try {
-        update = deps.edges[delivery.provider].normalize(delivery.payload, {
-          deliveryId: delivery.deliveryId,
-          tenant: delivery.tenant,
-          receivedAt: delivery.receivedAt.toISOString(),
-        });
+        thread = await deps.loader.load(delivery.tenant, delivery.threadId);
       } catch (err) {
-        // A payload that passed the edge but cannot be normalized will not improve with retries.
-        rejected.push({ delivery, error: `normalize failed: ${describe(err)}` });
+        // A deleted ticket or a revoked token will not improve: record and drop. 429 and 5xx: retry the job.
+        if (!(err as { permanent?: boolean }).permanent) throw err;
+        rejected.push({ delivery, error: `loading the thread failed: ${describe(err)}` });
         continue;
       }
-      let thread = mergeThread(current.thread, update);
-      if (update.messages.length === 0 && deps.loader?.canLoad(delivery.tenant)) {
-        try {
-          thread = await deps.loader.load(delivery.tenant, delivery.threadId);
-        } catch (err) {
-          // A deleted ticket or a revoked token will not improve: record and drop. 429 and 5xx: retry the job.
-          if (!(err as { permanent?: boolean }).permanent) throw err;
-          rejected.push({ delivery, error: `loading the thread failed: ${describe(err)}` });
-          continue;
-        }
-      }
-      changed.set(key, { thread, version: current.version, deliveries: [...current.deliveries, delivery] });
     }
+    changed.set(key, { thread, version: current.version, deliveries: [...current.deliveries, delivery] });
+  }
 
-    const now = deps.now();
-    const results = [...changed.values()];
-    const doneIds = results.flatMap((r) => r.deliveries.map((d) => d.id));
-    // One statement stores the threads and marks their deliveries done: atomic without a transaction.
-    if (results.length > 0) await saveThreads(deps.db, results, now, doneIds);
-    for (const r of rejected) {
-      await deps.db.updateTable('deliveries').set({ status: 'failed', processed_at: now, last_error: r.error }).where('id', '=', r.delivery.id).execute();
-    }
+  const now = deps.now();
+  const results = [...changed.values()];
+  // One statement stores the threads and marks their deliveries stored: atomic without a transaction.
+  if (results.length > 0) await saveThreads(deps.db, results, now, results.flatMap((r) => r.deliveries.map((d) => d.id)));
+  for (const r of rejected) {
+    await deps.db.updateTable('deliveries').set({ status: 'failed', processed_at: now, last_error: r.error }).where('id', '=', r.delivery.id).execute();
+    deps.logger.error({ provider: r.delivery.provider, tenant: r.delivery.tenant, threadId: r.delivery.threadId, deliveryId: r.delivery.deliveryId, err: r.error }, 'delivery could not be normalized');
+  }
+  for (const r of results) {
+    deps.logger.debug({ provider: r.thread.provider, tenant: r.thread.tenant, threadId: r.thread.id, deliveries: r.deliveries.map((d) => d.deliveryId) }, 'thread stored');
+    if (deps.onThread) await deps.onThread(r.thread, r.deliveries);
+  }
+  return { results, rejected: rejected.length };
+}
 
-    for (const r of rejected) {
-      deps.logger.error({ provider: r.delivery.provider, tenant: r.delivery.tenant, threadId: r.delivery.threadId, deliveryId: r.delivery.deliveryId, err: r.error }, 'delivery could not be normalized');
+/**
+ * Step two: for each thread with stored deliveries, the next step, then done (or failed). When the
+ * next step throws for one thread, the threads finished before it keep their end and the error goes
+ * to the queue, whose retry finds only the unfinished ones still stored.
+ */
+async function finishStored(deps: FoldDeliveriesDeps, keys: ThreadKey[], threads: Map<string, Thread>): Promise<void> {
+  const byThread = new Map<string, string[]>();
+  for (const d of await deps.inbox.storedForThreads(keys)) {
+    const key = threadKeyOf(d);
+    byThread.set(key, [...(byThread.get(key) ?? []), d.id]);
+  }
+  const done: string[] = [];
+  try {
+    for (const [key, ids] of byThread) {
+      const thread = threads.get(key);
+      const outcome = thread && deps.afterStore ? await deps.afterStore(thread) : {};
+      if (outcome.failed) await deps.inbox.markFailed(ids, outcome.failed, 1);
+      else done.push(...ids);
     }
-    for (const r of results) {
-      deps.logger.debug({ provider: r.thread.provider, tenant: r.thread.tenant, threadId: r.thread.id, deliveries: r.deliveries.map((d) => d.deliveryId) }, 'thread stored');
-      if (deps.onThread) await deps.onThread(r.thread, r.deliveries);
-    }
-    if (deps.afterStore) {
-      const fresh = new Set(results.map((r) => threadKeyOf({ tenant: r.thread.tenant, provider: r.thread.provider, threadId: r.thread.id })));
-      const untouched = [...stored.entries()].filter(([k]) => !fresh.has(k)).map(([, s]) => s.thread);
-      await deps.afterStore([...results.map((r) => r.thread), ...untouched]);
-    }
-    return { processed: doneIds.length, rejected: rejected.length, threads: results.map((r) => r.thread) };
-  };
+  } finally {
+    await deps.inbox.markDone(done, deps.now());
+  }
 }

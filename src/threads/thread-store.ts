@@ -1,6 +1,7 @@
 import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { Thread, threadSchema } from '../domain/thread';
+import { storableJson, storableText } from '../domain/storable-text';
 import { groupByTenant, ThreadKey, threadKeyOf } from '../domain/thread-key';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -44,8 +45,11 @@ export async function loadThread(db: Db, key: ThreadKey): Promise<StoredThread |
   return (await loadThreads(db, [key])).get(threadKeyOf(key));
 }
 
-/** One statement for any number of threads; with doneIds it also marks those deliveries done, atomically. */
-export async function saveThreads(db: Db, items: { thread: Thread; version: number }[], now: Date, doneIds: string[] = []): Promise<void> {
+/**
+ * One statement for any number of threads; with storedIds it also marks those deliveries `stored`
+ * (folded, their draft still to come), atomically. Text is made storable first (storableJson).
+ */
+export async function saveThreads(db: Db, items: { thread: Thread; version: number }[], now: Date, storedIds: string[] = []): Promise<void> {
   if (items.length === 0) return;
   const upsert = db
     .insertInto('threads')
@@ -54,11 +58,11 @@ export async function saveThreads(db: Db, items: { thread: Thread; version: numb
         tenant: thread.tenant,
         provider: thread.provider,
         thread_id: thread.id,
-        subject: thread.subject,
         status: thread.status,
-        tags: JSON.stringify(thread.tags),
-        requester: JSON.stringify(thread.requester),
-        messages: JSON.stringify(thread.messages),
+        subject: storableText(thread.subject),
+        tags: storableJson(thread.tags),
+        requester: storableJson(thread.requester),
+        messages: storableJson(thread.messages),
         version,
         updated_at: now,
       })),
@@ -74,15 +78,15 @@ export async function saveThreads(db: Db, items: { thread: Thread; version: numb
         updated_at: sql`excluded.updated_at`,
       }),
     );
-  if (doneIds.length === 0) {
+  if (storedIds.length === 0) {
     await upsert.execute();
     return;
   }
   await db
     .with('saved', () => upsert)
     .updateTable('deliveries')
-    .set({ status: 'done', processed_at: now, last_error: null })
-    .where('id', 'in', doneIds)
+    .set({ status: 'stored', processed_at: now, last_error: null })
+    .where('id', 'in', storedIds)
     .where('status', 'in', ['received', 'queued'])
     .execute();
 }

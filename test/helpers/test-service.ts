@@ -67,7 +67,7 @@ export class TestService {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const counts = await this.service.inbox.countByStatus();
-      if (!counts.received && !counts.queued) return;
+      if (!counts.received && !counts.queued && !counts.stored) return;
       if (Date.now() > deadline) throw new Error(`deliveries still pending after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
