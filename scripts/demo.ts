@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   selfNote.id = '01JQ8Y0000SELF0000000000000';
   selfNote.event.comment.body = `Suggested reply for review ${markerFor('d_demo1')}`;
   selfNote.event.comment.is_public = false;
+  // Only the author proves it is draftpilot's own (ZENDESK_BOT_USER_ID below), not the marker.
+  selfNote.event.comment.author = { id: '9000000001', is_staff: true, name: 'draftpilot' };
   const commentSample = zendesk('Zendesk comment added (event webhook)', comment);
   const tampered = { ...commentSample, label: 'Zendesk comment, body changed after signing', body: commentSample.body.replace('77120', '99999') };
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { isOwnAuthor } from '../edge/zendesk/route';
 import { zendeskId } from '../edge/zendesk/schema';
 import type { IntercomAccount, ZendeskAccount } from '../config/accounts';
 import { htmlToText } from '../domain/html-to-text';
 import { conversationSchema } from '../edge/intercom/schema';
 import { normalizeIntercom } from '../edge/intercom/normalize';
-import { carriesMarker } from '../domain/marker';
 import type { Message, Thread } from '../domain/thread';
 import { BearerTokens } from './renew-on-401';
 import { getJson } from './fetch-json';
@@ -178,7 +178,7 @@ export class ThreadLoader {
    */
   private zendeskAuthor(c: ZendeskComment, text: string, requesterId: string | null, users: Map<string, ZendeskUser>): Message['author'] {
     const authorId = c.author_id ?? null;
-    if ((this.options.zendeskBotUserId !== undefined && authorId === this.options.zendeskBotUserId) || carriesMarker(text)) return 'ai';
+    if (isOwnAuthor({ botUserId: this.options.zendeskBotUserId }, authorId)) return 'ai';
     const role = authorId ? users.get(authorId)?.role : undefined;
     if (role === 'agent' || role === 'admin') return 'agent';
     if (authorId !== null && authorId === requesterId) return 'customer';

@@ -206,15 +206,15 @@ describe('Zendesk deliveries', () => {
     expect(await json(res)).toMatchObject({ status: 'ignored', reason: 'unsupported_event' });
   });
 
-  it('ignores a comment written by draftpilot (bot user id or marker)', async () => {
+  it('ignores a comment by draftpilot\'s user, and accepts a customer\'s comment that carries the marker', async () => {
     const byBot = zendeskComment();
     byBot.event.comment.author.id = '9000000001';
     const r1 = await t.postZendesk(byBot, { secret: zSecret });
     expect(await json(r1)).toMatchObject({ status: 'ignored', reason: 'self_authored' });
     const byMarker = zendeskComment({ text: `Draft for review ${markerFor('d_123')}` });
     const r2 = await t.postZendesk(byMarker, { secret: zSecret });
-    expect(r2.status).toBe(200);
-    expect(await json(r2)).toMatchObject({ status: 'ignored', reason: 'self_authored' });
+    expect(r2.status).toBe(202);
+    expect(await json(r2)).toMatchObject({ status: 'accepted' });
   });
 
   it('records an agent comment without drafting', async () => {

@@ -79,14 +79,21 @@ describe('routeIntercom', () => {
     expect(route(n, { ...OPTIONS, adminId: OUR_ADMIN })).toEqual(SELF_AUTHORED);
   });
 
-  it('ignores an admin part carrying the draftpilot marker, whoever the author', () => {
+  it('records a teammate\'s part carrying the draftpilot marker: only our admin id proves authorship', () => {
     const n = adminNote('5017734', `<p><b>draftpilot draft for review</b></p><p>${markerFor('d_abc123')}</p>`);
-    expect(route(n)).toEqual(SELF_AUTHORED);
+    expect(route(n, { ...OPTIONS, adminId: OUR_ADMIN })).toMatchObject({ ok: true, route: { action: 'record', reason: 'admin_activity' } });
   });
 
-  it('reads the marker in the part as text, so HTML-encoded brackets still count', () => {
-    const n = adminNote('5017734', '<p>&#91;draftpilot ref d_abc123&#93;</p>');
-    expect(route(n)).toEqual(SELF_AUTHORED);
+  it('accepts a customer\'s message carrying the marker: a customer cannot silence themselves', () => {
+    const n = freshIntercom('conversation-user-replied');
+    n.data.item.conversation_parts.conversation_parts[0].body = `<p>Still broken ${markerFor('d_abc123')}</p>`;
+    expect(route(n, { ...OPTIONS, adminId: OUR_ADMIN })).toMatchObject({ ok: true, route: { action: 'accept' } });
+  });
+
+  it('records a part by a user who is not the conversation\'s contact, without answering it', () => {
+    const n = freshIntercom('conversation-user-replied');
+    n.data.item.conversation_parts.conversation_parts[0].author = { type: 'user', id: 'someone-else', name: 'Other', email: 'o@example.org' };
+    expect(route(n, OPTIONS)).toMatchObject({ ok: true, route: { action: 'record', reason: 'other_contact' } });
   });
 
   it('judges only the latest part: our earlier note does not hide a teammate’s newer one', () => {

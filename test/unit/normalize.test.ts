@@ -25,9 +25,10 @@ describe('normalizeZendesk', () => {
     expect(normalizeZendesk(body, ctx).messages[0]!.author).toBe('agent');
     body.event.comment.author = { id: '9000000001', is_staff: true, name: 'draftpilot' };
     expect(normalizeZendesk(body, ctx, { botUserId: '9000000001' }).messages[0]!.author).toBe('ai');
+    // The marker proves nothing without the author: someone else's comment carrying it stays theirs.
     body.event.comment.author = { id: '556', is_staff: true, name: 'someone' };
     body.event.comment.body = `draft ${markerFor('d_1')}`;
-    expect(normalizeZendesk(body, ctx).messages[0]!.author).toBe('ai');
+    expect(normalizeZendesk(body, ctx, { botUserId: '9000000001' }).messages[0]!.author).toBe('agent');
   });
 
   it('reads the trigger body; a trigger without text yields a thread with no messages', () => {

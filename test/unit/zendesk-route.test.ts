@@ -78,18 +78,29 @@ describe('routeZendesk: event-connected webhooks', () => {
     expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'record', reason: 'agent_comment' } });
   });
 
-  it('ignores a comment carrying the draftpilot marker in its body, even an internal note', () => {
+  it('treats the marker in a customer\'s comment as text: the comment is accepted, the customer cannot silence themselves', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.body = `Please help ${markerFor('d_abc123')}`;
+    expect(route(body, { ...ACME, botUserId: BOT })).toMatchObject({ ok: true, route: { action: 'accept' } });
+    body.event.comment.body = null;
+    body.event.comment.html_body = `<p>${markerFor('d_abc123')}</p>`;
+    expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'accept' } });
+  });
+
+  it('ignores a note carrying the marker only when draftpilot\'s user wrote it; another agent\'s is recorded', () => {
     const body = fixture('zendesk', 'comment-added');
     body.event.comment.is_public = false;
     body.event.comment.body = `Draft for review\n${markerFor('d_abc123')}`;
-    expect(route(body)).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+    body.event.comment.author = { id: Number(BOT), is_staff: true, name: 'draftpilot' };
+    expect(route(body, { ...ACME, botUserId: BOT })).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+    body.event.comment.author = { id: 555, is_staff: true, name: 'Agent' };
+    expect(route(body, { ...ACME, botUserId: BOT })).toMatchObject({ ok: true, route: { action: 'record', reason: 'internal_note' } });
   });
 
-  it('ignores a comment carrying the marker only in html_body', () => {
+  it('records a public comment by an end user who is not the requester (a CC) without answering it', () => {
     const body = fixture('zendesk', 'comment-added');
-    body.event.comment.body = null;
-    body.event.comment.html_body = `<p><strong>draftpilot draft for review</strong></p>\n<p>${markerFor('d_abc123')}</p>`;
-    expect(route(body)).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+    body.event.comment.author = { id: '9160999999', is_staff: false, name: 'A colleague in CC' };
+    expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'record', reason: 'other_end_user' } });
   });
 
   it('does not mistake a customer quoting "draftpilot" for the marker', () => {
@@ -199,13 +210,18 @@ describe('routeZendesk: trigger-connected webhooks', () => {
     });
   });
 
-  it('ignores a trigger for a comment by the bot user, or whose text carries the marker', () => {
+  it('ignores a trigger for a comment by the bot user; the marker in the text proves nothing', () => {
     const selfAuthored = { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
     const byBot = { ...fixture('zendesk', 'trigger-comment'), comment_author_id: BOT };
     expect(route(byBot, { ...ACME, botUserId: BOT }, INVOCATION)).toEqual(selfAuthored);
-    expect(route(byBot, ACME, INVOCATION)).toMatchObject({ ok: true, route: { action: 'accept' } });
-    const marked = { ...fixture('zendesk', 'trigger-comment'), comment_public: 'false', text: `note ${markerFor('d_9')}` };
-    expect(route(marked, ACME, INVOCATION)).toEqual(selfAuthored);
+    const marked = { ...fixture('zendesk', 'trigger-comment'), text: `help ${markerFor('d_9')}` };
+    expect(route(marked, { ...ACME, botUserId: BOT }, INVOCATION)).toMatchObject({ ok: true, route: { action: 'accept' } });
+  });
+
+  it('records a trigger for a comment whose author is not the requester: only the requester is answered', () => {
+    const other = { ...fixture('zendesk', 'trigger-comment'), comment_author_id: '9160445566' };
+    expect(other.comment_author_id).not.toBe(other.requester_id);
+    expect(route(other, ACME, INVOCATION)).toMatchObject({ ok: true, route: { action: 'record', reason: 'other_end_user', threadId: other.ticket_id } });
   });
 
   it('accepts the shipped trigger template once Zendesk has filled in its placeholders', () => {

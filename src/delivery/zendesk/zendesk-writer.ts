@@ -186,14 +186,16 @@ export class ZendeskWriter implements HelpdeskWriter {
     const size = this.options.recentComments ?? 20;
     const { comments } = await api.get(`/api/v2/tickets/${ticketId}/comments.json?sort=-created_at&page[size]=${size}`, commentsSchema, meter);
     const marker = markerFor(request.draftId);
-    const byMarker = comments.find((c) => [c.body, c.html_body, c.plain_body].some((t) => typeof t === 'string' && t.includes(marker)));
+    // Our notes are written by our own user (when known): a marker typed by anyone else proves nothing.
+    const ours = (c: { author_id?: string | null }) => !this.options.botUserId || c.author_id === this.options.botUserId;
+    const byMarker = comments.find((c) => ours(c) && [c.body, c.html_body, c.plain_body].some((t) => typeof t === 'string' && t.includes(marker)));
     if (byMarker) return { id: byMarker.id, how: `carries ${marker}` };
     // An autopilot reply is customer-facing and carries no marker: the same text, public, recently,
     // (by our own user when known) is taken as this reply. Sending it twice is the worse mistake.
     if (request.decision === 'autopilot' && request.draft) {
       const want = squash(request.draft);
       const same = comments.find(
-        (c) => c.public !== false && (!this.options.botUserId || c.author_id === this.options.botUserId) && [c.body, c.plain_body].some((t) => typeof t === 'string' && squash(t) === want),
+        (c) => c.public !== false && ours(c) && [c.body, c.plain_body].some((t) => typeof t === 'string' && squash(t) === want),
       );
       if (same) return { id: same.id, how: 'is the same public reply' };
     }

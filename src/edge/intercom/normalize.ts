@@ -1,6 +1,6 @@
 import type { DeliveryContext } from '../provider-edge';
 import { htmlToText } from '../../domain/html-to-text';
-import { carriesMarker } from '../../domain/marker';
+import { CUSTOMER_TYPES, isOwnAdmin } from './route';
 import type { Message, Thread } from '../../domain/thread';
 import { notificationSchema } from './schema';
 
@@ -8,10 +8,8 @@ export interface IntercomNormalizeOptions {
   adminId?: string;
 }
 
-const CUSTOMER_TYPES = new Set(['user', 'lead', 'contact']);
-
-function authorOf(a: { id?: string | null; type: string }, text: string, options: IntercomNormalizeOptions): Message['author'] {
-  if ((options.adminId !== undefined && a.id === options.adminId) || carriesMarker(text)) return 'ai';
+function authorOf(a: { id?: string | null; type: string }, options: IntercomNormalizeOptions): Message['author'] {
+  if (isOwnAdmin(options, a.id)) return 'ai';
   if (CUSTOMER_TYPES.has(a.type)) return 'customer';
   if (a.type === 'admin' || a.type === 'team') return 'agent';
   return 'system';
@@ -27,14 +25,14 @@ export function normalizeIntercom(payload: unknown, ctx: DeliveryContext, option
   const source = c.source;
   if (source?.body) {
     const text = htmlToText(source.body);
-    const author = source.author ? authorOf(source.author, text, options) : 'customer';
+    const author = source.author ? authorOf(source.author, options) : 'customer';
     messages.push({ id: `source-${source.id ?? c.id}`, author, public: true, text, createdAt: iso(c.created_at ?? n.created_at) });
   }
   for (const part of c.conversation_parts?.conversation_parts ?? []) {
     if (!part.body) continue; // assignment, open, close and similar parts carry no text
     const text = htmlToText(part.body);
     const isNote = part.part_type === 'note';
-    messages.push({ id: part.id, author: authorOf(part.author, text, options), public: !isNote, text, createdAt: iso(part.created_at) });
+    messages.push({ id: part.id, author: authorOf(part.author, options), public: !isNote, text, createdAt: iso(part.created_at) });
   }
   const requester = source?.author && CUSTOMER_TYPES.has(source.author.type) ? source.author : undefined;
   return {

@@ -1,7 +1,5 @@
 import type { Parsed } from '../provider-edge';
 import { intercomTenant } from '../../domain/tenant';
-import { htmlToText } from '../../domain/html-to-text';
-import { carriesMarker } from '../../domain/marker';
 import { zodMessage } from '../../domain/zod-message';
 import { ADMIN_TOPIC_PREFIX, Conversation, notificationSchema, Part, topicSchema, USER_TOPICS } from './schema';
 
@@ -35,10 +33,23 @@ export function routeIntercom(json: unknown, now: Date, options: IntercomRouteOp
     return { ok: true, route: { action: 'ignore', reason: 'stale', detail: `notification is ${ageSeconds} s old; older than ${options.maxAgeSeconds} s are ignored` } };
   }
   const base = { deliveryId: n.id, tenant: intercomTenant(n.app_id), topic: name, threadId: n.data.item.id };
-  if (isUser) return { ok: true, route: { action: 'accept', ...base } };
-
   const part = latestPart(n.data.item);
-  const ownWrite = (options.adminId !== undefined && part?.author.id === options.adminId) || carriesMarker(part?.body ? htmlToText(part.body) : null);
-  if (ownWrite) return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'part written by draftpilot' } };
+  if (isUser) {
+    // The conversation's contact is the customer; a part by another user is kept, not answered.
+    const contacts = n.data.item.contacts?.contacts.map((c) => c.id) ?? [];
+    const author = part?.author.type && CUSTOMER_TYPES.has(part.author.type) ? part.author.id : undefined;
+    if (author && contacts.length > 0 && !contacts.includes(author)) return { ok: true, route: { action: 'record', ...base, reason: 'other_contact' } };
+    return { ok: true, route: { action: 'accept', ...base } };
+  }
+  // Only the author proves a part is draftpilot's own: a marker in anyone's text is just text.
+  if (isOwnAdmin(options, part?.author.id)) return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'part written by draftpilot' } };
   return { ok: true, route: { action: 'record', ...base, reason: 'admin_activity' } };
+}
+
+/** Users, leads and contacts write as the customer side of a conversation. */
+export const CUSTOMER_TYPES = new Set(['user', 'lead', 'contact']);
+
+/** draftpilot's own Intercom admin wrote it: the configured INTERCOM_ADMIN_ID, nothing else. */
+export function isOwnAdmin(options: { adminId?: string | undefined }, authorId: string | null | undefined): boolean {
+  return Boolean(options.adminId) && authorId === options.adminId;
 }

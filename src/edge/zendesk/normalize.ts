@@ -1,6 +1,6 @@
 import type { DeliveryContext } from '../provider-edge';
 import { htmlToText } from '../../domain/html-to-text';
-import { carriesMarker } from '../../domain/marker';
+import { isOwnAuthor } from './route';
 import type { Message, Thread } from '../../domain/thread';
 import { commentAddedSchema, ticketCreatedSchema, triggerBodySchema, ZendeskPayload } from './schema';
 
@@ -23,7 +23,7 @@ export function normalizeZendesk(payload: unknown, ctx: DeliveryContext, options
   const e = commentAddedSchema.parse(payload);
   const c = e.event.comment;
   const text = c.body ?? (c.html_body ? htmlToText(c.html_body) : '');
-  const ownWrite = (options.botUserId !== undefined && c.author.id === options.botUserId) || carriesMarker(text);
+  const ownWrite = isOwnAuthor(options, c.author.id);
   const isCustomer = e.detail.requester_id ? c.author.id === e.detail.requester_id : !c.author.is_staff;
   const author: Message['author'] = ownWrite ? 'ai' : isCustomer && !c.author.is_staff ? 'customer' : 'agent';
   return base(ctx, e.detail.id, e.detail, [{ id: c.id, author, public: c.is_public, text, createdAt: e.time }]);
@@ -49,7 +49,7 @@ function base(
 
 function fromTrigger(t: ReturnType<typeof triggerBodySchema.parse>, ctx: DeliveryContext, options: ZendeskNormalizeOptions): Thread {
   const text = t.text?.trim();
-  const ownWrite = (options.botUserId !== undefined && t.comment_author_id === options.botUserId) || carriesMarker(text);
+  const ownWrite = isOwnAuthor(options, t.comment_author_id);
   const author: Message['author'] = ownWrite ? 'ai' : 'customer';
   const messages: Message[] = text
     ? [{ id: t.comment_id ?? `delivery-${ctx.deliveryId}`, author, public: t.comment_public ?? true, text, createdAt: ctx.receivedAt }]

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { zendeskTenant } from '../../domain/tenant';
 import { header, Headers, Parsed } from '../provider-edge';
-import { carriesMarker } from '../../domain/marker';
 import { zodMessage } from '../../domain/zod-message';
 import { commentAddedSchema, SUPPORTED_EVENT_TYPES, ticketCreatedSchema, triggerBodySchema, zendeskKindSchema } from './schema';
 
@@ -48,11 +47,14 @@ export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, o
   const e = parsed.data;
   const comment = e.event.comment;
   const base = { deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.comment_added', threadId: e.detail.id };
-  if ((options.botUserId && comment.author.id === options.botUserId) || carriesMarker(comment.body) || carriesMarker(comment.html_body)) {
+  // Only the author proves a comment is draftpilot's own: a marker in anyone's text is just text.
+  if (isOwnAuthor(options, comment.author.id)) {
     return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
   }
   if (!comment.is_public) return { ok: true, route: { action: 'record', ...base, reason: 'internal_note' } };
   if (comment.author.is_staff) return { ok: true, route: { action: 'record', ...base, reason: 'agent_comment' } };
+  // A public comment by another end user (a CC, a colleague of the requester) is kept, not answered.
+  if (e.detail.requester_id && comment.author.id !== e.detail.requester_id) return { ok: true, route: { action: 'record', ...base, reason: 'other_end_user' } };
   return { ok: true, route: { action: 'accept', ...base } };
 }
 
@@ -64,9 +66,18 @@ function routeTrigger(json: unknown, headers: Headers, rawBody: Buffer, options:
   const deliveryId = header(headers, INVOCATION_HEADER) ?? `sha256-${createHash('sha256').update(rawBody).digest('hex').slice(0, 40)}`;
   const tenant = tenantOfDelivery(options, t.account_id ?? header(headers, ACCOUNT_HEADER));
   const topic = t.event === 'ticket.created' ? 'ticket.created' : 'ticket.comment_added';
-  if ((options.botUserId && t.comment_author_id === options.botUserId) || carriesMarker(t.text)) {
+  if (isOwnAuthor(options, t.comment_author_id)) {
     return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
   }
   if (t.comment_public === false) return { ok: true, route: { action: 'record', deliveryId, tenant, topic, threadId: t.ticket_id, reason: 'internal_note' } };
+  // The trigger body cannot say whether the author is staff: only the requester counts as the customer.
+  if (t.comment_author_id && t.requester_id && t.comment_author_id !== t.requester_id) {
+    return { ok: true, route: { action: 'record', deliveryId, tenant, topic, threadId: t.ticket_id, reason: 'other_end_user' } };
+  }
   return { ok: true, route: { action: 'accept', deliveryId, tenant, topic, threadId: t.ticket_id } };
+}
+
+/** draftpilot's own Zendesk user wrote it: the configured ZENDESK_BOT_USER_ID, nothing else. */
+export function isOwnAuthor(options: { botUserId?: string | undefined }, authorId: string | null | undefined): boolean {
+  return Boolean(options.botUserId) && authorId === options.botUserId;
 }
