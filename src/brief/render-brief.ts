@@ -8,10 +8,21 @@ export interface MacroPointer {
   ticketId?: string;
 }
 
-function lines(brief: Brief, draft: string | null, decision: string, supersedes: string[] = [], macro: MacroPointer = {}): { label: string; html: string }[] {
+/** What a note says besides the brief and the draft. */
+export interface NoteExtras {
+  /** earlier drafts this one replaces */
+  supersedes?: string[];
+  macro?: MacroPointer;
+  /** why the publication guard held this reply back from autopilot */
+  heldBack?: string[];
+}
+
+function lines(brief: Brief, draft: string | null, decision: string, extras: NoteExtras = {}): { label: string; html: string }[] {
+  const { supersedes = [], macro = {}, heldBack = [] } = extras;
   const out: { label: string; html: string }[] = [];
   if (supersedes.length > 0) out.push({ label: 'Supersedes', html: `the earlier draftpilot note${supersedes.length > 1 ? 's' : ''} on this ticket (${supersedes.map(esc).join(', ')}): the customer wrote again` });
   out.push({ label: 'Asks', html: esc(brief.question) });
+  if (heldBack.length > 0) out.push({ label: 'Held from autopilot', html: esc(heldBack.join('; ')) });
   if (brief.escalation_reasons.length > 0) out.push({ label: 'Why a human', html: esc(brief.escalation_reasons.join(', ')) });
   out.push({ label: 'Next step', html: esc(brief.recommended_next_step) });
   out.push({ label: 'Category', html: `${esc(brief.category || 'none')} · ${esc(brief.intent)} · confidence ${brief.confidence.toFixed(2)} · sentiment ${esc(brief.sentiment.label)} (${brief.sentiment.score.toFixed(2)})` });
@@ -29,14 +40,14 @@ function lines(brief: Brief, draft: string | null, decision: string, supersedes:
 }
 
 /** The brief as a Zendesk internal-note html_body: readable in ten seconds, with draftpilot's marker. */
-export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string, supersedes: string[] = [], macro: MacroPointer = {}): string {
-  const rows = lines(brief, draft, decision, supersedes, macro).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
+export function renderBriefZendesk(brief: Brief, draft: string | null, decision: string, draftId: string, extras: NoteExtras = {}): string {
+  const rows = lines(brief, draft, decision, extras).map((l) => `<p><strong>${l.label}:</strong> ${l.html}</p>`);
   return [`<p><strong>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</strong></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('\n');
 }
 
 /** The brief as an Intercom note body: Intercom notes take a small HTML subset (p, b, i, a, br). */
-export function renderBriefIntercom(brief: Brief, draft: string | null, decision: string, draftId: string, supersedes: string[] = []): string {
-  const rows = lines(brief, draft, decision, supersedes).map((l) => `<p><b>${l.label}:</b> ${l.html}</p>`);
+export function renderBriefIntercom(brief: Brief, draft: string | null, decision: string, draftId: string, extras: Omit<NoteExtras, 'macro'> = {}): string {
+  const rows = lines(brief, draft, decision, extras).map((l) => `<p><b>${l.label}:</b> ${l.html}</p>`);
   return [`<p><b>draftpilot ${decision === 'escalate' ? 'handoff' : 'draft for review'}</b></p>`, ...rows, `<p>${esc(markerFor(draftId))}</p>`].join('');
 }
 

@@ -6,7 +6,7 @@ import { ConfigError } from './env';
 const positive = z.number().int().positive();
 
 export const settingsSchema = z.object({
-  webhooks: z.object({ intercom_max_event_age_seconds: positive }).strict(),
+  webhooks: z.object({ intercom_max_event_age_seconds: positive, body_timeout_ms: positive }).strict(),
   inbox: z.object({ batch_max_rows: positive }).strict(),
   queue: z
     .object({

@@ -22,6 +22,11 @@ export interface DeliveryRequest {
   draft: string | null;
   /** earlier drafts of this thread still waiting for an agent, which this one replaces */
   supersedes?: string[];
+  /**
+   * The publication guard's verdict. A public reply is sent only when it approved exactly this draft
+   * (its sha256); for a review draft it holds why the draft was held back from autopilot.
+   */
+  publication?: { ok: boolean; findings: string[]; sha256: string };
 }
 
 export interface DeliveryOutcome {
@@ -42,4 +47,9 @@ export interface DeliverContext {
 
 export interface HelpdeskWriter {
   deliver(request: DeliveryRequest, context?: DeliverContext): Promise<DeliveryOutcome>;
+}
+
+/** What a note says besides the brief and the draft: the drafts it replaces, why it was held back. */
+export function noteExtras(request: Pick<DeliveryRequest, 'supersedes' | 'publication'>): { supersedes: string[]; heldBack: string[] } {
+  return { supersedes: request.supersedes ?? [], heldBack: request.publication && !request.publication.ok ? request.publication.findings : [] };
 }

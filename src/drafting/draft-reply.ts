@@ -6,6 +6,7 @@ import { guardDraft } from '../policy/output-guard';
 import type { DraftModel, ModelOutput, ModelUsage } from '../model/model-port';
 import { Redactor } from '../model/redact';
 import { decide, Decision } from '../policy/decide';
+import { checkPublication, PublicationVerdict } from '../policy/publication-guard';
 import { escalationReasons, Reason } from '../policy/reasons';
 import type { CategoriesFile } from '../policy/categories';
 import type { EscalationRules } from '../policy/escalation-rules';
@@ -37,6 +38,8 @@ export interface DraftResult {
   draft: string | null;
   brief: Brief;
   guard: string[];
+  /** the publication guard's verdict, for a draft that was up for autopilot */
+  publication?: PublicationVerdict;
   model: string;
   usage?: ModelUsage;
 }
@@ -64,7 +67,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
   if (!last || last.author !== 'customer') return null;
   const earlier = thread.messages.slice(0, -1);
 
-  const redactor = new Redactor();
+  const redactor = new Redactor({ names: [thread.requester.name] });
   const question = redactor.redact(last.text);
   const history = earlier.map((m) => ({ author: m.author, text: redactor.redact(m.text) }));
   const subject = redactor.redact(thread.subject);
@@ -105,9 +108,23 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
   }
 
   const reasons = escalationReasons({ output, question, earlier, validCitations: cited.length, guardTripped: guard.tripped || (!result.ok && result.kind === 'refusal'), thresholds, rules: deps.rules, repeatAcrossTickets, modelFailed: !result.ok });
-  const decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot });
+  let decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot });
   // A draft the guard rejected is not offered to anyone, not even as a suggestion.
   const draft = result.ok && output.draft.trim() && !guard.tripped ? redactor.restore(output.draft) : null;
+  // Nothing is published before the publication guard: a reply it does not approve goes to review,
+  // where an agent reads it (with the customer's details restored) in an internal note.
+  let publication: PublicationVerdict | undefined;
+  if (decision === 'autopilot') {
+    publication = checkPublication({
+      text: draft ?? '',
+      modelText: output.draft,
+      sources: cited.map((h) => ({ url: h.url, title: h.title, text: h.text })),
+      question,
+      redactedValues: redactor.values(),
+      allowedLinkDomains: deps.rules.allowedLinkDomains,
+    });
+    if (!publication.ok) decision = 'review';
+  }
   // pages consulted: the retrieved ones that scored at least a third of the best
   const consulted = retrieved.filter((h) => h.score >= (retrieved[0]?.score ?? 0) / 3);
   const brief = composeBrief({ question: last.text, earlier, output, consulted, reasons });
@@ -123,6 +140,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
     draft,
     brief,
     guard: guard.findings,
+    ...(publication ? { publication } : {}),
     model: result.model,
     ...(result.usage ? { usage: result.usage } : {}),
   };

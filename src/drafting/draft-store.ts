@@ -80,6 +80,7 @@ export async function saveDraft(db: Kysely<Database>, thread: Thread, r: DraftRe
       draft: r.draft === null ? null : storableText(r.draft),
       brief: storableJson(r.brief),
       guard: storableJson(r.guard),
+      publication: r.publication ? storableJson(r.publication) : null,
       model: r.model,
       usage: r.usage ? storableJson(r.usage) : null,
       created_at: now,

@@ -107,7 +107,19 @@ async function deliverDraft(deps: DrafterDeps, thread: Thread, request: Delivery
 }
 
 function requestFromResult(thread: Thread, draftId: string, r: DraftResult): DeliveryRequest {
-  return { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId, messageId: r.messageId, decision: r.decision, reasons: r.escalation_reasons, category: r.category, brief: r.brief, draft: r.draft };
+  return {
+    tenant: thread.tenant,
+    provider: thread.provider,
+    threadId: thread.id,
+    draftId,
+    messageId: r.messageId,
+    decision: r.decision,
+    reasons: r.escalation_reasons,
+    category: r.category,
+    brief: r.brief,
+    draft: r.draft,
+    ...(r.publication ? { publication: r.publication } : {}),
+  };
 }
 
 function requestFromRow(thread: Thread, row: DraftRow): DeliveryRequest {
@@ -122,5 +134,6 @@ function requestFromRow(thread: Thread, row: DraftRow): DeliveryRequest {
     category: row.category,
     brief: briefSchema.parse(row.brief),
     draft: row.draft,
+    ...(row.publication ? { publication: row.publication } : {}),
   };
 }

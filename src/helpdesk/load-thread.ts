@@ -189,7 +189,7 @@ export class ThreadLoader {
   private access(provider: 'zendesk' | 'intercom', tenant: string, access: HelpdeskAccess | undefined, own: string | undefined): HelpdeskAccess {
     if (!tenant.startsWith(`${provider}:`)) throw new HelpdeskError(provider, 0, `${provider}_bad_request`, `${tenant} is not a ${provider} tenant`, true);
     if (!access) {
-      const setting = provider === 'zendesk' ? `${ZENDESK_CREDENTIALS_HINT} (and ZENDESK_SUBDOMAIN or ZENDESK_BASE_URL)` : 'INTERCOM_ACCESS_TOKEN';
+      const setting = provider === 'zendesk' ? `${ZENDESK_CREDENTIALS_HINT} (and ZENDESK_SUBDOMAIN)` : 'INTERCOM_ACCESS_TOKEN';
       throw new HelpdeskError(provider, 0, `${provider}_not_configured`, `${provider}: no credentials to read ${tenant} (set ${setting})`, true);
     }
     // One set of credentials reaches one account: never read another tenant's data with it.

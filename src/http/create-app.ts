@@ -20,6 +20,8 @@ export interface AppDeps {
   logger: Logger;
   now: () => Date;
   maxBodyBytes: number;
+  /** ms a webhook body may take to arrive (webhooks.body_timeout_ms) */
+  bodyTimeoutMs: number;
   adminToken?: string;
   probes: Probe[];
   isDraining: () => boolean;
@@ -36,7 +38,7 @@ export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRoutes(deps.probes, deps.isDraining));
+  app.use(healthRoutes(deps.probes, deps.isDraining, deps.logger));
 
   if (deps.edges && deps.inbox && deps.queue) {
     // Intercom validates a webhook URL with a HEAD request when it is saved. POSTs never reach express.
@@ -68,6 +70,6 @@ export function createApp(deps: AppDeps): RequestListener {
     sendError(res, 503, 'unavailable', 'the request could not be handled now; retry later');
   });
   if (!deps.edges || !deps.inbox || !deps.queue) return app;
-  const webhookDeps = { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes, enqueueOnAccept: deps.queue.kind === 'inline' };
+  const webhookDeps = { inbox: deps.inbox, queue: deps.queue, logger: deps.logger, now: deps.now, maxBodyBytes: deps.maxBodyBytes, bodyTimeoutMs: deps.bodyTimeoutMs, enqueueOnAccept: deps.queue.kind === 'inline' };
   return webhookListener(deps.edges, webhookDeps, app);
 }

@@ -1,13 +1,18 @@
 import { Router } from 'express';
 import { describe } from '../domain/errors';
+import type { Logger } from '../logger';
 
 export interface Probe {
   name: string;
   check: () => Promise<void>;
 }
 
-/** /healthz: the process is alive. /readyz: it can take work (store and queue answer, not shutting down). */
-export function healthRoutes(probes: Probe[], isDraining: () => boolean): Router {
+/**
+ * /healthz: the process is alive. /readyz: it can take work (store and queue answer, not shutting
+ * down). Both are public (load balancers call them): a failing check says `unavailable`, and its error,
+ * which can name internal hosts and ports, goes to the log only.
+ */
+export function healthRoutes(probes: Probe[], isDraining: () => boolean, logger?: Pick<Logger, 'warn'>): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -26,7 +31,8 @@ export function healthRoutes(probes: Probe[], isDraining: () => boolean): Router
           checks[p.name] = 'ok';
         } catch (err) {
           ready = false;
-          checks[p.name] = describe(err);
+          checks[p.name] = 'unavailable';
+          logger?.warn({ check: p.name, err: describe(err) }, 'readiness check failed');
         }
       }),
     );

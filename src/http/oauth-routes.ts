@@ -10,6 +10,7 @@ import {
   verifyInstallState,
 } from '../helpdesk/zendesk/oauth-install';
 import { zendeskOrigin, zendeskTenant } from '../domain/tenant';
+import { MemoryStateUses, StateUses } from '../helpdesk/zendesk/state-uses';
 import { TokenCipher, TokenCipherError } from '../helpdesk/zendesk/token-cipher';
 import type { TokenStore } from '../helpdesk/zendesk/token-store';
 import type { Logger } from '../logger';
@@ -39,6 +40,8 @@ export interface OauthRoutesOptions {
   stateTtlMs?: number;
   clock?: Clock;
   logger?: Pick<Logger, 'info' | 'warn'>;
+  /** where used states are recorded, so each install link works once; in memory by default */
+  stateUses?: StateUses;
   /** told after the tokens are stored, e.g. to make a cached token provider re-read the store */
   onInstalled?: (account: string) => void | Promise<void>;
 }
@@ -104,6 +107,7 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
   const ttlMs = options.stateTtlMs ?? 10 * 60_000;
   const scope = options.scope ?? 'read write';
   const hostOf = options.zendeskHost ?? zendeskOrigin;
+  const stateUses = options.stateUses ?? new MemoryStateUses(ttlMs * 2);
   const router = Router();
 
   const ready = (res: Response): Ready | undefined => {
@@ -147,6 +151,10 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
       return;
     }
     const { subdomain } = checked;
+    if (!(await stateUses.claim(checked.nonce, new Date(clock.now())))) {
+      sendError(res, 400, 'oauth_state_used', `this install link was already used; start again at ${OAUTH_START_PATH}?subdomain=${subdomain}`);
+      return;
+    }
     const denied = one(req.query.error);
     if (denied) {
       const why = one(req.query.error_description);

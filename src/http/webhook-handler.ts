@@ -12,6 +12,8 @@ export interface WebhookDeps {
   logger: Logger;
   now: () => Date;
   maxBodyBytes: number;
+  /** ms the whole body may take to arrive; a slower one is answered 408 */
+  bodyTimeoutMs: number;
   /**
    * Enqueue an accepted delivery right after answering (the embedded in-process queue). False in the
    * PostgreSQL + BullMQ mode, where the dispatcher moves received rows into the queue (dispatcher.ts).

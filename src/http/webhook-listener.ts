@@ -41,10 +41,14 @@ export function webhookListener(edges: Record<Provider, ProviderEdge>, deps: Web
       refuse(req, res, tooLarge());
       return;
     }
-    readBody(req, deps.maxBodyBytes).then(
+    readBody(req, deps.maxBodyBytes, deps.bodyTimeoutMs).then(
       (body) => {
         if (body === 'too_large') {
           refuse(req, res, tooLarge());
+          return;
+        }
+        if (body === 'timeout') {
+          refuse(req, res, { status: 408, body: { error: 'request_timeout', message: `the body did not arrive within ${deps.bodyTimeoutMs} ms (webhooks.body_timeout_ms); send it at once` } });
           return;
         }
         if (body === 'aborted') return;
@@ -68,16 +72,19 @@ function pathOf(url: string | undefined): string {
   return trimmed.toLowerCase();
 }
 
-/** The body, or why there is none: over the limit while reading, or the client went away. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'aborted'> {
+/** The body, or why there is none: over the limit while reading, too slow to arrive, or the client went away. */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer | 'too_large' | 'timeout' | 'aborted'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     const body = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    const finish = (out: Buffer | 'too_large' | 'aborted') => {
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    timer.unref();
+    const finish = (out: Buffer | 'too_large' | 'timeout' | 'aborted') => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       req.removeListener('data', onData);
       resolve(out);
     };

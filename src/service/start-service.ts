@@ -1,10 +1,13 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
+import { hasZendeskCredentials } from '../config/accounts';
+import { ConfigError } from '../config/env';
 import { describe } from '../domain/errors';
 import type { Provider, Thread } from '../domain/thread';
 import type { ProviderEdge } from '../edge/provider-edge';
 import { DbTokenStore } from '../helpdesk/zendesk/db-token-store';
+import { DbStateUses } from '../helpdesk/zendesk/state-uses';
 import { createApp } from '../http/create-app';
 import type { Probe } from '../http/health-routes';
 import { oauthRoutes } from '../http/oauth-routes';
@@ -54,6 +57,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const serveWebhooks = role !== 'worker';
   const runWorker = role !== 'web';
 
+  if (hasZendeskCredentials(config.zendesk) && !config.zendesk.tenant) {
+    throw new ConfigError(
+      'ZENDESK_SUBDOMAIN: Zendesk credentials are set but ZENDESK_SUBDOMAIN is not; it names the account (the tenant zendesk:<subdomain>). ZENDESK_BASE_URL only changes where the API calls go.',
+    );
+  }
   const store = await openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir: env.DATA_DIR });
   const inbox = new Inbox(store.db, settings.inbox.batch_max_rows, store.kind === 'pglite' ? 1 : 2);
   const policy = {
@@ -100,6 +108,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     now,
     maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+    bodyTimeoutMs: settings.webhooks.body_timeout_ms,
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     probes,
     isDraining: () => draining,
@@ -111,6 +120,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         encryptionKey: env.APP_ENCRYPTION_KEY,
         publicUrl: env.PUBLIC_URL,
         tokens: new DbTokenStore(store.db),
+        stateUses: new DbStateUses(store.db),
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
@@ -121,6 +131,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     s.once('error', reject);
   });
   server.keepAliveTimeout = 5000;
+  // Node's own limits, for everything that is not a webhook body: headers within 10 s, a whole request
+  // within the body timeout and a margin (its default is five minutes).
+  server.requestTimeout = settings.webhooks.body_timeout_ms + 5_000;
+  server.headersTimeout = Math.min(10_000, server.requestTimeout);
   const port = (server.address() as AddressInfo).port;
 
   let stopping: Promise<void> | undefined;

@@ -169,6 +169,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('pending_macros').execute();
     },
   },
+  '0008_publication_and_oauth_states': {
+    async up(db: Kysely<any>) {
+      // The publication guard's verdict on a draft that was up for autopilot: a writer publishes only
+      // the text it approved (its sha256).
+      await db.schema.alterTable('drafts').addColumn('publication', 'jsonb').execute();
+      // An install link's state is good for one callback: its nonce is recorded when used.
+      await db.schema
+        .createTable('oauth_state_uses')
+        .addColumn('nonce', 'text', (c) => c.primaryKey())
+        .addColumn('used_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('oauth_state_uses').execute();
+      await db.schema.alterTable('drafts').dropColumn('publication').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -59,6 +59,8 @@ export interface DraftsTable {
   delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   delivery: ColumnType<unknown, string | null | undefined, string | null>;
   superseded_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the publication guard's verdict (migration 0008), for a draft that was up for autopilot */
+  publication: ColumnType<{ ok: boolean; findings: string[]; sha256: string } | null, string | null | undefined, string | null>;
 }
 
 /** A help-center article of one tenant, as plain text (migration 0003). */
@@ -94,6 +96,13 @@ export interface Database {
   knowledge_sync: KnowledgeSyncTable;
   oauth_tokens: OauthTokensTable;
   pending_macros: PendingMacrosTable;
+  oauth_state_uses: OauthStateUsesTable;
+}
+
+/** Install-link states already used (migration 0008): each works once. */
+export interface OauthStateUsesTable {
+  nonce: string;
+  used_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 /** Zendesk macros holding a draft (migration 0007); active while removed_at is null. */

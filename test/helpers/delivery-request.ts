@@ -1,5 +1,6 @@
 import type { Brief } from '../../src/brief/brief';
 import type { DeliveryRequest } from '../../src/delivery/delivery-port';
+import { sha256 } from '../../src/policy/publication-guard';
 import type { Reason } from '../../src/policy/reasons';
 
 /** A handoff brief as the pipeline stores it; each suite gives the fields its assertions read. */
@@ -19,6 +20,11 @@ export function testBrief(overrides: Partial<Brief> = {}): Brief {
   };
 }
 
+/** The publication guard's approval of exactly this text, as the pipeline records it. */
+export function approvedFor(text: string): { ok: true; findings: string[]; sha256: string } {
+  return { ok: true, findings: [], sha256: sha256(text) };
+}
+
 /**
  * What the drafter hands a writer. The brief carries the same reasons as the request unless a test
  * gives its own, as the pipeline builds it.
@@ -30,7 +36,7 @@ export function deliveryRequest(
   overrides: Partial<DeliveryRequest> = {},
 ): DeliveryRequest {
   const { brief, ...rest } = base;
-  return {
+  const request: DeliveryRequest = {
     messageId: '1001',
     category: 'shipping',
     ...rest,
@@ -39,4 +45,7 @@ export function deliveryRequest(
     brief: testBrief({ escalation_reasons: reasons, ...brief }),
     ...overrides,
   };
+  // The drafting pipeline sends an autopilot request with the publication guard's approval of its text.
+  if (request.decision === 'autopilot' && request.draft && !('publication' in overrides)) request.publication = approvedFor(request.draft);
+  return request;
 }

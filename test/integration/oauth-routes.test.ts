@@ -196,9 +196,22 @@ describe('GET /oauth/zendesk/callback', () => {
     const denied = await callback({ error: 'access_denied', error_description: 'The end-user or authorization server denied the request.', state });
     expect(denied.status).toBe(400);
     expect(await denied.json()).toMatchObject({ error: 'oauth_denied', message: expect.stringContaining('access_denied') });
-    const noCode = await callback({ state });
+    const noCode = await callback({ state: await start('acme') });
     expect(noCode.status).toBe(400);
     expect(await noCode.json()).toMatchObject({ error: 'oauth_code_missing' });
+  });
+
+  it('takes each install link once: a replayed callback is refused before Zendesk is called', async () => {
+    const { start, callback } = await mount();
+    const state = await start('omega');
+    nock('https://omega.zendesk.com').post('/oauth/tokens', grantBody).once().reply(200, grantAnswer);
+    expect((await callback({ code: CODE, state })).status).toBe(200);
+    const stored = await tokens.get('zendesk:omega');
+    // The same state again, within its ten minutes, with another code: no second exchange (nock would refuse it).
+    const replay = await callback({ code: 'another-code', state });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({ error: 'oauth_state_used', message: expect.stringContaining('/oauth/zendesk/start?subdomain=omega') });
+    expect(await tokens.get('zendesk:omega')).toEqual(stored);
   });
 
   it('token endpoint 401: 502 naming what to check, and nothing stored', async () => {

@@ -36,6 +36,7 @@ describe('configuration errors', () => {
     [{ ROLE: 'both' }, /ROLE: Invalid option/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must start with postgres/],
     [{ CONFIG_FILE: '/nonexistent/draftpilot.yaml' }, /CONFIG_FILE: cannot read \/nonexistent\/draftpilot.yaml/],
+    [{ ZENDESK_ACCESS_TOKEN: 'zd-token', ZENDESK_BASE_URL: 'http://zendesk.test' }, /ZENDESK_SUBDOMAIN: Zendesk credentials are set but ZENDESK_SUBDOMAIN is not/],
   ])('exits non-zero and names the variable: %j', async (env, message) => {
     const run = collect(spawnMain({ PORT: '0', DATA_DIR: '/nonexistent-never-created', ...env }));
     expect(await run.exit).toBe(1);

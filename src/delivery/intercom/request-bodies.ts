@@ -2,7 +2,8 @@ import { draftHtml } from '../../brief/html';
 import { renderBriefIntercom } from '../../brief/render-brief';
 import type { Decision } from '../../policy/decide';
 import type { Reason } from '../../policy/reasons';
-import type { DeliveryRequest } from '../delivery-port';
+import { DeliveryRequest, noteExtras } from '../delivery-port';
+import { approves } from '../../policy/publication-guard';
 
 /**
  * The Intercom request bodies, built without I/O so every path can be checked in a test.
@@ -81,12 +82,12 @@ export function noteBody(adminId: string, html: string): NoteBody {
  * re-checks the whole request, not just a flag passed along: the decision must be autopilot, no
  * escalation reason may have fired (docs/contracts.md, Decision) and there must be a draft to send.
  */
-export function commentBody(request: Pick<DeliveryRequest, 'decision' | 'reasons' | 'brief' | 'draft'>, adminId: string): CommentBody {
+export function commentBody(request: Pick<DeliveryRequest, 'decision' | 'reasons' | 'brief' | 'draft' | 'publication'>, adminId: string): CommentBody {
   assertCleanAutopilot(request);
   return { message_type: 'comment', type: 'admin', admin_id: adminId, body: draftHtml(request.draft as string) };
 }
 
-export function assertCleanAutopilot(request: Pick<DeliveryRequest, 'decision' | 'reasons' | 'brief' | 'draft'>): void {
+export function assertCleanAutopilot(request: Pick<DeliveryRequest, 'decision' | 'reasons' | 'brief' | 'draft' | 'publication'>): void {
   if (request.decision !== 'autopilot') {
     throw new PublicReplyRefused(`a public reply was built for a "${request.decision}" decision; only autopilot may reply to the customer`);
   }
@@ -96,6 +97,9 @@ export function assertCleanAutopilot(request: Pick<DeliveryRequest, 'decision' |
   }
   if (!request.draft || request.draft.trim() === '') {
     throw new PublicReplyRefused('autopilot decision without a draft: nothing to send');
+  }
+  if (!approves(request.publication, request.draft)) {
+    throw new PublicReplyRefused('the publication guard did not approve this exact reply: refusing to reply to the customer');
   }
 }
 
@@ -141,7 +145,7 @@ export function planDelivery(request: DeliveryRequest, options: { adminId: strin
   const reply =
     request.decision === 'autopilot'
       ? commentBody(request, adminId)
-      : noteBody(adminId, renderBriefIntercom(request.brief, request.draft, request.decision, request.draftId, request.supersedes ?? []));
+      : noteBody(adminId, renderBriefIntercom(request.brief, request.draft, request.decision, request.draftId, noteExtras(request)));
   const plan: IntercomPlan = { reply, tags: tagNames(request.decision, request.reasons) };
   if (request.decision === 'escalate' && options.escalationTeamId) plan.assignTeamId = options.escalationTeamId;
   assertDraftBodiesAreNotes(request.decision, [{ method: 'POST', path: paths.reply(request.threadId), body: reply }]);

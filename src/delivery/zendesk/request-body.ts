@@ -1,5 +1,6 @@
 import { renderBriefZendesk } from '../../brief/render-brief';
-import type { DeliveryRequest } from '../delivery-port';
+import { DeliveryRequest, noteExtras } from '../delivery-port';
+import { approves } from '../../policy/publication-guard';
 
 /**
  * The ONE ticket update a decision becomes: note or reply, tags and routing in a single
@@ -115,6 +116,7 @@ function autopilotReply(req: DeliveryRequest): PublicReply {
     throw new UnsafeDeliveryError(`autopilot with escalation reasons (${[...req.reasons, ...req.brief.escalation_reasons].join(', ')}) is contradictory: nothing is published`);
   }
   if (!req.draft || !req.draft.trim()) throw new UnsafeDeliveryError('autopilot without a draft: nothing to publish');
+  if (!approves(req.publication, req.draft)) throw new UnsafeDeliveryError('the publication guard did not approve this exact reply: nothing is published');
   return { body: req.draft, public: true };
 }
 
@@ -137,7 +139,10 @@ export function buildTicketUpdate(req: DeliveryRequest, snapshot: TicketSnapshot
         ? autopilotReply(req)
         : // review and escalate: the brief (with the draft where one exists, marked "not sent") as a note
           privateNote(
-            renderBriefZendesk(req.brief, options.macroTitle ? null : req.draft, req.decision, req.draftId, req.supersedes ?? [], options.macroTitle ? { macroTitle: options.macroTitle, ticketId: req.threadId } : {}),
+            renderBriefZendesk(req.brief, options.macroTitle ? null : req.draft, req.decision, req.draftId, {
+              ...noteExtras(req),
+              ...(options.macroTitle ? { macro: { macroTitle: options.macroTitle, ticketId: req.threadId } } : {}),
+            }),
           ),
     tags: mergeTags(snapshot?.tags ?? [], ours),
   };

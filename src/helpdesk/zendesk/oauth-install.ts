@@ -50,7 +50,7 @@ export function signInstallState(subdomain: string, key: Buffer, now: number): s
 }
 
 export type StateCheck =
-  | { ok: true; subdomain: string }
+  | { ok: true; subdomain: string; nonce: string }
   | { ok: false; code: 'oauth_state_invalid' | 'oauth_state_expired'; message: string };
 
 export function verifyInstallState(state: string, key: Buffer, now: number, ttlMs: number): StateCheck {
@@ -84,7 +84,7 @@ export function verifyInstallState(state: string, key: Buffer, now: number, ttlM
       message: `the install link expired (it is valid for ${Math.round(ttlMs / 60_000)} minutes); start again at /oauth/zendesk/start?subdomain=${parsed.sub}`,
     };
   }
-  return { ok: true, subdomain: parsed.sub };
+  return { ok: true, subdomain: parsed.sub, nonce: parsed.n };
 }
 
 /** Zendesk's authorization page, where an admin of the account approves the install. */
