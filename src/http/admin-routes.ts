@@ -124,9 +124,19 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
       const filter = { ...(body.data.tenant ? { tenant: body.data.tenant } : {}), ...(since ? { since } : {}) };
       const drafts = await resetFailedDeliveries(db, filter);
       const threads = await inbox.redrive({ ...filter, limit: body.data.limit });
-      // The embedded queue runs in this process; under BullMQ the dispatcher picks received rows up.
-      if (queue?.kind === 'inline') for (const t of threads) await queue.enqueue({ tenant: t.tenant, provider: t.provider, threadId: t.threadId });
-      res.json({ deliveries: threads.reduce((n, t) => n + t.deliveries, 0), threads: threads.length, drafts });
+      // A fresh job per thread (no delivery id: under BullMQ the failed job keeps its id in the
+      // dead-letter set, and the dispatcher only scans recent rows). If the queue is away, the rows
+      // stay received and the relay (or the next start of the embedded mode) enqueues them.
+      let enqueued = 0;
+      for (const t of threads) {
+        try {
+          await queue?.enqueue({ tenant: t.tenant, provider: t.provider, threadId: t.threadId });
+          if (queue) enqueued++;
+        } catch {
+          break;
+        }
+      }
+      res.json({ deliveries: threads.reduce((n, t) => n + t.deliveries, 0), threads: threads.length, drafts, enqueued });
     });
   }
   return router;

@@ -10,7 +10,7 @@ export const REDRIVE_USAGE = `usage: draftpilot redrive [--url http://127.0.0.1:
   nothing already written is written again. Talks to the running service's admin API (POST /api/redrive)
   with ADMIN_TOKEN; --url defaults to http://127.0.0.1:<PORT>.`;
 
-const answerSchema = z.object({ deliveries: z.number(), threads: z.number(), drafts: z.number() });
+const answerSchema = z.object({ deliveries: z.number(), threads: z.number(), drafts: z.number(), enqueued: z.number() });
 
 interface RedriveArgs {
   url?: string;
@@ -60,6 +60,7 @@ export async function runRedrive(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT.failed;
   }
   const answer = answerSchema.parse(JSON.parse(text));
-  io.stdout(`redrive: ${answer.deliveries} failed deliveries on ${answer.threads} threads and ${answer.drafts} failed drafts queued again${args.tenant ? ` (${args.tenant})` : ''}\n`);
+  const later = answer.enqueued < answer.threads ? `; the queue did not answer for ${answer.threads - answer.enqueued} of the threads, which the relay enqueues later` : '';
+  io.stdout(`redrive: ${answer.deliveries} failed deliveries on ${answer.threads} threads and ${answer.drafts} failed drafts queued again${args.tenant ? ` (${args.tenant})` : ''}${later}\n`);
   return EXIT.ok;
 }

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { runCli } from '../../src/cli';
 import { loadThread } from '../../src/threads/thread-store';
 import { zendeskComment } from '../helpers/fixtures';
-import { describeWithPostgres } from '../helpers/services';
+import { describeWithPostgres, describeWithPostgresAndRedis } from '../helpers/services';
 import { startTestService, TestService } from '../helpers/test-service';
 
 const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
@@ -70,7 +70,7 @@ function poisonSuite(store: 'pglite' | 'postgres') {
 describe('poison input, embedded store', () => poisonSuite('pglite'));
 describeWithPostgres('poison input, PostgreSQL', () => poisonSuite('postgres'));
 
-describe('failures are visible and can be redriven', () => {
+function failureSuite(mode: { store?: 'pglite' | 'postgres'; queue?: 'inline' | 'bullmq' }) {
   let t: TestService;
   afterEach(() => nock.cleanAll());
   afterAll(() => t?.close());
@@ -79,7 +79,7 @@ describe('failures are visible and can be redriven', () => {
 
   it('a permanent helpdesk error shows failed with the error on the delivery and the draft; redrive delivers it after the fix', async () => {
     nock('http://zendesk.test').persist().get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
-    t = await startTestService({ env: { ZENDESK_ACCESS_TOKEN: 'zd-access-token', ZENDESK_BASE_URL: 'http://zendesk.test' }, settings: (s) => (s.queue.attempts = 2) });
+    t = await startTestService({ ...mode, env: { ZENDESK_ACCESS_TOKEN: 'zd-access-token', ZENDESK_BASE_URL: 'http://zendesk.test' }, settings: (s) => (s.queue.attempts = 2) });
     // The token lacks a scope: 403 on the ticket read, permanent.
     nock('http://zendesk.test').get('/api/v2/tickets/7801.json').reply(403, { error: 'Forbidden' });
     const body = zendeskComment({ ticketId: '7801', text: 'How many days do I have to return an item?' });
@@ -131,7 +131,10 @@ describe('failures are visible and can be redriven', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_body', message: expect.stringContaining('since') });
   });
-});
+}
+
+describe('failures are visible and can be redriven (embedded: PGlite, in-process queue)', () => failureSuite({}));
+describeWithPostgresAndRedis('failures are visible and can be redriven (PostgreSQL, BullMQ)', () => failureSuite({ store: 'postgres', queue: 'bullmq' }));
 
 describe('HTTP limits', () => {
   let t: TestService;

@@ -365,6 +365,29 @@ describe('npm run knowledge:sync', () => {
     removeDir(cwd);
   });
 
+  it('refuses, naming the running process, while another process has the embedded store open', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-ks-'));
+    const dataDir = path.join(cwd, 'data');
+    const held = await openStore({ dataDir }); // this test process plays the running server
+    try {
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/knowledge-sync.ts')], {
+          cwd,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, NODE_PATH: path.join(ROOT, 'node_modules'), CONFIG_FILE: path.join(ROOT, 'config/default.yaml'), DATA_DIR: dataDir, INTERCOM_ACCESS_TOKEN: 'ic-token' },
+        });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`DATA_DIR ${dataDir} is in use by draftpilot process ${process.pid}`);
+      expect(result.stderr).toContain('The running server syncs the help centers itself');
+    } finally {
+      await held.close();
+      removeDir(cwd);
+    }
+  }, 30_000);
+
   it('syncs with the OAuth client alone: grants a token, seals it in the store and lists the articles with it', async () => {
     // The script is another process (nock cannot reach it): a local stand-in for Zendesk answers it.
     const seen: string[] = [];
