@@ -106,7 +106,8 @@ async function deliverDraft(deps: DrafterDeps, thread: Thread, request: Delivery
   return {};
 }
 
-function requestFromResult(thread: Thread, draftId: string, r: DraftResult): DeliveryRequest {
+/** What a freshly decided draft asks of the helpdesk. */
+export function requestFromResult(thread: Thread, draftId: string, r: DraftResult): DeliveryRequest {
   return {
     tenant: thread.tenant,
     provider: thread.provider,

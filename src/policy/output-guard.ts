@@ -1,4 +1,5 @@
 import type { EscalationRules } from './escalation-rules';
+import { foreignLinks } from './links';
 import { matchesAny } from './escalation-rules';
 
 export interface GuardInput {
@@ -17,7 +18,6 @@ export interface GuardResult {
   findings: string[];
 }
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"')\]]+/gi;
 
 /** The output guard: a trip is the escalation reason `guardrail` (docs/contracts.md, Escalation reasons). */
 export function guardDraft(input: GuardInput): GuardResult {
@@ -25,13 +25,8 @@ export function guardDraft(input: GuardInput): GuardResult {
   if (matchesAny(input.rules.injection, input.question)) findings.push('the customer message contains instruction-like text');
   if (input.canary && input.draft.includes(input.canary)) findings.push('the draft repeats the model instructions');
 
-  const citedUrls = new Set(input.cited.map((h) => normalizeUrl(h.url)));
-  for (const url of input.draft.match(URL_PATTERN) ?? []) {
-    const clean = url.replace(/[.,;:!?]+$/, '');
-    if (citedUrls.has(normalizeUrl(clean))) continue;
-    const host = hostOf(clean);
-    if (host && input.rules.allowedLinkDomains.some((d) => host === d || host.endsWith(`.${d}`))) continue;
-    findings.push(`the draft links to ${clean}, which is not a cited source or an allowed domain`);
+  for (const url of foreignLinks(input.draft, input.cited.map((h) => h.url), input.rules.allowedLinkDomains)) {
+    findings.push(`the draft links to ${url}, which is not a cited source or an allowed domain`);
   }
 
   for (const { name, pattern } of input.rules.commitments) {
@@ -40,16 +35,4 @@ export function guardDraft(input: GuardInput): GuardResult {
     }
   }
   return { tripped: findings.length > 0, findings };
-}
-
-function normalizeUrl(url: string): string {
-  return url.replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { contentTerms, sentences, words } from '../text/tokens';
+import { foreignLinks, URL_PATTERN } from './links';
 
 /**
  * The publication guard: the last check before any text is sent to a customer as a public reply
@@ -49,7 +50,6 @@ export interface PublicationVerdict {
 }
 
 const PLACEHOLDER = /\[(?:EMAIL|CARD|IBAN|SSN|PHONE|NAME|ADDRESS|SECRET)_\d+\]/;
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"')\]]+/gi;
 
 /** An action on the account stated as done (or about to be done by us). */
 const ACTION_WORDS =
@@ -112,14 +112,7 @@ export function checkPublication(input: PublicationInput): PublicationVerdict {
     if (CREDENTIAL_REQUEST.test(sentence)) findings.push(`the reply asks for credentials: "${clip(sentence)}"`);
   }
 
-  const sourceUrls = new Set(input.sources.map((s) => normalizeUrl(s.url)));
-  for (const raw of text.match(URL_PATTERN) ?? []) {
-    const url = raw.replace(/[.,;:!?]+$/, '');
-    const host = hostOf(url);
-    if (sourceUrls.has(normalizeUrl(url))) continue;
-    if (host && input.allowedLinkDomains.some((d) => host === d || host.endsWith(`.${d}`))) continue;
-    findings.push(`the reply links to ${url}, which is not a cited source`);
-  }
+  for (const url of foreignLinks(text, input.sources.map((s) => s.url), input.allowedLinkDomains)) findings.push(`the reply links to ${url}, which is not a cited source`);
 
   const withoutUrls = text.replace(URL_PATTERN, ' ');
   const sourceTerms = new Set(contentTerms(input.sources.map((s) => `${s.title} ${s.text}`).join(' ')));
@@ -203,18 +196,6 @@ function bestMatches<T extends { terms: Set<string> }>(terms: string[], candidat
 /** Numbers as written, without thousands separators: "1,200" and "1200" are the same number. */
 function numbersIn(text: string): string[] {
   return (text.match(/\d[\d,.]*\d|\d/g) ?? []).map((n) => n.replace(/,(?=\d{3}\b)/g, '').replace(/\.$/, ''));
-}
-
-function normalizeUrl(url: string): string {
-  return url.replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }
 
 function clip(s: string): string {

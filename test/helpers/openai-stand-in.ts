@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server';
 import type { ModelOutput } from '../../src/model/model-port';
 
 /**
@@ -67,36 +67,21 @@ export class OpenAIStandIn {
   readonly calls: StandInCall[] = [];
   /** what the "model" answers to a prompt; a throw becomes a 500 server_error */
   behave: (prompt: SeenPrompt) => StandInAnswer = () => ({ status: 500, error: { message: 'no behaviour set', type: 'server_error' } });
-  private server?: Server;
+  private readonly http = new LocalServer('openai stand-in', (req, res) => this.handle(req, res), (res, err) => send(res, 500, { error: { message: String(err), type: 'server_error', param: null, code: null } }));
   private seq = 0;
 
   constructor(private readonly options: { apiKey: string }) {}
 
   get baseURL(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error('openai stand-in: not started');
-    return `http://127.0.0.1:${address.port}/v1`;
+    return `${this.http.origin}/v1`;
   }
 
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      void this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) send(res, 500, { error: { message: String(err), type: 'server_error', param: null, code: null } });
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
+  start(): Promise<void> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

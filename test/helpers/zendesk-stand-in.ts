@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server';
 
 /**
  * A Zendesk stand-in for tests that run the service as a child process (where nock cannot reach):
@@ -82,7 +82,7 @@ export class ZendeskStandIn {
   kill: () => void = () => {
     throw new Error('zendesk stand-in: a kill point was reached but no kill function is set');
   };
-  private server?: Server;
+  private readonly http = new LocalServer('zendesk stand-in', (req, res) => this.handle(req, res), (res, err) => this.send(res, 500, { error: String(err) }));
   private nextId = 70_000;
   private clock = Date.parse('2026-11-27T10:00:00Z');
   private seq = 0;
@@ -90,30 +90,15 @@ export class ZendeskStandIn {
   constructor(private readonly options: StandInOptions) {}
 
   get baseUrl(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error('zendesk stand-in: not started');
-    return `http://127.0.0.1:${address.port}`;
+    return `${this.http.origin}`;
   }
 
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      void this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) this.send(res, 500, { error: String(err) });
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
+  start(): Promise<void> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** A ticket with the customer's comment on it, as Zendesk has it when the webhook fires. */

@@ -4,6 +4,7 @@ import type { DeliveryRequest } from '../../src/delivery/delivery-port';
 import { buildTicketUpdate, UnsafeDeliveryError } from '../../src/delivery/zendesk/request-body';
 import { planDelivery, PublicReplyRefused } from '../../src/delivery/intercom/request-bodies';
 import { loadCategories, loadEscalation } from '../../src/config/rule-files';
+import { requestFromResult } from '../../src/drafting/drafter';
 import { draftReply, DraftResult } from '../../src/drafting/draft-reply';
 import { KnowledgeIndex } from '../../src/knowledge/knowledge-index';
 import { loadMarkdownArticles } from '../../src/knowledge/markdown-source';
@@ -674,21 +675,9 @@ function threadOf(c: Case): Thread {
   };
 }
 
-/** The request the drafter hands a writer (src/drafting/drafter.ts, requestFromResult), for one provider. */
-function requestFromResult(thread: Thread, provider: Thread['provider'], draftId: string, r: DraftResult): DeliveryRequest {
-  return {
-    tenant: `${provider}:acme`,
-    provider,
-    threadId: thread.id,
-    draftId,
-    messageId: r.messageId,
-    decision: r.decision,
-    reasons: r.escalation_reasons,
-    category: r.category,
-    brief: r.brief,
-    draft: r.draft,
-    ...(r.publication ? { publication: r.publication } : {}),
-  };
+/** The request the drafter hands a writer (requestFromResult, as production builds it), for one provider. */
+function requestFor(thread: Thread, provider: Thread['provider'], draftId: string, r: DraftResult): DeliveryRequest {
+  return requestFromResult({ ...thread, provider, tenant: `${provider}:acme` }, draftId, r);
 }
 
 interface Built {
@@ -780,10 +769,10 @@ beforeAll(async () => {
     const category = categories.categories.find((k) => k.id === result.category);
     const thresholds = { ...rules.thresholds, ...(category?.thresholds ?? {}) };
     const preGuard = decide({ category, reasons: result.escalation_reasons, hasCitation: result.sources.length > 0, confidence: result.confidence, autopilotThreshold: thresholds.autopilot });
-    const zendesk = zendeskBody(requestFromResult(thread, 'zendesk', `draft-${c.id}`, result));
-    const intercom = intercomBody(requestFromResult(thread, 'intercom', `draft-${c.id}`, result));
+    const zendesk = zendeskBody(requestFor(thread, 'zendesk', `draft-${c.id}`, result));
+    const intercom = intercomBody(requestFor(thread, 'intercom', `draft-${c.id}`, result));
     const clean = (p: Thread['provider']): DeliveryRequest => {
-      const req = requestFromResult(thread, p, `draft-${c.id}`, result);
+      const req = requestFor(thread, p, `draft-${c.id}`, result);
       return { ...req, decision: 'autopilot', reasons: [], brief: { ...req.brief, escalation_reasons: [] } };
     };
     const forced = { zendesk: zendeskBody(clean('zendesk')), intercom: intercomBody(clean('intercom')) };
