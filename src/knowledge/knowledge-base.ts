@@ -39,6 +39,12 @@ export interface KnowledgeBaseOptions {
   sources: SourceResolver;
   /** markdown articles every tenant without articles of its own drafts from (the demo help center) */
   knowledgeDir?: string;
+  /**
+   * Whether a tenant without articles of its own may draft from the markdown folder. A tenant with
+   * live credentials never drafts from the demo shop's articles: it drafts from nothing until its own
+   * help center is synced (and escalates as missing_source meanwhile).
+   */
+  fallbackAllowed?: (tenant: string) => boolean;
   now?: () => Date;
 }
 
@@ -52,6 +58,7 @@ export class KnowledgeBase {
   private readonly own = new Map<string, Promise<KnowledgeIndex | null>>();
   private readonly running = new Map<string, Promise<SyncReport>>();
   private readonly fallbackIndex = new KnowledgeIndex();
+  private readonly emptyIndex = new KnowledgeIndex();
 
   constructor(private readonly options: KnowledgeBaseOptions) {
     // Read at construction so a wrong KNOWLEDGE_DIR fails at start, not at the first draft.
@@ -60,7 +67,16 @@ export class KnowledgeBase {
 
   /** The index drafts for this tenant search. */
   async forTenant(tenant: string): Promise<KnowledgeIndex> {
-    return (await this.ownIndex(tenant)) ?? this.fallbackIndex;
+    let own = await this.ownIndex(tenant);
+    // The first sync of a tenant is still running (right after start): wait for it rather than
+    // drafting from nothing, or from the markdown folder.
+    const syncing = this.running.get(tenant);
+    if (!own && syncing) {
+      await syncing.catch(() => undefined);
+      own = await this.ownIndex(tenant);
+    }
+    if (own) return own;
+    return this.options.fallbackAllowed?.(tenant) === false ? this.emptyIndex : this.fallbackIndex;
   }
 
   /** Whether the tenant drafts from its own help center (false: the markdown fallback). */

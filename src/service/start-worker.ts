@@ -17,6 +17,7 @@ import type { Database } from '../store/schema';
 import { createDeliveryFolder } from '../threads/fold-deliveries';
 import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
 import { loadDrafting } from './load-drafting';
+import { isDemoKnowledge, logDraftingPlan } from './drafting-plan';
 import { readConfig } from './read-config';
 import { buildWriters, startJanitor, zendeskAuthFor } from './writers';
 
@@ -48,8 +49,11 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
   // one token provider (a static token, or OAuth client credentials granted and renewed in one place).
   const zendeskAuth = zendeskAuthFor(config, new DbTokenStore(db), logger);
   const configured = await helpCenterSources(config, logger, zendeskAuth);
-  const knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db, sources: resolverOf(configured), knowledgeDir: env.KNOWLEDGE_DIR, now }));
+  const live = new Set(configured.map((c) => c.tenant));
+  const demoArticles = isDemoKnowledge(env.KNOWLEDGE_DIR);
+  const knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db, sources: resolverOf(configured), knowledgeDir: env.KNOWLEDGE_DIR, now, fallbackAllowed: (t) => !(demoArticles && live.has(t)) }));
   const drafting = loadDrafting(config, logger, knowledge.fallback);
+  logDraftingPlan(logger, configured, drafting.categories, { knowledgeDir: env.KNOWLEDGE_DIR, demo: demoArticles });
   const timers: NodeJS.Timeout[] = [];
   const syncTimer = startKnowledgeSync(knowledge, configured, settings.knowledge.sync_interval_minutes, logger);
   if (syncTimer) timers.push(syncTimer);

@@ -10,7 +10,13 @@ import type { Thread } from '../../src/domain/thread';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** The demo help center, categories and escalation rules from config/, with the offline model unless given one. */
+/**
+ * The demo help center and escalation rules from config/, with the categories a team would have after
+ * putting shipping and products on autopilot (test/fixtures/eval/shop/categories.yaml; the shipped
+ * config/categories.yaml has every category in review), and the offline model unless given one.
+ */
+export const SHOP_CATEGORIES = path.join(ROOT, 'test/fixtures/eval/shop/categories.yaml');
+
 export function demoDraftDeps(model?: DraftModel): DraftDeps {
   const index = new KnowledgeIndex();
   index.upsert(loadMarkdownArticles(path.join(ROOT, 'config/knowledge')));
@@ -18,7 +24,7 @@ export function demoDraftDeps(model?: DraftModel): DraftDeps {
   return {
     index,
     rules,
-    categories: loadCategories(path.join(ROOT, 'config/categories.yaml')),
+    categories: loadCategories(SHOP_CATEGORIES),
     model: model ?? new OfflineModel({ rules, isKnownTerm: (t) => index.knows(t) }),
   };
 }

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { fixture, zendeskComment } from '../helpers/fixtures';
+import { SHOP_CATEGORIES } from '../helpers/drafting';
 import { startTestService, TestService } from '../helpers/test-service';
 
 async function drafts(t: TestService) {
@@ -11,8 +12,18 @@ async function drafts(t: TestService) {
  * interceptors under `auth`): the Help Center locales (none), the ticket and its comments.
  */
 function zendeskTicketWithQuestion(auth: string, ticketId: number, commentId: number, ticket: Record<string, unknown>): void {
+  // (the Help Center listing, then the ticket and its comments)
   const api = nock('http://zendesk.test').matchHeader('authorization', auth).persist();
-  api.get('/api/v2/help_center/locales.json').reply(200, { locales: [] });
+  // The account's own help center: a live account never drafts from the demo articles.
+  api.get('/api/v2/help_center/locales.json').reply(200, { locales: ['en-us'] });
+  api
+    .get('/api/v2/help_center/en-us/articles.json')
+    .query(true)
+    .reply(200, {
+      articles: [{ id: 801, locale: 'en-us', title: 'Returns', html_url: 'http://zendesk.test/hc/articles/801', body: '<p>You can return an item within 30 days of delivery. Start the return from your order page and print the prepaid label.</p>', draft: false, updated_at: '2026-11-01T00:00:00Z' }],
+      meta: { has_more: false },
+      links: { next: null },
+    });
   api.get(`/api/v2/tickets/${ticketId}.json`).reply(200, { ticket });
   api
     .get(`/api/v2/tickets/${ticketId}/comments.json`)
@@ -28,7 +39,8 @@ function zendeskTicketWithQuestion(auth: string, ticketId: number, commentId: nu
 describe('a delivery becomes a stored draft (embedded, offline model, shadow mode)', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService();
+    // The shop's categories as a team would set them, with shipping on autopilot (the shipped file has none).
+    t = await startTestService({ env: { CATEGORIES_FILE: SHOP_CATEGORIES } });
   });
   afterAll(() => t.close());
 

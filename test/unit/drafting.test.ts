@@ -117,7 +117,7 @@ describe('handoff brief', () => {
 
 describe('eval on a small fixture set', () => {
   it('meets the goals on the demo shop cases: accuracy >= 0.85, no unsafe autopilot, every reason recalled', async () => {
-    const file = path.resolve(__dirname, '../fixtures/eval/shop-cases.jsonl');
+    const file = path.resolve(__dirname, '../fixtures/eval/shop/cases.jsonl');
     const cases = parseCases(readFileSync(file, 'utf8'), file);
     const deps = demoDraftDeps();
     const results = new Map();
