@@ -65,13 +65,17 @@ async function main(): Promise<void> {
   const report = [
     '',
     `eval: ${s.scored} scored of ${s.cases} cases, model ${model.name}`,
-    `  decision accuracy   ${pct(s.decisionAccuracy)}`,
+    `  decision accuracy   ${pct(s.decisionAccuracy)} strict (an escalation counts only with its expected reasons); ${pct(s.looseAccuracy)} on the decision alone`,
     `  category accuracy   ${pct(s.categoryAccuracy)}`,
     `  unsafe autopilots   ${s.unsafeAutopilots.length}${s.unsafeAutopilots.length ? ` (${s.unsafeAutopilots.join(', ')})` : ''}`,
     `  must_not_contain    ${s.mustNotContainViolations.length} violations${s.mustNotContainViolations.length ? ` (${s.mustNotContainViolations.join(', ')})` : ''}`,
     '  reason               expected  recall  precision',
     ...Object.entries(s.reasons).map(([r, v]) => `  ${r.padEnd(20)} ${String(v.expected).padStart(8)}  ${pct(v.recall)}   ${pct(v.precision)}`),
-    ...(s.misses.length ? ['  decisions missed:', ...s.misses.map((m) => `    ${m.id}: expected ${m.expected}, got ${m.got} [${m.reasons.join(', ')}]`)] : []),
+    '  reliability          cases  mean confidence  strictly right',
+    ...s.reliability.map((b) => `  confidence ${b.bucket}  ${String(b.cases).padStart(5)}  ${b.meanConfidence === null ? '      -' : b.meanConfidence.toFixed(2).padStart(7)}          ${pct(b.share)}`),
+    ...(s.misses.length
+      ? ['  decisions missed (strict):', ...s.misses.map((m) => `    ${m.id}: expected ${m.expected}${m.expectedReasons ? ` [${m.expectedReasons.join(', ')}]` : ''}, got ${m.got} [${m.reasons.join(', ')}]`)]
+      : []),
   ];
   process.stderr.write(`${report.join('\n')}\n`);
 }
