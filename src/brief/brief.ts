@@ -3,7 +3,7 @@ import type { Hit } from '../knowledge/article';
 import type { ModelOutput } from '../model/model-port';
 import type { Reason } from '../policy/reasons';
 import type { Message } from '../domain/thread';
-import { sentences } from '../text/tokens';
+import { focusOf } from '../text/focus';
 
 /** The fixed fields (docs/contracts.md, Handoff brief) of a handoff brief, stored as data for reports. */
 export const briefSchema = z.object({
@@ -32,17 +32,55 @@ const NEXT_STEP: Record<Reason, string> = {
   low_confidence: 'Ask what the customer needs, or answer from your own knowledge.',
 };
 
+/**
+ * The asking part of a message with the sentence it points back to ("I bought a sweater last week
+ * and it does not fit. How can I return it?" keeps both), cut at a word boundary.
+ */
 function condense(text: string, max = 220): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  const question = sentences(oneLine).find((s) => s.endsWith('?'));
-  const pick = question && question.length >= 12 ? question : oneLine;
-  return pick.length > max ? `${pick.slice(0, max - 1)}…` : pick;
+  const asking = focusOf(oneLine);
+  const pick = asking.length >= 12 ? asking : oneLine;
+  if (pick.length <= max) return pick;
+  const cut = pick.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }
 
-export function composeBrief(input: { question: string; earlier: Message[]; output: ModelOutput; consulted: Hit[]; reasons: Reason[] }): Brief {
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
+function languageName(code: string): string {
+  try {
+    return LANGUAGE_NAMES.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export interface BriefInput {
+  question: string;
+  earlier: Message[];
+  output: ModelOutput;
+  consulted: Hit[];
+  reasons: Reason[];
+  /** the message names nothing the help center is about */
+  unspecific?: boolean;
+  /** the language of a message the model cannot answer from this help center */
+  unreadableLanguage?: string;
+}
+
+/** What the agent should do first; a low confidence says why it is low. */
+function nextStep(input: BriefInput): string {
+  const first = input.reasons[0];
+  if (first === 'low_confidence' && input.unreadableLanguage) {
+    return `The message is in ${languageName(input.unreadableLanguage)} and the help center has no articles in it, so no draft could be grounded: answer in the customer's language.`;
+  }
+  if (first === 'low_confidence' && input.unspecific) return 'The message does not say what it is about: ask the customer what they need, or read the earlier tickets.';
+  return first ? NEXT_STEP[first] : input.output.recommended_next_step;
+}
+
+export function composeBrief(input: BriefInput): Brief {
   const seen = new Set<string>();
   const sources = input.consulted.filter((h) => !seen.has(h.url) && seen.add(h.url)).map((h) => ({ title: h.title, url: h.url }));
-  const first = input.reasons[0];
   return {
     question: condense(input.question),
     intent: input.output.intent,
@@ -54,7 +92,7 @@ export function composeBrief(input: { question: string; earlier: Message[]; outp
       .filter((m): m is Message & { author: 'ai' | 'agent' } => (m.author === 'ai' || m.author === 'agent') && m.public)
       .slice(-3)
       .map((m) => ({ author: m.author, text: condense(m.text, 160) })),
-    recommended_next_step: first ? NEXT_STEP[first] : input.output.recommended_next_step,
+    recommended_next_step: nextStep(input),
     escalation_reasons: input.reasons,
     confidence: input.output.confidence,
   };

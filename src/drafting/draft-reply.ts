@@ -8,6 +8,7 @@ import { Redactor } from '../model/redact';
 import { decide, Decision } from '../policy/decide';
 import { checkPublication, PublicationVerdict } from '../policy/publication-guard';
 import { escalationReasons, Reason } from '../policy/reasons';
+import { isSpecific } from '../policy/specificity';
 import type { CategoriesFile } from '../policy/categories';
 import type { EscalationRules } from '../policy/escalation-rules';
 
@@ -84,6 +85,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
     requesterName: thread.requester.name,
     helpCenterLocales: deps.index.locales(),
     isKnownTerm: (t) => deps.index.knows(t),
+    termWeight: (t) => deps.index.weight(t),
   });
 
   // A refusal or an invalid answer is never a draft: it becomes an escalation with what is known.
@@ -107,7 +109,26 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
     });
   }
 
-  const reasons = escalationReasons({ output, question, earlier, validCitations: cited.length, guardTripped: guard.tripped || (!result.ok && result.kind === 'refusal'), thresholds, rules: deps.rules, repeatAcrossTickets, modelFailed: !result.ok });
+  // A message that names nothing the help center is about, read with the message before it (a
+  // follow-up borrows its topic), and a language the model cannot read are low confidence, whatever
+  // the model says.
+  const knows = { knows: (t: string) => deps.index.knows(t) };
+  const unspecific = deps.index.size > 0 && !isSpecific(`${subject} ${question}`, knows) && !(previous && isSpecific(previous, knows));
+  const language = result.ok ? output.language : 'und';
+  const unreadable = Boolean(deps.model.reads && !deps.model.reads(language, deps.index.locales()));
+  const reasons = escalationReasons({
+    output,
+    question,
+    earlier,
+    validCitations: cited.length,
+    guardTripped: guard.tripped || (!result.ok && result.kind === 'refusal'),
+    thresholds,
+    rules: deps.rules,
+    repeatAcrossTickets,
+    modelFailed: !result.ok,
+    unspecific,
+    unreadable,
+  });
   let decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot });
   // A draft the guard rejected is not offered to anyone, not even as a suggestion.
   const draft = result.ok && output.draft.trim() && !guard.tripped ? redactor.restore(output.draft) : null;
@@ -127,7 +148,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
   }
   // pages consulted: the retrieved ones that scored at least a third of the best
   const consulted = retrieved.filter((h) => h.score >= (retrieved[0]?.score ?? 0) / 3);
-  const brief = composeBrief({ question: last.text, earlier, output, consulted, reasons });
+  const brief = composeBrief({ question: last.text, earlier, output, consulted, reasons, unspecific, ...(unreadable ? { unreadableLanguage: language } : {}) });
   return {
     messageId: last.id,
     decision,

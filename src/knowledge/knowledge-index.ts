@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import MiniSearch from 'minisearch';
-import { contentTerms, words } from '../text/tokens';
+import { contentTerms, indexWords } from '../text/tokens';
 import { stem } from '../text/stem';
 import type { Article, Hit, Passage } from './article';
 import { toPassages } from './passages';
@@ -13,7 +13,7 @@ export class KnowledgeIndex {
   private readonly search = new MiniSearch<Passage>({
     fields: ['title', 'text'],
     storeFields: ['articleId', 'title', 'url', 'locale', 'text'],
-    tokenize: (text) => words(text),
+    tokenize: (text) => indexWords(text),
     processTerm: (term) => (contentTerms(term)[0] ?? null),
     searchOptions: { boost: { title: 2 }, fuzzy: false, prefix: false, combineWith: 'OR' },
   });
@@ -57,6 +57,15 @@ export class KnowledgeIndex {
   /** Whether a (stemmed) term occurs anywhere in the help center. */
   knows(term: string): boolean {
     return (this.termCounts.get(stem(term)) ?? 0) > 0;
+  }
+
+  /**
+   * How much a (stemmed) term tells articles apart: log(1 + articles / articles mentioning it); 0 for a
+   * term the help center never uses.
+   */
+  weight(term: string): number {
+    const df = this.termCounts.get(stem(term)) ?? 0;
+    return df > 0 ? Math.log(1 + this.articles.size / df) : 0;
   }
 
   /**

@@ -34,6 +34,8 @@ export interface ModelInput {
   helpCenterLocales: string[];
   /** whether a stemmed term occurs anywhere in the tenant's help center (not sent to remote models) */
   isKnownTerm?: (term: string) => boolean;
+  /** how much a stemmed term tells the help center's articles apart; 0 when unknown (not sent to remote models) */
+  termWeight?: (term: string) => number;
 }
 
 export interface ModelUsage {
@@ -50,4 +52,14 @@ export type ModelResult =
 export interface DraftModel {
   readonly name: string;
   draft(input: ModelInput): Promise<ModelResult>;
+  /**
+   * Whether the model can answer a message in this language (ISO 639-1, or 'und') from a help center
+   * with articles in these locales. A model that reads any language leaves it out.
+   */
+  reads?(language: string, helpCenterLocales: string[]): boolean;
+}
+
+/** A help center has articles in a language when one of its locales is that language ("en-gb" is "en"). */
+export function hasLocale(language: string, helpCenterLocales: string[]): boolean {
+  return helpCenterLocales.some((l) => l.toLowerCase().split(/[-_]/)[0] === language);
 }

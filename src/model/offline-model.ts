@@ -1,9 +1,13 @@
 import type { EscalationRules } from '../policy/escalation-rules';
-import { matchesAny } from '../policy/escalation-rules';
+import { detects } from '../policy/escalation-rules';
 import type { Hit } from '../knowledge/article';
+import { focusOf } from '../text/focus';
 import { contentTerms, sentences, words } from '../text/tokens';
+import { focusTerms } from '../policy/specificity';
+import { rankArticles } from './article-coverage';
 import { CategoryClassifier } from './category-classifier';
 import { detectLanguage } from './detect-language';
+import { hasLocale } from './model-port';
 import type { DraftModel, ModelInput, ModelOutput, ModelResult } from './model-port';
 import { scoreSentiment } from './sentiment-score';
 
@@ -13,13 +17,23 @@ export interface OfflineModelOptions {
   isKnownTerm?: (term: string) => boolean;
 }
 
-const NOT_ENTITIES = new Set(['i', 'im', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'ok', 'pdf', 'csv', 'faq', 'app', 'hi', 'hello']);
+/** Share of the question's topic an article must cover to be cited. */
+const CITE_COVERAGE = 0.3;
+/** What each noun the help center never uses multiplies the confidence by. */
+const GAP_FACTOR = 0.6;
+/** How much the cited passage's words count for the category, against the message's. */
+const PASSAGE_WEIGHT = 0.5;
+/** The summed weight of known topical words at which a question counts as fully named. */
+const EVIDENCE = 2.5;
 
 /**
- * The embedded default: deterministic and retrieval-based. It classifies with the category
- * descriptions, reads sentiment from a lexicon with negation, takes the escalation signals from the
- * team's patterns (config/escalation.yaml), measures confidence by how much of the question the best
- * passage covers, and composes the draft from the passages' own sentences with the cited link.
+ * The embedded default: deterministic and retrieval-based. It reads the asking part of the message
+ * (src/text/focus.ts) as lemmas and parts of speech, measures how much of its topic the best article
+ * covers and how much of it no article mentions (confidence), classifies with the category
+ * descriptions and the cited passage, reads sentiment with VADER and support phrases, takes the
+ * escalation signals from the team's patterns and examples (config/escalation.yaml), and composes the
+ * draft from the passage's own sentences with the cited link. It reads only languages the help
+ * center has articles in.
  */
 export class OfflineModel implements DraftModel {
   readonly name = 'offline';
@@ -33,47 +47,60 @@ export class OfflineModel implements DraftModel {
   answer(input: ModelInput): ModelOutput {
     const { rules } = this.options;
     const question = input.question;
-    const qTerms = [...new Set(contentTerms(question))];
     const language = detectLanguage(question);
     const sentiment = scoreSentiment(question);
-    const asksForHuman = matchesAny(rules.humanRequested, question);
-    const needsAccount = matchesAny(rules.accountAccess, question);
-    const policyException = matchesAny(rules.policyException, question);
+    const asksForHuman = detects(rules.humanRequested, question);
+    const needsAccount = detects(rules.accountAccess, question);
+    const policyException = detects(rules.policyException, question);
 
     const classifier = new CategoryClassifier(input.categories);
     const previous = [...input.history].reverse().find((m) => m.author === 'customer')?.text ?? '';
-    const categoryScores = classifier.scores(`${input.subject} ${question} ${previous}`);
-    const top = input.sources[0];
-    let category = categoryScores[0] && categoryScores[0].score > 0 ? categoryScores[0].id : '';
-    if (!category && top) category = classifier.scores(`${top.title} ${top.text}`)[0]?.id ?? '';
+    const knows = input.isKnownTerm ?? this.options.isKnownTerm ?? (() => true);
+    const weight = input.termWeight ?? ((t: string) => (knows(t) ? 1 : 0));
 
-    // Confidence: how much of the question the best passage covers, scaled by how clearly it leads.
-    const unknownEntity = this.unknownEntity(question, input.isKnownTerm ?? this.options.isKnownTerm);
+    // What the answer must cover: the topical words of the asking part of the message; a follow-up that
+    // names nothing itself ("and how long does that take?") borrows the previous message's topic.
+    const focus = focusOf(question);
+    const ownTerms = focusTerms(focus, { knows });
+    const own = ownTerms.filter((f) => f.known);
+    // A follow-up that names little ("it still has not arrived") is read with the previous message's
+    // topic at half weight; one that names nothing borrows it whole.
+    const before = input.history.length > 0 && own.length < 2 ? focusTerms(focusOf(previous), { knows }).filter((f) => f.known && !ownTerms.some((o) => o.term === f.term)) : [];
+    const terms = own.length > 0 ? [...ownTerms, ...before.map((f) => ({ ...f, role: f.role * 0.5 }))] : before;
+    const wanted = terms.filter((f) => f.known).map((f) => f.term);
+    const best = rankArticles(terms, input.sources, weight)[0];
+    const covered = best?.coverage ?? 0;
+    // Nouns the help center never uses: each one makes the answer less likely to be the one asked for,
+    // and more of them than half the known topic make it a question about something else.
+    const gaps = terms.filter((f) => !f.known).reduce((sum, f) => sum + f.role, 0);
     let confidence = 0.05;
     let cited: Hit[] = [];
-    if (qTerms.length > 0 && top) {
-      const coverage = (hit: Hit) => {
-        const passageTerms = new Set(contentTerms(`${hit.title} ${hit.text}`));
-        return qTerms.filter((t) => passageTerms.has(t)).length / qTerms.length;
-      };
-      const best = [...input.sources.slice(0, 3)].map((hit) => ({ hit, coverage: coverage(hit) })).sort((a, b) => b.coverage - a.coverage || b.hit.score - a.hit.score)[0]!;
-      const second = input.sources.find((h) => h.articleId !== best.hit.articleId);
-      const lead = second ? Math.min(1, (best.hit.score - second.score) / best.hit.score + 0.5) : 1;
-      confidence = 0.1 + 0.9 * best.coverage * (0.6 + 0.4 * lead);
-      if (best.coverage >= 0.34) cited = [best.hit];
-      if (unknownEntity) {
-        confidence *= 0.4;
-        cited = [];
-      }
+    if (wanted.length === 0) {
+      confidence = 0.1; // the message does not say what it is about
+    } else if (best) {
+      // Evidence: a question that names one common word ("can he drive?") is thinly matched however well it is covered.
+      const evidence = Math.min(1, Math.sqrt(terms.filter((f) => f.known).reduce((sum, f) => sum + f.role * weight(f.term), 0) / EVIDENCE));
+      confidence = 0.1 + 0.9 * Math.sqrt(covered) * GAP_FACTOR ** gaps * evidence;
+      if (covered >= CITE_COVERAGE && gaps <= wanted.length / 2) cited = [best.hit];
+      else confidence = Math.min(confidence, 0.3);
     }
-    if (language !== 'und' && input.helpCenterLocales.length > 0 && !input.helpCenterLocales.some((l) => l.toLowerCase().startsWith(language))) {
+
+    // Category: the message's own words first, then what the passage it is answered from is about.
+    const fromMessage = classifier.scores(`${input.subject} ${focus} ${own.length > 0 ? '' : previous}`);
+    const fromPassage = cited[0] ?? input.sources[0];
+    const passageScores = fromPassage ? new Map(classifier.scores(`${fromPassage.title} ${fromPassage.text}`).map((c) => [c.id, c.score])) : new Map<string, number>();
+    const combined = fromMessage.map((c) => ({ id: c.id, score: c.score + PASSAGE_WEIGHT * (passageScores.get(c.id) ?? 0) })).sort((a, b) => b.score - a.score);
+    const category = combined[0] && combined[0].score > 0 ? combined[0].id : '';
+
+    if (!this.reads(language, input.helpCenterLocales)) {
       confidence *= 0.3; // the help center has nothing in the customer's language
+      cited = [];
     }
     confidence = Number(Math.max(0, Math.min(1, confidence)).toFixed(3));
 
     return {
       category,
-      intent: this.intent(question, qTerms.length, { asksForHuman, needsAccount, policyException, negative: sentiment.label === 'negative' }),
+      intent: this.intent(question, wanted.length, { asksForHuman, needsAccount, policyException, negative: sentiment.label === 'negative' }),
       language,
       sentiment,
       asks_for_human: asksForHuman,
@@ -81,24 +108,15 @@ export class OfflineModel implements DraftModel {
       policy_exception: policyException,
       confidence,
       missing_fields: this.missingFields(question, needsAccount),
-      draft: cited.length > 0 ? this.compose(input, cited, qTerms) : '',
+      draft: cited.length > 0 ? this.compose(input, cited, wanted) : '',
       cited_source_ids: cited.map((h) => h.id),
       recommended_next_step: cited.length > 0 ? `Check the draft against "${cited[0]!.title}" and send it.` : 'Answer personally; the help center does not cover this question.',
     };
   }
 
-  /** A capitalized name in mid-sentence that the help center never mentions ("Salesforce"). */
-  private unknownEntity(question: string, isKnownTerm: ((term: string) => boolean) | undefined): boolean {
-    if (!isKnownTerm) return false;
-    for (const sentence of sentences(question)) {
-      const tokens = sentence.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
-      for (const token of tokens.slice(1)) {
-        if (!/^\p{Lu}/u.test(token) || token.length < 3 || NOT_ENTITIES.has(token.toLowerCase())) continue;
-        const term = contentTerms(token)[0];
-        if (term && !isKnownTerm(term)) return true;
-      }
-    }
-    return false;
+  /** It reads a language only through articles written in it: a help center without them leaves it blind. */
+  reads(language: string, helpCenterLocales: string[]): boolean {
+    return language === 'und' || helpCenterLocales.length === 0 || hasLocale(language, helpCenterLocales);
   }
 
   private intent(question: string, termCount: number, f: { asksForHuman: boolean; needsAccount: boolean; policyException: boolean; negative: boolean }): string {

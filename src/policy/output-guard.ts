@@ -4,8 +4,8 @@ import { matchesAny } from './escalation-rules';
 
 export interface GuardInput {
   draft: string;
-  /** the sources the draft cites (their urls and texts are what it may rely on) */
-  cited: { url: string; text: string }[];
+  /** the sources the draft cites (their urls, titles and texts are what it may rely on) */
+  cited: { url: string; text: string; title?: string }[];
   /** the customer's message, redacted */
   question: string;
   rules: EscalationRules;
@@ -30,7 +30,7 @@ export function guardDraft(input: GuardInput): GuardResult {
   }
 
   for (const { name, pattern } of input.rules.commitments) {
-    if (pattern.test(input.draft) && !input.cited.some((h) => pattern.test(h.text))) {
+    if (pattern.test(input.draft) && !input.cited.some((h) => pattern.test(h.text) || pattern.test(h.title ?? ''))) {
       findings.push(`the draft commits to ${name} that no cited source states`);
     }
   }

@@ -1,5 +1,5 @@
 import type { EscalationRules } from './escalation-rules';
-import { matchesAny } from './escalation-rules';
+import { detects } from './escalation-rules';
 import type { Message } from '../domain/thread';
 import { contentTerms } from '../text/tokens';
 
@@ -37,6 +37,10 @@ export interface ReasonInput {
   repeatAcrossTickets: boolean;
   /** the model gave no usable answer (error or invalid output): that is low confidence, not a content gap */
   modelFailed?: boolean;
+  /** the message names nothing the help center could be about ("it's doing it again") */
+  unspecific?: boolean;
+  /** the message is in a language the model cannot answer in from this help center */
+  unreadable?: boolean;
 }
 
 /**
@@ -48,10 +52,10 @@ export function escalationReasons(input: ReasonInput): Reason[] {
   const hasContent = contentTerms(question).length > 0;
   const fired: Record<Reason, boolean> = {
     negative_sentiment: output.sentiment.score < thresholds.negative_sentiment,
-    account_access: output.needs_account_access || matchesAny(rules.accountAccess, question),
+    account_access: output.needs_account_access || detects(rules.accountAccess, question),
     missing_source: hasContent && input.validCitations === 0,
-    policy_exception: output.policy_exception || matchesAny(rules.policyException, question),
-    human_requested: output.asks_for_human || matchesAny(rules.humanRequested, question),
+    policy_exception: output.policy_exception || detects(rules.policyException, question),
+    human_requested: output.asks_for_human || detects(rules.humanRequested, question),
     low_confidence: output.confidence < thresholds.low_confidence,
     repeat_after_ai: input.repeatAcrossTickets || repeatWithinThread(question, input.earlier, rules),
     guardrail: input.guardTripped,
@@ -65,9 +69,11 @@ export function escalationReasons(input: ReasonInput): Reason[] {
   }
   // No source is the more specific account of a low confidence: report it alone.
   if (fired.missing_source) fired.low_confidence = false;
-  if (input.modelFailed) {
+  // A message that says nothing specific, or that the model cannot read, is no content gap: nothing
+  // could have been looked up. It is the model's uncertainty, and never an answer to send.
+  if (input.modelFailed || input.unspecific || input.unreadable) {
     fired.missing_source = false;
-    fired.low_confidence = !fired.guardrail;
+    fired.low_confidence = input.modelFailed ? !fired.guardrail : !explained || fired.low_confidence;
   }
   return REASONS.filter((r) => fired[r]);
 }
@@ -76,7 +82,7 @@ export function escalationReasons(input: ReasonInput): Reason[] {
 export function repeatWithinThread(question: string, earlier: Message[], rules: EscalationRules): boolean {
   const lastAi = earlier.map((m) => m.author).lastIndexOf('ai');
   if (lastAi < 0) return false;
-  if (matchesAny(rules.repeat, question)) return true;
+  if (detects(rules.repeat, question)) return true;
   const asked = new Set(contentTerms(question));
   return earlier.slice(0, lastAi).some((m) => m.author === 'customer' && overlap(asked, new Set(contentTerms(m.text))) >= rules.sameQuestionOverlap);
 }

@@ -12,9 +12,18 @@ export function isStopword(word: string): boolean {
   return STOP.has(word.replace(/’/g, "'"));
 }
 
+/**
+ * Words as retrieval indexes them: the words, and each hyphenated compound once more written as one
+ * word, so "wifi" finds "Wi-Fi" and "pickup" finds "pick-up".
+ */
+export function indexWords(text: string): string[] {
+  const joined = (text.toLowerCase().match(/\p{L}+(?:-\p{L}+)+/gu) ?? []).map((w) => w.replace(/-/g, ''));
+  return joined.length > 0 ? [...words(text), ...joined] : words(text);
+}
+
 /** The words that carry meaning, stemmed: what retrieval and coverage look at. */
 export function contentTerms(text: string): string[] {
-  return words(text)
+  return indexWords(text)
     .filter((w) => !isStopword(w) && !/^\[?[a-z]+_\d+\]?$/.test(w))
     .map(stem);
 }

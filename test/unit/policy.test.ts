@@ -63,6 +63,14 @@ describe('escalation reasons', () => {
     expect(escalationReasons(input({ validCitations: 0, output: output({ confidence: 0.1, cited_source_ids: [] }) }))).toEqual(['missing_source']);
     expect(escalationReasons(input({ question: 'I want to speak to a manager now.', validCitations: 0, output: output({ confidence: 0.1, cited_source_ids: [] }) }))).toEqual(['human_requested']);
   });
+
+  it.each([['unspecific'], ['unreadable']] as const)('a message that is %s gets low_confidence, never missing_source, even when a passage was cited', (flag) => {
+    const uncited = { validCitations: 0, output: output({ confidence: 0.1, cited_source_ids: [] }) };
+    expect(escalationReasons(input({ ...uncited, [flag]: true }))).toEqual(['low_confidence']);
+    expect(escalationReasons(input({ [flag]: true }))).toEqual(['low_confidence']);
+    // a request for a person still explains the handoff by itself
+    expect(escalationReasons(input({ ...uncited, question: 'I want to speak to a manager now.', [flag]: true }))).toEqual(['human_requested']);
+  });
 });
 
 describe('repeat after an AI answer', () => {

@@ -1,0 +1,120 @@
+import { analyze, Token } from '../text/nlp';
+import { contentTerms } from '../text/tokens';
+
+/**
+ * What a message is about, as the help center's words. A word counts when it could name a topic: a
+ * noun (in full) or a verb, adjective or adverb (in part), that is not one of the words every support
+ * message uses (work, problem, again, help, week...). Such a word is known when the help center uses
+ * it; an unknown noun is a part of the question no article covers ("can I bring my dog"). A message
+ * with no known topical word ("it's doing it again", "is it the same for the other one?") names
+ * nothing: no answer can be right, so it never reaches autopilot and gets low_confidence.
+ */
+const GENERIC = new Set(
+  (
+    [
+      'work working works worked problem problems issue issues trouble error errors thing things stuff something anything everything nothing',
+      'again still same other another one ones help question questions answer idea ideas fix fixed sort sorted properly right wrong fine good bad',
+      'ok okay please thanks thank know need needs want wants get got go going make made use used try tried do done happen happening happened',
+      'start started stop stopped keep kept way time times day days today yesterday tomorrow tonight now before after ever never always sometimes',
+      'week weeks month months year years minute minutes moment ago last next soon later earlier',
+      'come comes coming came due able unable possible sure seem seems look looks like really actually just also even bit lot little much many more less quick quickly',
+      'check checked see saw show shows showed shown say said tell told mean means call called update updated change changed broken break breaks so its back there here anyone someone',
+      'u ur pls plz hey hi hello guys folks thing kind sort type lol btw tho though yet maybe perhaps probably basically literally',
+      'few several couple min mins sec secs',
+      'great perfect cool nice awesome brilliant lovely excellent wonderful amazing fantastic cheers sorry',
+    ].join(' ')
+  ).split(/\s+/),
+);
+
+const WHEN = new Set(
+  contentTerms('monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december weekend christmas easter morning evening night afternoon noon midnight tonight'),
+);
+
+/** Who the customer is with or writes for: context, never the thing asked about. */
+const PEOPLE = new Set(
+  contentTerms('wife husband partner son daughter kid kids child children mum mom dad mother father parent parents brother sister boyfriend girlfriend friend friends family neighbour neighbor colleague boss baby toddler grandma grandpa guest guests'),
+);
+
+/** How much a word of each part of speech says about the topic. */
+const ROLE: Record<string, number> = { NOUN: 1, PROPN: 1, VERB: 0.6, ADJ: 0.6, ADV: 0.4 };
+
+/** An unknown name ("DHL Express", "Salesforce") is the most telling gap: a thing the team never writes about. */
+const UNKNOWN_NAME = 1.5;
+
+const PLACE_PREPOSITIONS = new Set(['to', 'in', 'at', 'from', 'near', 'around', 'into', 'across', 'via', 'outside', 'inside']);
+
+export interface SpecificityTerms {
+  /** whether a stemmed term occurs in the help center */
+  knows: (term: string) => boolean;
+}
+
+export interface FocusTerm {
+  /** stemmed, as the index stores it */
+  term: string;
+  /** the part of speech's share of the topic (ROLE) */
+  role: number;
+  known: boolean;
+}
+
+/**
+ * The topical words of a text. An unknown proper name after a place preposition ("to Ohio", "in
+ * Bristol") is where, not what, and an unknown verb or adverb is phrasing, not topic: neither counts.
+ * Numbers, placeholders and generic words never do.
+ */
+export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
+  const tokens = analyze(text).tokens;
+  const out = new Map<string, FocusTerm>();
+  tokens.forEach((token, i) => {
+    const t = { ...token, pos: taggedPos(tokens, i) };
+    const role = ROLE[t.pos];
+    if (!role) return;
+    // Generic words are compared as written and as lemmas, not stemmed ("evening" is not "even"); the
+    // word after "how" asks ("how long", "how far"), it names nothing.
+    if (GENERIC.has(t.normal) || GENERIC.has(t.lemma) || tokens[i - 1]?.normal === 'how') return;
+    const lemma = contentTerms(t.lemma)[0];
+    if (!lemma) return; // "doing" is "do"
+    // "to Ohio", "in the Algarve", "at Santa Justa station": where, not what
+    let back = i - 1;
+    while (back >= 0 && (tokens[back]!.pos === 'DET' || tokens[back]!.pos === 'PROPN')) back--;
+    const afterPlacePreposition = PLACE_PREPOSITIONS.has(tokens[back]?.normal ?? '');
+    const place = t.pos === 'PROPN' && afterPlacePreposition;
+    // A capital that only starts a sentence makes no name ("Planning a trip", "Great, thanks").
+    const startsSentence = i === 0 || ['PUNCT', 'SYM'].includes(tokens[i - 1]!.pos);
+    // "wi-fi" is two terms to the index, as it is to retrieval
+    for (const term of contentTerms(t.normal)) {
+      if (/\d/.test(term) || /^[a-z]+_\d+$/.test(term)) continue;
+      const known = index.knows(term) || index.knows(lemma);
+      // An unknown verb or adverb is phrasing, a day or a time of day is when, a name after "to" or "in" is
+      // where, a wife or a friend is who.
+      if (!known && (t.pos === 'VERB' || t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma))) continue;
+      // a lowercase noun right after "in" or "to" may be a place written lowercase ("in seville"): half
+      const weight = known ? role : t.pos === 'ADJ' ? 0.5 : t.pos === 'PROPN' && !startsSentence ? UNKNOWN_NAME : t.pos === 'NOUN' && afterPlacePreposition ? 0.5 : role;
+      const seen = out.get(term);
+      if (!seen || seen.role < weight) out.set(term, { term, role: weight, known });
+    }
+  });
+  return [...out.values()];
+}
+
+/**
+ * The tagger reads a plural noun after "are", an article or a number as a verb ("are dogs allowed"):
+ * such a word is a noun.
+ */
+function taggedPos(tokens: Token[], i: number): string {
+  const t = tokens[i]!;
+  const before = tokens[i - 1];
+  if (t.pos === 'VERB' && /[a-z]s$/.test(t.normal) && before && (['AUX', 'DET', 'NUM', 'ADJ'].includes(before.pos) || before.normal === 'any')) return 'NOUN';
+  return t.pos;
+}
+
+/** The known topical words of a text. */
+export function topicalTerms(text: string, index: SpecificityTerms): string[] {
+  return focusTerms(text, index)
+    .filter((f) => f.known)
+    .map((f) => f.term);
+}
+
+/** A message is specific when it names at least one topic the help center could be about. */
+export function isSpecific(text: string, index: SpecificityTerms): boolean {
+  return focusTerms(text, index).some((f) => f.known);
+}
