@@ -1,12 +1,17 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { runCli } from '../../src/cli';
 import type { DraftDetail } from '../../src/drafting/draft-view';
 import { freshIntercom, zendeskComment } from '../helpers/fixtures';
+import { LocalServer } from '../helpers/local-server';
 import { describeWithPostgresAndRedis } from '../helpers/services';
 import { useStrictNock } from '../helpers/strict-nock';
-import { startTestService, TestService, TestServiceOptions } from '../helpers/test-service';
+import { ROOT, startTestService, TestService, TestServiceOptions } from '../helpers/test-service';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 
 /**
- * GET /api/drafts/:id against a running service: shadow mode
+ * GET /api/drafts/:id and `npx draftpilot drafts list|show` against a running service: shadow mode
  * (the would-be writes shown, nothing sent) and a live Zendesk write through the local stand-in.
  */
 
@@ -44,7 +49,21 @@ async function deliveredDraft(t: TestService, threadId: string): Promise<DraftDe
   return body as DraftDetail;
 }
 
-function draftsSuite(mode: Pick<TestServiceOptions, 'store' | 'queue'>) {
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(args: string[], env: Record<string, string> = { ADMIN_TOKEN }): Promise<Run> {
+  let out = '';
+  let err = '';
+  // cwd without a .env: only the environment given here counts
+  const code = await runCli(args, { env: { ...env }, cwd: '/nonexistent-dir', stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function draftsSuite(mode: Pick<TestServiceOptions, 'store' | 'queue'>, options: { spawnCli?: boolean } = {}) {
   const standIn = new ZendeskStandIn({ botUserId: BOT_USER_ID, token: ZENDESK_TOKEN });
   beforeAll(() => standIn.start());
   afterAll(() => standIn.stop());
@@ -101,6 +120,29 @@ function draftsSuite(mode: Pick<TestServiceOptions, 'store' | 'queue'>) {
       // strict nock (afterEach): no request left this machine
     });
 
+    it('drafts show renders the would-be writes; drafts list has one line per draft', async () => {
+      const id = (await deliveredDraft(t, '8101')).id;
+      const show = await cli(['drafts', 'show', id, '--url', t.url]);
+      expect(show.err).toBe('');
+      expect(show.code).toBe(0);
+      expect(show.out).toContain(`Draft ${id}\n`);
+      expect(show.out).toMatch(/decision: +escalate\n/);
+      expect(show.out).toMatch(/reasons: +human_requested/);
+      expect(show.out).toMatch(/confidence: +\d\.\d\d\n/);
+      expect(show.out).toContain('Brief:\n  Asks: I want to speak to a real person about my parcel, now.');
+      expect(show.out).toContain('Would-be writes (shadow mode: nothing was sent to zendesk):\n  1. PUT /api/v2/tickets/8101.json\n');
+      expect(show.out).toContain('"public": false');
+      expect(show.out).toMatch(/status: +shadow\n/);
+      expect(show.out).toMatch(/ticket\.comment_added {2}done {2}\(attempts 0, processed /);
+
+      const list = await cli(['drafts', 'list', '--url', t.url, '--limit', '10']);
+      expect(list.code).toBe(0);
+      const lines = list.out.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^ID +CREATED +TICKET +DECISION +REASONS +STATUS$/);
+      expect(lines).toHaveLength(3); // the header, the Intercom draft (newest) and the Zendesk one
+      expect(lines[1]).toMatch(/^d_[\w-]{12} +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +intercom:x7k2pq9a#215469330102875 +\w+ +\S+ +shadow$/);
+      expect(lines[2]).toMatch(new RegExp(`^${id} +\\S+ +zendesk:acme#8101 +escalate +\\S*human_requested\\S* +shadow$`));
+    });
   });
 
   describe('live Zendesk through the stand-in', () => {
@@ -145,6 +187,32 @@ function draftsSuite(mode: Pick<TestServiceOptions, 'store' | 'queue'>) {
       expect(d.delivery).toMatchObject({ shadow: false, written: false, failed: true, api_calls: 0, writes: [], would_be_writes: [] });
       expect(d.thread_deliveries[0]).toMatchObject({ delivery_id: body.id, last_error: expect.stringContaining('not delivered') });
 
+      const show = await cli(['drafts', 'show', d.id, '--url', t.url]);
+      expect(show.code).toBe(0);
+      expect(show.out).toContain('Writes sent to zendesk:\n  none\n');
+      expect(show.out).toMatch(/status: +failed\n/);
+      expect(show.out).toMatch(/error: +not delivered: /);
+      expect(show.out).toMatch(/ {4}last error: not delivered: /);
+    });
+
+    it('drafts show and drafts list render the live write; --json prints the API answer', async () => {
+      const d = await deliveredDraft(t, '8201');
+      const show = await cli(['drafts', 'show', d.id, '--url', t.url]);
+      expect(show.code).toBe(0);
+      expect(show.out).toContain('Writes sent to zendesk:\n  1. PUT /api/v2/tickets/8201.json\n');
+      expect(show.out).toContain('"safe_update": true');
+      expect(show.out).toMatch(/status: +delivered\n/);
+      expect(show.out).toMatch(/api calls: +2\n/);
+      if (d.draft) expect(show.out).toContain(`Draft reply:\n  ${d.draft.split('\n')[0]}`);
+      else expect(show.out).toContain('Draft reply: none');
+
+      const json = await cli(['drafts', 'show', d.id, '--json', `--url=${t.url}`]);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.out)).toEqual(d);
+
+      const list = await cli(['drafts', 'list', '--json', '--url', t.url]);
+      expect(list.code).toBe(0);
+      expect(JSON.parse(list.out)).toEqual((await getJson(t, '/api/drafts')).body);
     });
 
     it('answers 400 for a malformed id and 404 for an unknown one, with a message saying what to do; 401 without the token', async () => {
@@ -157,8 +225,46 @@ function draftsSuite(mode: Pick<TestServiceOptions, 'store' | 'queue'>) {
       expect(await getJson(t, '/api/drafts/d_AAAAAAAAAAAA', { authorization: 'Bearer wrong-token' })).toMatchObject({ status: 401 });
     });
 
+    it('the CLI says when the id is unknown, malformed, the token wrong or missing', async () => {
+      const unknown = await cli(['drafts', 'show', 'd_AAAAAAAAAAAA', '--url', t.url]);
+      expect(unknown).toEqual({ code: 1, out: '', err: `draftpilot drafts show: no draft d_AAAAAAAAAAAA at ${t.url} (no draft d_AAAAAAAAAAAA in this store; GET /api/drafts lists the recent ones); \`npx draftpilot drafts list\` shows the recent ones\n` });
+      const malformed = await cli(['drafts', 'show', 'nope', '--url', t.url]);
+      expect(malformed.code).toBe(2);
+      expect(malformed.err).toBe('draftpilot: "nope" is not a draft id: a draft id is d_ followed by 12 letters, digits, - or _ (e.g. d_Xk3v9QpLm2Wd); `npx draftpilot drafts list` shows the recent ones\n');
+      const wrongToken = await cli(['drafts', 'list', '--url', t.url], { ADMIN_TOKEN: 'wrong-token' });
+      expect(wrongToken.code).toBe(1);
+      expect(wrongToken.err).toContain(`draftpilot drafts list: ${t.url} refused the admin token (unauthorized: `);
+      const noToken = await cli(['drafts', 'list', '--url', t.url], {});
+      expect(noToken).toMatchObject({ code: 2, err: expect.stringContaining('drafts list needs ADMIN_TOKEN') });
+    });
+
+    if (options.spawnCli) {
+      it('the draftpilot command itself (a child process) shows a draft, and says when the service is not there', async () => {
+        const d = await deliveredDraft(t, '8201');
+        const run = promisify(execFile);
+        const cliPath = path.join(ROOT, 'src/cli.ts');
+        const env = { PATH: process.env.PATH ?? '', ADMIN_TOKEN };
+        // async: the service answering it runs in this process
+        const shown = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), cliPath, 'drafts', 'show', d.id, '--url', t.url], { env, cwd: '/tmp', timeout: 30_000 });
+        expect(shown.stdout).toContain(`Draft ${d.id}\n`);
+        expect(shown.stdout).toContain('Writes sent to zendesk:');
+        expect(shown.stderr).toBe('');
+
+        // a port nothing listens on any more
+        const gone = new LocalServer('gone', async () => undefined, () => undefined);
+        await gone.start();
+        const url = gone.origin;
+        await gone.stop();
+        const failed = await run(process.execPath, ['--require', require.resolve('tsx/cjs'), cliPath, 'drafts', 'list', '--url', url], { env, cwd: '/tmp', timeout: 30_000 }).then(
+          () => undefined,
+          (err: { code: number; stdout: string; stderr: string }) => err,
+        );
+        expect(failed).toMatchObject({ code: 1, stdout: '' });
+        expect(failed!.stderr).toMatch(new RegExp(`^draftpilot drafts list: ${url.replace(/\./g, '\\.')} did not answer \\(fetch failed: .*ECONNREFUSED.*\\); is draftpilot running there\\? \\(--url\\)\\n$`));
+      });
+    }
   });
 }
 
-describe('drafts API (embedded: PGlite, in-process queue)', () => draftsSuite({}));
-describeWithPostgresAndRedis('drafts API (PostgreSQL, BullMQ)', () => draftsSuite({ store: 'postgres', queue: 'bullmq' }));
+describe('drafts API and CLI (embedded: PGlite, in-process queue)', () => draftsSuite({}, { spawnCli: true }));
+describeWithPostgresAndRedis('drafts API and CLI (PostgreSQL, BullMQ)', () => draftsSuite({ store: 'postgres', queue: 'bullmq' }));
