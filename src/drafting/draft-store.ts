@@ -24,6 +24,30 @@ export async function findDraft(db: Kysely<Database>, thread: Thread, messageId:
 
 export type DraftRow = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
 
+/** A draft by its id (the operator API), if it exists. */
+export async function findDraftById(db: Kysely<Database>, id: string): Promise<DraftRow | undefined> {
+  return db.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The newest drafts first, for the operator API. */
+export async function recentDrafts(db: Kysely<Database>, limit: number): Promise<DraftRow[]> {
+  return db.selectFrom('drafts').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+}
+
+/** The webhook deliveries of a draft's thread, newest first, without their payloads. */
+export async function threadDeliveries(db: Kysely<Database>, key: ThreadKey, limit: number) {
+  return db
+    .selectFrom('deliveries')
+    .select(['delivery_id', 'topic', 'status', 'attempts', 'last_error', 'received_at', 'processed_at'])
+    .where('tenant', '=', key.tenant)
+    .where('provider', '=', key.provider)
+    .where('thread_id', '=', key.threadId)
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 /** Records how a draft reached the helpdesk (or, in shadow mode, what would have been written). */
 export async function markDelivered(db: Kysely<Database>, draftId: string, outcome: unknown, now: Date): Promise<void> {
   await db.updateTable('drafts').set({ delivered_at: now, delivery: storableJson(outcome) }).where('id', '=', draftId).execute();

@@ -2,8 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { json, NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
-import { resetFailedDeliveries } from '../drafting/draft-store';
+import { findDraftById, recentDrafts, resetFailedDeliveries, threadDeliveries } from '../drafting/draft-store';
+import { draftDetail, draftIdSchema, DraftList, draftSummary } from '../drafting/draft-view';
 import { zodMessage } from '../domain/zod-message';
+import type { Provider } from '../domain/thread';
 import type { Inbox } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
 import type { Database } from '../store/schema';
@@ -36,12 +38,8 @@ const redriveBody = z
   })
   .strict();
 
-/** What became of a draft's delivery, from its recorded outcome. */
-function deliveryStatus(delivery: { shadow?: boolean; failed?: boolean } | null): 'pending' | 'shadow' | 'failed' | 'delivered' {
-  if (!delivery) return 'pending';
-  if (delivery.failed) return 'failed';
-  return delivery.shadow ? 'shadow' : 'delivered';
-}
+/** How many of a thread's webhook deliveries a draft's detail shows. */
+const THREAD_DELIVERIES = 20;
 
 /** Operator API: "what happened to my webhook?", "what did draftpilot decide and write?", and "try again". */
 export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: Kysely<Database>, queue?: JobQueue): Router {
@@ -75,30 +73,9 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
         sendError(res, 400, 'invalid_query', 'limit must be an integer from 1 to 500');
         return;
       }
-      const rows = await db.selectFrom('drafts').selectAll().orderBy('created_at', 'desc').limit(query.data.limit).execute();
-      const drafts = rows.map((d) => {
-        const delivery = (d.delivery ?? null) as { shadow?: boolean; written?: boolean; failed?: boolean; apiCalls?: number; detail?: string } | null;
-        const status = deliveryStatus(delivery);
-        return {
-          id: d.id,
-          provider: d.provider,
-          tenant: d.tenant,
-          thread_id: d.thread_id,
-          message_id: d.message_id,
-          decision: d.decision,
-          reasons: d.reasons,
-          category: d.category,
-          confidence: d.confidence,
-          model: d.model,
-          created_at: new Date(d.created_at).toISOString(),
-          delivered_at: d.delivered_at ? new Date(d.delivered_at).toISOString() : null,
-          status,
-          error: status === 'failed' ? delivery?.detail ?? null : null,
-          delivery: delivery && { shadow: delivery.shadow ?? null, written: delivery.written ?? null, api_calls: delivery.apiCalls ?? null, detail: delivery.detail ?? null },
-        };
-      });
+      const drafts = (await recentDrafts(db, query.data.limit)).map(draftSummary);
       // API calls per processed message, per helpdesk, over the drafts listed
-      const calls: Record<string, { messages: number; api_calls: number; per_message: number }> = {};
+      const calls: DraftList['api_calls'] = {};
       for (const d of drafts) {
         if (!d.delivery || d.delivery.shadow || d.delivery.api_calls === null) continue;
         const c = (calls[d.provider] ??= { messages: 0, api_calls: 0, per_message: 0 });
@@ -107,6 +84,25 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
         c.per_message = Number((c.api_calls / c.messages).toFixed(2));
       }
       res.json({ drafts, api_calls: calls });
+    });
+
+    /**
+     * One draft as an operator reads it: the draft, the brief, the decision and its reasons, and the
+     * delivery: the requests sent to the helpdesk or, in shadow mode, the ones that would have been.
+     */
+    router.get('/drafts/:id', async (req, res) => {
+      const id = draftIdSchema.safeParse(req.params.id);
+      if (!id.success) {
+        sendError(res, 400, 'invalid_id', `"${String(req.params.id).slice(0, 80)}" is not a draft id: ${id.error.issues[0]?.message ?? 'malformed'}; GET /api/drafts lists the recent ones`);
+        return;
+      }
+      const row = await findDraftById(db, id.data);
+      if (!row) {
+        sendError(res, 404, 'draft_not_found', `no draft ${id.data} in this store; GET /api/drafts lists the recent ones`);
+        return;
+      }
+      const deliveries = await threadDeliveries(db, { tenant: row.tenant, provider: row.provider as Provider, threadId: row.thread_id }, THREAD_DELIVERIES);
+      res.json(draftDetail(row, deliveries));
     });
 
     /**

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { z } from 'zod';
-import { EnvFileError, loadEnvFile } from '../config/env-file';
 import { CliIo, EXIT, UsageError } from './commands';
+import { callService, ServiceAnswer, serviceTarget, ServiceUnreachable } from './service-client';
 
 export const REDRIVE_USAGE = `usage: draftpilot redrive [--url http://127.0.0.1:3000] [--tenant zendesk:acme] [--since 2026-12-01T00:00:00Z] [--dotenv <path>]
 
@@ -37,26 +36,19 @@ function parse(argv: readonly string[]): RedriveArgs {
 /** `npx draftpilot redrive`: exit 0 when the service took the request, 1 when it refused, 2 on usage errors. */
 export async function runRedrive(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parse(argv);
-  try {
-    loadEnvFile(path.resolve(io.cwd ?? process.cwd(), args.envFile ?? '.env'), io.env);
-  } catch (err) {
-    if (err instanceof EnvFileError) throw new UsageError(err.message);
-    throw err;
-  }
-  const token = io.env.ADMIN_TOKEN?.trim();
-  if (!token) throw new UsageError('redrive needs ADMIN_TOKEN (the running service\'s admin token) in the environment or the .env file');
-  const base = (args.url ?? `http://127.0.0.1:${io.env.PORT?.trim() || '3000'}`).replace(/\/+$/, '');
+  const target = serviceTarget('redrive', args, io);
   const body = { ...(args.tenant ? { tenant: args.tenant } : {}), ...(args.since ? { since: new Date(args.since).toISOString() } : {}) };
-  let res: Response;
+  let res: ServiceAnswer;
   try {
-    res = await fetch(`${base}/api/redrive`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    res = await callService(target, '/api/redrive', { method: 'POST', body });
   } catch (err) {
-    io.stderr(`draftpilot redrive: ${base} did not answer (${err instanceof Error ? err.message : String(err)}); is draftpilot running there? (--url)\n`);
+    if (!(err instanceof ServiceUnreachable)) throw err;
+    io.stderr(`draftpilot redrive: ${err.message}\n`);
     return EXIT.failed;
   }
-  const text = await res.text();
+  const text = res.text;
   if (!res.ok) {
-    io.stderr(`draftpilot redrive: ${base}/api/redrive answered ${res.status}: ${text.slice(0, 300)}\n`);
+    io.stderr(`draftpilot redrive: ${target.base}/api/redrive answered ${res.status}: ${text.slice(0, 300)}\n`);
     return EXIT.failed;
   }
   const answer = answerSchema.parse(JSON.parse(text));
