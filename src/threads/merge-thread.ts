@@ -1,3 +1,4 @@
+import { compareTimes } from '../domain/instant';
 import type { Message, Thread } from '../domain/thread';
 
 /**
@@ -28,9 +29,14 @@ function dedupe(messages: Message[]): Message[] {
   return [...byId.values()];
 }
 
-function sortMessages(messages: Message[]): Message[] {
+/**
+ * Oldest first by the instant each message names (not by its text: Zendesk event times carry
+ * nanoseconds, other times end in whole seconds or milliseconds). Equal instants keep the order they
+ * were known in: the stored thread first, then the newer delivery, each in its own order.
+ */
+export function sortMessages(messages: Message[]): Message[] {
   return messages
     .map((m, i) => ({ m, i }))
-    .sort((a, b) => a.m.createdAt.localeCompare(b.m.createdAt) || a.i - b.i)
+    .sort((a, b) => compareTimes(a.m.createdAt, b.m.createdAt) || a.i - b.i)
     .map(({ m }) => m);
 }
