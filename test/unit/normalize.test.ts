@@ -31,6 +31,28 @@ describe('normalizeZendesk', () => {
     expect(normalizeZendesk(body, ctx, { botUserId: '9000000001' }).messages[0]!.author).toBe('agent');
   });
 
+  it('reads the first comment of ticket.created as the submitter\'s, public or not', () => {
+    const body = fixture('zendesk', 'ticket-created');
+    // an agent opens the ticket for the customer: the description is the agent's
+    body.detail.submitter_id = '9160445566';
+    expect(normalizeZendesk(body, ctx).messages[0]).toMatchObject({ author: 'agent', public: true });
+    // a ticket that starts with an internal note (the ticket's is_public is false)
+    body.detail.submitter_id = body.detail.requester_id;
+    body.detail.is_public = false;
+    expect(normalizeZendesk(body, ctx).messages[0]).toMatchObject({ author: 'customer', public: false });
+    body.detail.submitter_id = '9000000001';
+    expect(normalizeZendesk(body, ctx, { botUserId: '9000000001' }).messages[0]).toMatchObject({ author: 'ai', public: false });
+  });
+
+  it('labels a public comment by an end user who is not the requester (a CC) as the customer, as the API reader does', () => {
+    const body = fixture('zendesk', 'comment-added');
+    body.event.comment.author = { id: '9160999999', is_staff: false, name: 'A colleague in CC' };
+    expect(normalizeZendesk(body, ctx).messages[0]).toMatchObject({ author: 'customer', public: true });
+    // without is_staff only the requester is known to be the customer
+    body.event.comment.author = { id: '9160999999', name: 'Someone' };
+    expect(normalizeZendesk(body, ctx).messages[0]!.author).toBe('agent');
+  });
+
   it('reads the trigger body; a trigger without text yields a thread with no messages', () => {
     const body = fixture('zendesk', 'trigger-comment');
     expect(normalizeZendesk(body, ctx).messages.map((m) => m.text)).toEqual([body.text]);
