@@ -167,8 +167,10 @@ export class ThreadLoader {
       created_at: conversation.created_at ?? Math.floor(now.getTime() / 1000),
       data: { type: 'notification_event_data', item: conversation },
     };
+    // display_as=plaintext: every body is plain text, whatever API version the app is set to.
     return normalizeIntercom(envelope, { deliveryId: envelope.id, tenant, receivedAt: now.toISOString() }, {
       ...(this.options.intercomAdminId ? { adminId: this.options.intercomAdminId } : {}),
+      bodies: { source: 'text', parts: 'text' },
     });
   }
 

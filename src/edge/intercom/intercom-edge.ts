@@ -7,6 +7,8 @@ export interface IntercomEdgeOptions {
   secrets: readonly string[];
   maxAgeSeconds: number;
   adminId?: string;
+  /** the API version the app is set to in the Developer Hub: how webhook bodies are written */
+  apiVersion?: string;
 }
 
 export function intercomEdge(options: IntercomEdgeOptions): ProviderEdge {
