@@ -6,7 +6,7 @@ import { canaryOf } from '../model/create-model';
 import type { DraftModel } from '../model/model-port';
 import type { Database } from '../store/schema';
 import type { CategoriesFile } from '../policy/categories';
-import { draftReply, DraftResult } from './draft-reply';
+import { draftReply, DraftResult, messageToAnswer } from './draft-reply';
 import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft, supersedePending } from './draft-store';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
 import { briefSchema } from '../brief/brief';
@@ -46,8 +46,10 @@ export function createDrafter(deps: DrafterDeps) {
     // Drafting is CPU work on the event loop that also answers webhooks: yield between threads so a
     // batch of drafts never holds a webhook answer for longer than one draft.
     await new Promise((resolve) => setImmediate(resolve));
-    const last = thread.messages[thread.messages.length - 1];
-    if (!last || last.author !== 'customer') return {};
+    // Only a public customer message is drafted for: an agent's reply or note, or draftpilot's own
+    // write, folded into the thread, drafts nothing.
+    const last = messageToAnswer(thread);
+    if (!last) return {};
     const existing = await findDraft(deps.db, thread, last.id);
     if (existing) {
       // Drafted by an earlier run whose delivery did not complete: deliver it now (idempotent by the draft's marker).
