@@ -3,6 +3,8 @@ import type { Message, Thread } from '../../src/domain/thread';
 import { normalizeIntercom } from '../../src/edge/intercom/normalize';
 import { normalizeZendesk } from '../../src/edge/zendesk/normalize';
 import { keepOwnWrites, mergeThread, ownWriteId } from '../../src/threads/merge-thread';
+import { ownMessage } from '../../src/drafting/drafter';
+import { deliveryRequest } from '../helpers/delivery-request';
 import { demoDraftDeps } from '../helpers/drafting';
 import { fixture, freshIntercom } from '../helpers/fixtures';
 
@@ -92,5 +94,28 @@ describe('drafting sees the whole conversation', () => {
     const r = await draftReply(deps, thread(question, note, msg('c2', 'customer', 'That did not help, I followed it and nothing changed', 3)));
     expect(r!.escalation_reasons).not.toContain('repeat_after_ai');
     expect(r!.brief.previous_answers).toEqual([]);
+  });
+});
+
+describe('draftpilot\'s own write as a message of the thread', () => {
+  const base = { tenant: 'zendesk:acme', provider: 'zendesk' as const, threadId: '4812', draftId: 'd_own1', draft: 'Hi Dana,\nStandard delivery takes 2 to 4 working days.' };
+  const now = new Date('2026-11-27T10:05:00.000Z');
+
+  it('an autopilot reply is public, its text the draft, under the id and time the helpdesk answered with', () => {
+    expect(ownMessage(deliveryRequest(base, 'autopilot'), { posted: { id: '99001', createdAt: '2026-11-27T10:04:59Z' } }, now)).toEqual({
+      id: '99001',
+      author: 'ai',
+      public: true,
+      text: base.draft,
+      createdAt: '2026-11-27T10:04:59Z',
+    });
+  });
+
+  it('a note is internal, its text the brief; without the helpdesk\'s id it is recorded under the draft\'s own', () => {
+    const m = ownMessage(deliveryRequest(base, 'escalate', ['account_access']), {}, now);
+    expect(m).toMatchObject({ id: ownWriteId('d_own1'), author: 'ai', public: false, createdAt: now.toISOString() });
+    expect(m.text).toContain('Where is my order 77120?');
+    // a time the answer gave that is not one is not used
+    expect(ownMessage(deliveryRequest(base, 'review'), { posted: { id: '5', createdAt: 'soon' } }, now).createdAt).toBe(now.toISOString());
   });
 });
