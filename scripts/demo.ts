@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   const trigger = fixture('zendesk/fixtures/trigger-comment.json');
   const selfNote = structuredClone(comment);
   selfNote.id = '01JQ8Y0000SELF0000000000000';
+  selfNote.time = '2026-11-27T10:03:05.218734120Z';
+  selfNote.event.comment.id = '29384756140';
   selfNote.event.comment.body = `Suggested reply for review ${markerFor('d_demo1')}`;
   selfNote.event.comment.is_public = false;
   // Only the author proves it is draftpilot's own (ZENDESK_BOT_USER_ID below), not the marker.

@@ -6,7 +6,18 @@ import { ConfigError } from './env';
 const positive = z.number().int().positive();
 
 export const settingsSchema = z.object({
-  webhooks: z.object({ intercom_max_event_age_seconds: positive, body_timeout_ms: positive }).strict(),
+  webhooks: z
+    .object({
+      intercom_max_event_age_seconds: positive,
+      body_timeout_ms: positive,
+      // the API version of the Intercom app (Developer Hub): how its webhook bodies are written
+      // (quoted in YAML: an unquoted 2.10 would be read as the number 2.1)
+      intercom_api_version: z
+        .string({ error: 'expected a quoted string: auto, Unstable or a version such as "2.15"' })
+        .regex(/^(auto|Unstable|\d+\.\d+)$/, 'expected auto, Unstable or a version such as "2.15"')
+        .default('auto'),
+    })
+    .strict(),
   inbox: z.object({ batch_max_rows: positive }).strict(),
   queue: z
     .object({

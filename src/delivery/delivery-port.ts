@@ -38,6 +38,13 @@ export interface DeliveryOutcome {
   /** what was (or, in shadow mode, would have been) sent: method, path and body per call */
   writes: { method: string; path: string; body: unknown }[];
   detail: string;
+  /**
+   * The note or reply this draft is in the helpdesk thread, as the helpdesk named it: written now, or
+   * found written by an earlier attempt. The drafter records it in the stored thread as draftpilot's
+   * own message, so the next customer message sees what draftpilot answered. Absent in shadow mode,
+   * and when the answer did not name it.
+   */
+  posted?: { id: string; createdAt?: string };
 }
 
 export interface DeliverContext {

@@ -1,4 +1,4 @@
-import type { Thread } from '../domain/thread';
+import type { Message, Thread } from '../domain/thread';
 import { Brief, composeBrief } from '../brief/brief';
 import type { Hit } from '../knowledge/article';
 import type { KnowledgeIndex } from '../knowledge/knowledge-index';
@@ -59,14 +59,35 @@ const FALLBACK: Omit<ModelOutput, 'confidence' | 'recommended_next_step'> = {
 };
 
 /**
+ * The conversation the customer sees: the thread's public messages, oldest first. Internal notes
+ * (an agent's, or draftpilot's own briefs) stay out of drafting: they are not what the customer was
+ * told, and nothing in them may reach a reply.
+ */
+export function conversationOf(thread: Thread): { last: Message | undefined; earlier: Message[] } {
+  const visible = thread.messages.filter((m) => m.public);
+  return { last: visible[visible.length - 1], earlier: visible.slice(0, -1) };
+}
+
+/**
+ * The message to draft for: the newest public message, when a customer (the requester or anyone on
+ * the customer's side) wrote it. An agent's reply, draftpilot's own reply or an internal note after
+ * it is not one; a note after a customer's message does not hide that message.
+ */
+export function messageToAnswer(thread: Thread): Message | undefined {
+  const { last } = conversationOf(thread);
+  return last?.author === 'customer' ? last : undefined;
+}
+
+/**
  * The drafting pipeline for one thread: redact, retrieve, ask the model, guard the output, apply the
- * escalation rules and the category's mode, compose the brief. Returns null when the thread's last
- * message is not a customer's (nothing to answer).
+ * escalation rules and the category's mode, compose the brief. Returns null when there is no customer
+ * message to answer (see messageToAnswer). The earlier public messages are the history: what
+ * draftpilot and the agents answered before (repeat_after_ai, the brief's previous answers).
  */
 export async function draftReply(deps: DraftDeps, thread: Thread): Promise<DraftResult | null> {
-  const last = thread.messages[thread.messages.length - 1];
-  if (!last || last.author !== 'customer') return null;
-  const earlier = thread.messages.slice(0, -1);
+  const last = messageToAnswer(thread);
+  if (!last) return null;
+  const { earlier } = conversationOf(thread);
 
   const redactor = new Redactor({ names: [thread.requester.name] });
   const question = redactor.redact(last.text);

@@ -1,12 +1,17 @@
 import type { Kysely } from 'kysely';
-import type { Thread } from '../domain/thread';
+import type { Message, Thread } from '../domain/thread';
+import type { ThreadKey } from '../domain/thread-key';
+import { isInstant } from '../domain/instant';
+import { renderBriefText } from '../brief/render-brief';
+import { ownWriteId } from '../threads/merge-thread';
+import { addMessages } from '../threads/thread-store';
 import type { KnowledgeIndex } from '../knowledge/knowledge-index';
 import type { Logger } from '../logger';
 import { canaryOf } from '../model/create-model';
 import type { DraftModel } from '../model/model-port';
 import type { Database } from '../store/schema';
 import type { CategoriesFile } from '../policy/categories';
-import { draftReply, DraftResult } from './draft-reply';
+import { draftReply, DraftResult, messageToAnswer } from './draft-reply';
 import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft, supersedePending } from './draft-store';
 import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
 import { briefSchema } from '../brief/brief';
@@ -46,8 +51,10 @@ export function createDrafter(deps: DrafterDeps) {
     // Drafting is CPU work on the event loop that also answers webhooks: yield between threads so a
     // batch of drafts never holds a webhook answer for longer than one draft.
     await new Promise((resolve) => setImmediate(resolve));
-    const last = thread.messages[thread.messages.length - 1];
-    if (!last || last.author !== 'customer') return {};
+    // Only a public customer message is drafted for: an agent's reply or note, or draftpilot's own
+    // write, folded into the thread, drafts nothing.
+    const last = messageToAnswer(thread);
+    if (!last) return {};
     const existing = await findDraft(deps.db, thread, last.id);
     if (existing) {
       // Drafted by an earlier run whose delivery did not complete: deliver it now (idempotent by the draft's marker).
@@ -98,12 +105,34 @@ async function deliverDraft(deps: DrafterDeps, thread: Thread, request: Delivery
     deps.logger.warn({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, err: describe(err) }, 'draft not delivered (permanent helpdesk error); recorded and dropped');
     return { failed: detail };
   }
+  // What draftpilot wrote becomes part of the thread (before the delivery is marked done, so a retry
+  // that finds the write already there records it then): the next customer message sees the answer.
+  if (!outcome.shadow && (outcome.written || outcome.posted)) await addMessages(deps.db, keyOf(thread), [ownMessage(request, outcome, deps.now())], deps.now());
   await markDelivered(deps.db, request.draftId, outcome, deps.now());
   deps.logger.info(
     { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: request.draftId, shadow: outcome.shadow, written: outcome.written, apiCalls: outcome.apiCalls },
     outcome.shadow ? 'draft recorded in shadow mode (nothing written to the helpdesk)' : `draft delivered: ${outcome.detail}`,
   );
   return {};
+}
+
+const keyOf = (thread: Thread): ThreadKey => ({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id });
+
+/**
+ * draftpilot's own write as a message of the thread: author 'ai'; public for an autopilot reply (its
+ * text, the draft), internal for a note (the brief and draft as plain text). Its id and time are the
+ * helpdesk's when the answer named them (a webhook about the same write then merges with it by id).
+ */
+export function ownMessage(request: DeliveryRequest, outcome: Pick<DeliveryOutcome, 'posted'>, now: Date): Message {
+  const isPublic = request.decision === 'autopilot';
+  const posted = outcome.posted;
+  return {
+    id: posted?.id ?? ownWriteId(request.draftId),
+    author: 'ai',
+    public: isPublic,
+    text: isPublic ? (request.draft ?? '') : renderBriefText(request.brief, request.draft, request.decision),
+    createdAt: posted?.createdAt && isInstant(posted.createdAt) ? posted.createdAt : now.toISOString(),
+  };
 }
 
 /** What a freshly decided draft asks of the helpdesk. */

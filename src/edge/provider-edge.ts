@@ -7,11 +7,14 @@ export type Verification = { ok: true } | { ok: false; code: string; message: st
 
 /** Where a verified, parsed delivery goes. */
 export type Route =
-  /** a customer message: recorded in the inbox and processed by a job */
+  /** a customer message: stored in the inbox, folded into its thread by a job, which drafts for it */
   | { action: 'accept'; deliveryId: string; tenant: string; topic: string; threadId: string }
-  /** activity worth keeping (agents, admins) that drafts nothing: recorded only */
+  /**
+   * another message of the thread (an agent's reply or note, draftpilot's own write) or other
+   * activity: stored and folded into its thread by a job like a customer message, and drafts nothing
+   */
   | { action: 'record'; deliveryId: string; tenant: string; topic: string; threadId: string; reason: string }
-  /** answered 200 and dropped: ping, unknown event, stale, our own write */
+  /** answered 200 and dropped: ping, unknown event, stale */
   | { action: 'ignore'; reason: string; detail: string };
 
 export type Parsed = { ok: true; route: Route } | { ok: false; code: string; message: string };
@@ -30,6 +33,12 @@ export interface ProviderEdge {
   verify(rawBody: Buffer, headers: Headers, now: Date): Verification;
   route(json: unknown, headers: Headers, rawBody: Buffer, now: Date): Parsed;
   normalize(payload: unknown, ctx: DeliveryContext): Thread;
+  /**
+   * Whether the delivery tells of a message it may carry without its text (a Zendesk trigger body
+   * sends ids only): when it yields no message, the job reads the thread from the helpdesk API. An
+   * Intercom assignment or close carries no message, so there is nothing to read.
+   */
+  announcesMessage(payload: unknown): boolean;
 }
 
 export function header(headers: Headers, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isOwnAuthor } from '../edge/zendesk/route';
+import { zendeskAuthor } from '../edge/zendesk/author';
 import { zendeskId } from '../edge/zendesk/schema';
 import type { IntercomAccount, ZendeskAccount } from '../config/accounts';
 import { htmlToText } from '../domain/html-to-text';
@@ -132,7 +132,7 @@ export class ThreadLoader {
     const requester = requesterId ? users.get(requesterId) : undefined;
     const messages: Message[] = comments.map((c) => {
       const text = c.body ?? c.plain_body ?? (c.html_body ? htmlToText(c.html_body) : '');
-      return { id: c.id, author: this.zendeskAuthor(c, text, requesterId, users), public: c.public ?? true, text, createdAt: c.created_at };
+      return { id: c.id, author: this.zendeskAuthor(c, requesterId, users), public: c.public ?? true, text, createdAt: c.created_at };
     });
     return {
       tenant,
@@ -167,23 +167,23 @@ export class ThreadLoader {
       created_at: conversation.created_at ?? Math.floor(now.getTime() / 1000),
       data: { type: 'notification_event_data', item: conversation },
     };
+    // display_as=plaintext: every body is plain text, whatever API version the app is set to.
     return normalizeIntercom(envelope, { deliveryId: envelope.id, tenant, receivedAt: now.toISOString() }, {
       ...(this.options.intercomAdminId ? { adminId: this.options.intercomAdminId } : {}),
+      bodies: { source: 'text', parts: 'text' },
     });
   }
 
   /**
-   * Mirrors edge/zendesk/normalize.ts, with the sideloaded user's role to go on: our own user or
-   * marker is 'ai'; staff (agent, admin) 'agent'; the requester and other end users (CCs) 'customer'.
+   * The same rule as the webhook normalizer (edge/zendesk/author.ts), with the sideloaded user's role
+   * to go on: our own user is 'ai'; staff (agent, admin) 'agent'; any end user, the requester or a CC,
+   * 'customer'; a user whose role is not given: the requester 'customer', anyone else 'agent'.
    */
-  private zendeskAuthor(c: ZendeskComment, text: string, requesterId: string | null, users: Map<string, ZendeskUser>): Message['author'] {
+  private zendeskAuthor(c: ZendeskComment, requesterId: string | null, users: Map<string, ZendeskUser>): Message['author'] {
     const authorId = c.author_id ?? null;
-    if (isOwnAuthor({ botUserId: this.options.zendeskBotUserId }, authorId)) return 'ai';
     const role = authorId ? users.get(authorId)?.role : undefined;
-    if (role === 'agent' || role === 'admin') return 'agent';
-    if (authorId !== null && authorId === requesterId) return 'customer';
-    if (role === 'end-user') return 'customer';
-    return requesterId ? 'agent' : 'customer';
+    const isStaff = role === 'agent' || role === 'admin' ? true : role === 'end-user' ? false : undefined;
+    return zendeskAuthor({ botUserId: this.options.zendeskBotUserId }, { id: authorId, isStaff }, requesterId);
   }
 
   private access(provider: 'zendesk' | 'intercom', tenant: string, access: HelpdeskAccess | undefined, own: string | undefined): HelpdeskAccess {

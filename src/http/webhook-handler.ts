@@ -15,7 +15,7 @@ export interface WebhookDeps {
   /** ms the whole body may take to arrive; a slower one is answered 408 */
   bodyTimeoutMs: number;
   /**
-   * Enqueue an accepted delivery right after answering (the embedded in-process queue). False in the
+   * Enqueue a stored delivery right after answering (the embedded in-process queue). False in the
    * PostgreSQL + BullMQ mode, where the dispatcher moves received rows into the queue (dispatcher.ts).
    */
   enqueueOnAccept: boolean;
@@ -71,7 +71,10 @@ export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, heade
       threadId: storableText(route.threadId),
       receivedAt: now,
       payload: text,
-      status: route.action === 'accept' ? 'received' : 'recorded',
+      // Both a customer message and any other message of the thread (an agent's reply or note,
+      // draftpilot's own write) are folded into the stored thread by a job; only a customer message
+      // makes that job draft.
+      status: 'received',
     });
   } catch (err) {
     // Nothing was written, so no dedupe marker exists: the provider's retry will be accepted.
@@ -79,9 +82,11 @@ export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, heade
     return error(503, 'store_unavailable', 'the delivery could not be stored; it was not accepted, retry later');
   }
   if (!result.inserted) return { status: 200, body: { status: 'duplicate', delivery_id: route.deliveryId, thread_id: route.threadId } };
-  if (route.action === 'record') return { status: 202, body: { status: 'recorded', reason: route.reason, delivery_id: route.deliveryId, thread_id: route.threadId } };
 
-  const answer: WebhookAnswer = { status: 202, body: { status: 'accepted', delivery_id: route.deliveryId, thread_id: route.threadId } };
+  const answer: WebhookAnswer =
+    route.action === 'record'
+      ? { status: 202, body: { status: 'recorded', reason: route.reason, delivery_id: route.deliveryId, thread_id: route.threadId } }
+      : { status: 202, body: { status: 'accepted', delivery_id: route.deliveryId, thread_id: route.threadId } };
   if (!deps.enqueueOnAccept) return answer;
   // The row is durable, so the answer does not wait for the queue: if the queue refuses, the row stays
   // 'received' and the relay enqueues it later (the outbox pattern).

@@ -18,6 +18,7 @@ export function buildEdges(config: Config): Record<Provider, ProviderEdge> {
       secrets: env.INTERCOM_CLIENT_SECRETS,
       maxAgeSeconds: settings.webhooks.intercom_max_event_age_seconds,
       ...(intercom.adminId ? { adminId: intercom.adminId } : {}),
+      apiVersion: settings.webhooks.intercom_api_version,
     }),
   };
 }

@@ -116,7 +116,7 @@ export function formatZendeskPlan(plan: ZendeskSetupPlan, options: { dryRun: boo
   }
   if (plan.botUser.status === 'unset') {
     lines.push(row('bot user', `ZENDESK_BOT_USER_ID is not set: suggested ZENDESK_BOT_USER_ID=${user.id} (the user this token writes notes as;`));
-    lines.push(more('events caused by it are then ignored)'));
+    lines.push(more('its comments are then stored as draftpilot\'s own, never drafted for)'));
   } else if (plan.botUser.status === 'matches') {
     lines.push(row('bot user', `ZENDESK_BOT_USER_ID=${plan.botUser.configured}: the user this token writes as`));
   } else {

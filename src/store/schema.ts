@@ -3,8 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 /**
  * received: recorded, waiting for a job; queued: handed to the queue; stored: folded into its thread,
  * the draft still to be made and delivered; done: drafted and delivered (or deliberately nothing to
- * draft); failed: given up on, with last_error (a dead letter, or a permanent helpdesk error);
- * recorded: activity kept that drafts nothing.
+ * draft: an agent's message or draftpilot's own write); failed: given up on, with last_error (a dead
+ * letter, or a permanent helpdesk error); recorded: left by earlier versions, which kept agent and
+ * admin activity without folding it into the thread (now such a delivery goes received → done too).
+ * A delivery answered `recorded` by the webhook today is stored as received like any other.
  */
 export type DeliveryStatus = 'received' | 'queued' | 'stored' | 'done' | 'failed' | 'recorded';
 

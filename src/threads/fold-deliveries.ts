@@ -6,7 +6,7 @@ import { ThreadKey, threadKeyOf } from '../domain/thread-key';
 import type { Inbox, StoredDelivery } from '../inbox/inbox';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
-import { mergeThread } from './merge-thread';
+import { keepOwnWrites, mergeThread } from './merge-thread';
 import { loadThreads, saveThreads } from './thread-store';
 
 export interface FoldDeliveriesDeps {
@@ -77,9 +77,9 @@ async function fold(deps: FoldDeliveriesDeps, pending: StoredDelivery[], stored:
       continue;
     }
     let thread = mergeThread(current.thread, update);
-    if (update.messages.length === 0 && deps.loader?.canLoad(delivery.tenant)) {
+    if (update.messages.length === 0 && deps.edges[delivery.provider].announcesMessage(delivery.payload) && deps.loader?.canLoad(delivery.tenant)) {
       try {
-        thread = await deps.loader.load(delivery.tenant, delivery.threadId);
+        thread = keepOwnWrites(current.thread, await deps.loader.load(delivery.tenant, delivery.threadId));
       } catch (err) {
         // A deleted ticket or a revoked token will not improve: record and drop. 429 and 5xx: retry the job.
         if (!(err as { permanent?: boolean }).permanent) throw err;

@@ -1,3 +1,4 @@
+import { compareTimes } from '../domain/instant';
 import type { Message, Thread } from '../domain/thread';
 
 /**
@@ -22,15 +23,56 @@ export function mergeThread(stored: Thread | undefined, update: Thread): Thread 
   };
 }
 
-function dedupe(messages: Message[]): Message[] {
-  const byId = new Map<string, Message>();
-  for (const m of messages) byId.set(m.id, m);
-  return [...byId.values()];
+/**
+ * The id under which draftpilot records a write of its own whose helpdesk id it did not learn (an
+ * answer of an unexpected shape). The helpdesk's own report of that write replaces it (same author,
+ * visibility and text).
+ */
+export function ownWriteId(draftId: string): string {
+  return `draftpilot-${draftId}`;
 }
 
-function sortMessages(messages: Message[]): Message[] {
+const OWN_WRITE = /^draftpilot-/;
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The newer copy of a message wins, except that a message draftpilot recorded as its own write stays
+ * 'ai': draftpilot learned its id from the helpdesk's answer to that very write, while a webhook about
+ * it can only name the author when ZENDESK_BOT_USER_ID or INTERCOM_ADMIN_ID is configured.
+ */
+function dedupe(messages: Message[]): Message[] {
+  const byId = new Map<string, Message>();
+  for (const m of messages) {
+    const known = byId.get(m.id);
+    byId.set(m.id, known?.author === 'ai' && m.author !== 'ai' ? { ...m, author: 'ai' } : m);
+  }
+  const all = [...byId.values()];
+  const reported = all.filter((m) => m.author === 'ai' && !OWN_WRITE.test(m.id));
+  return all.filter((m) => !OWN_WRITE.test(m.id) || !reported.some((r) => r.public === m.public && squash(r.text) === squash(m.text)));
+}
+
+/**
+ * A thread read whole from the helpdesk API replaces the stored one; the messages draftpilot recorded
+ * as its own writes stay 'ai' there too (same ids), and one whose helpdesk id is unknown is kept.
+ */
+export function keepOwnWrites(stored: Thread | undefined, loaded: Thread): Thread {
+  const own = (stored?.messages ?? []).filter((m) => m.author === 'ai');
+  if (own.length === 0) return loaded;
+  const ownIds = new Set(own.map((m) => m.id));
+  const messages = loaded.messages.map((m) => (ownIds.has(m.id) && m.author !== 'ai' ? { ...m, author: 'ai' as const } : m));
+  const loadedIds = new Set(messages.map((m) => m.id));
+  const unmatched = own.filter((m) => OWN_WRITE.test(m.id) && !loadedIds.has(m.id));
+  return { ...loaded, messages: sortMessages(dedupe([...messages, ...unmatched])) };
+}
+
+/**
+ * Oldest first by the instant each message names (not by its text: Zendesk event times carry
+ * nanoseconds, other times end in whole seconds or milliseconds). Equal instants keep the order they
+ * were known in: the stored thread first, then the newer delivery, each in its own order.
+ */
+export function sortMessages(messages: Message[]): Message[] {
   return messages
     .map((m, i) => ({ m, i }))
-    .sort((a, b) => a.m.createdAt.localeCompare(b.m.createdAt) || a.i - b.i)
+    .sort((a, b) => compareTimes(a.m.createdAt, b.m.createdAt) || a.i - b.i)
     .map(({ m }) => m);
 }

@@ -1,6 +1,7 @@
 import { Kysely, sql, Transaction } from 'kysely';
 import type { Database } from '../store/schema';
-import { Thread, threadSchema } from '../domain/thread';
+import { Message, Thread, threadSchema } from '../domain/thread';
+import { mergeThread } from './merge-thread';
 import { storableJson, storableText } from '../domain/storable-text';
 import { groupByTenant, ThreadKey, threadKeyOf } from '../domain/thread-key';
 
@@ -89,4 +90,16 @@ export async function saveThreads(db: Db, items: { thread: Thread; version: numb
     .where('id', 'in', storedIds)
     .where('status', 'in', ['received', 'queued'])
     .execute();
+}
+
+/**
+ * Adds messages to a stored thread (merged by id, in time order) and stores it again: the drafter
+ * records draftpilot's own note or reply this way right after writing it. A job is the only writer of
+ * its thread while it runs (one job per thread), so reading and writing back loses nothing.
+ */
+export async function addMessages(db: Db, key: ThreadKey, messages: Message[], now: Date): Promise<void> {
+  const stored = await loadThread(db, key);
+  if (!stored) return;
+  const update = { ...stored.thread, subject: '', status: '', tags: [], requester: { id: null, name: null, email: null }, messages };
+  await saveThreads(db, [{ thread: mergeThread(stored.thread, update), version: stored.version + 1 }], now);
 }

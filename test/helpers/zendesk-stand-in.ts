@@ -12,7 +12,7 @@ import { LocalServer } from './local-server';
  *                                                 (409 when updated_stamp is not the ticket's updated_at)
  *   GET /api/v2/tickets/{id}/comments.json?...    the comments, newest first with sort=-created_at, page[size]
  *   GET /api/v2/help_center/locales.json          one locale
- *   GET /api/v2/help_center/{locale}/articles.json no articles
+ *   GET /api/v2/help_center/{locale}/articles.json the articles given in the options (none by default)
  *
  * Anything else is answered 404 and kept in `unexpected`. Every request is kept in `requests`.
  *
@@ -68,6 +68,8 @@ export interface StandInOptions {
   botUserId: number;
   /** the bearer token every request must carry; 401 otherwise */
   token: string;
+  /** the help center's published articles (Zendesk's article shape: title, html_url, body as HTML) */
+  articles?: { id: number; title: string; html_url: string; body: string }[];
 }
 
 const REQUESTER_ID = 9160112233;
@@ -117,6 +119,19 @@ export class ZendeskStandIn {
     this.tickets.set(id, ticket);
     return ticket;
   }
+
+  /** A comment someone adds in Zendesk (the webhook about it is the test's to send); returns it. */
+  addComment(ticketId: string, authorId: number, text: string, isPublic: boolean): StandInComment {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket) throw new Error(`zendesk stand-in: no ticket ${ticketId}`);
+    const comment = this.comment(authorId, text, `<p>${text}</p>`, isPublic);
+    ticket.comments.push(comment);
+    ticket.updated_at = this.tick();
+    return comment;
+  }
+
+  /** The requester of every stand-in ticket. */
+  static readonly REQUESTER_ID = REQUESTER_ID;
 
   /** The comments on a ticket written by the API user (draftpilot). */
   botComments(id: string): StandInComment[] {
@@ -175,7 +190,10 @@ export class ZendeskStandIn {
 
     if (route.kind === 'help_center') {
       if (url.pathname.endsWith('/locales.json')) this.answer(res, seen, 200, { locales: ['en-us'], default_locale: 'en-us' });
-      else this.answer(res, seen, 200, { articles: [], meta: { has_more: false }, links: { next: null } });
+      else {
+        const articles = (this.options.articles ?? []).map((a) => ({ ...a, locale: 'en-us', draft: false, updated_at: '2026-11-01T00:00:00Z' }));
+        this.answer(res, seen, 200, { articles, meta: { has_more: false }, links: { next: null } });
+      }
       return;
     }
 

@@ -206,11 +206,12 @@ describe('Zendesk deliveries', () => {
     expect(await json(res)).toMatchObject({ status: 'ignored', reason: 'unsupported_event' });
   });
 
-  it('ignores a comment by draftpilot\'s user, and accepts a customer\'s comment that carries the marker', async () => {
+  it('records a comment by draftpilot\'s user as its own, and accepts a customer\'s comment that carries the marker', async () => {
     const byBot = zendeskComment();
     byBot.event.comment.author.id = '9000000001';
     const r1 = await t.postZendesk(byBot, { secret: zSecret });
-    expect(await json(r1)).toMatchObject({ status: 'ignored', reason: 'self_authored' });
+    expect(r1.status).toBe(202);
+    expect(await json(r1)).toMatchObject({ status: 'recorded', reason: 'self_authored' });
     const byMarker = zendeskComment({ text: `Draft for review ${markerFor('d_123')}` });
     const r2 = await t.postZendesk(byMarker, { secret: zSecret });
     expect(r2.status).toBe(202);
@@ -276,13 +277,14 @@ describe('Intercom deliveries', () => {
     expect(await json(res)).toMatchObject({ status: 'ignored', reason: 'stale' });
   });
 
-  it('records admin activity and ignores draftpilot\'s own notes', async () => {
+  it('records admin activity, and draftpilot\'s own notes as its own', async () => {
     const noted = await t.postIntercom(freshIntercom('conversation-admin-noted'), { secret: iSecret });
     expect(await json(noted)).toMatchObject({ status: 'recorded', reason: 'admin_activity' });
     const own = freshIntercom('conversation-admin-noted', { id: 'notif_own' });
     own.data.item.conversation_parts.conversation_parts[0].author.id = '9000002';
     const res = await t.postIntercom(own, { secret: iSecret });
-    expect(await json(res)).toMatchObject({ status: 'ignored', reason: 'self_authored' });
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ status: 'recorded', reason: 'self_authored' });
   });
 
   it('answers 200 ignored for an unknown topic and 400 for a conversation without an id', async () => {

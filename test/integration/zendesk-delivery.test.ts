@@ -87,7 +87,15 @@ describe('Zendesk ticket update bodies', () => {
     expect(html).toContain('<strong>draftpilot draft for review</strong>');
     expect(html).toContain('<strong>Draft reply (not sent):</strong> Your parcel left our warehouse yesterday.<br>Tracking');
     expect(html).toContain(markerFor('d_review123'));
-    expect(outcome).toEqual({ written: true, shadow: false, apiCalls: 2, writes: [{ method: 'PUT', path: TICKET_PATH, body: sent[0] }], detail: expect.stringContaining('comment 99001') });
+    expect(outcome).toEqual({
+      written: true,
+      shadow: false,
+      apiCalls: 2,
+      writes: [{ method: 'PUT', path: TICKET_PATH, body: sent[0] }],
+      detail: expect.stringContaining('comment 99001'),
+      // the note's comment id (its Comment audit event), recorded by the drafter as draftpilot's own message
+      posted: expect.objectContaining({ id: '99001' }),
+    });
   });
 
   it('escalate: the handoff brief with the suggested reply marked unsent, reason tags, routed to the escalation group', async () => {
@@ -250,7 +258,14 @@ describe('idempotent delivery', () => {
         meta: { has_more: false },
       });
     const retry = await w.deliver(req);
-    expect(retry).toEqual({ written: false, shadow: false, apiCalls: 1, writes: [], detail: expect.stringContaining(`comment 99001 on ticket ${TICKET} carries ${markerFor(req.draftId)}`) });
+    expect(retry).toEqual({
+      written: false,
+      shadow: false,
+      apiCalls: 1,
+      writes: [],
+      detail: expect.stringContaining(`comment 99001 on ticket ${TICKET} carries ${markerFor(req.draftId)}`),
+      posted: { id: '99001', createdAt: '2026-05-01T09:01:00Z' },
+    });
   });
 
   it('an autopilot retry recognizes its own public reply and does not send it twice', async () => {

@@ -7,7 +7,10 @@ const OPTIONS: IntercomRouteOptions = { maxAgeSeconds: 300 };
 const OUR_ADMIN = '9000002';
 const TENANT = 'intercom:x7k2pq9a';
 const CONVERSATION = '215469330102875';
-const SELF_AUTHORED = { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'part written by draftpilot' } };
+const SELF_AUTHORED = {
+  ok: true,
+  route: { action: 'record', deliveryId: 'notif_4d0a6c3e-7b1f-4e29-8c55-0a9b3d7e2f18', tenant: TENANT, topic: 'conversation.admin.noted', threadId: CONVERSATION, reason: 'self_authored' },
+};
 
 /** Seconds since the epoch as the Date routeIntercom compares against. */
 const at = (seconds: number) => new Date(seconds * 1000);
@@ -43,6 +46,13 @@ describe('routeIntercom', () => {
     });
   });
 
+  it('accepts a 1.x conversation.user.created (the opening message in conversation_message)', () => {
+    expect(route(freshIntercom('conversation-user-created-1x'))).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: 'notif_0c9e2a44-51d7-4b8e-a3f0-7d16b2e4c9a1', tenant: TENANT, topic: 'conversation.user.created', threadId: '1911149811' },
+    });
+  });
+
   it('accepts conversation.user.replied', () => {
     expect(route(freshIntercom('conversation-user-replied'), { ...OPTIONS, adminId: OUR_ADMIN })).toEqual({
       ok: true,
@@ -67,7 +77,7 @@ describe('routeIntercom', () => {
     expect(route(n, { ...OPTIONS, adminId: OUR_ADMIN })).toMatchObject({ ok: true, route: { action: 'record', reason: 'admin_activity' } });
   });
 
-  it('ignores an admin part written by our own admin, and only when that admin is configured', () => {
+  it('records an admin part written by our own admin as self_authored, and only when that admin is configured', () => {
     const n = adminNote(OUR_ADMIN, '<p>Checked the carrier portal.</p>');
     expect(route(n, { ...OPTIONS, adminId: OUR_ADMIN })).toEqual(SELF_AUTHORED);
     expect(route(n)).toMatchObject({ ok: true, route: { action: 'record', reason: 'admin_activity' } });
@@ -90,10 +100,10 @@ describe('routeIntercom', () => {
     expect(route(n, { ...OPTIONS, adminId: OUR_ADMIN })).toMatchObject({ ok: true, route: { action: 'accept' } });
   });
 
-  it('records a part by a user who is not the conversation\'s contact, without answering it', () => {
+  it('accepts a part by a user who is not the conversation\'s first contact: the customer side is answered', () => {
     const n = freshIntercom('conversation-user-replied');
     n.data.item.conversation_parts.conversation_parts[0].author = { type: 'user', id: 'someone-else', name: 'Other', email: 'o@example.org' };
-    expect(route(n, OPTIONS)).toMatchObject({ ok: true, route: { action: 'record', reason: 'other_contact' } });
+    expect(route(n, OPTIONS)).toMatchObject({ ok: true, route: { action: 'accept' } });
   });
 
   it('judges only the latest part: our earlier note does not hide a teammate’s newer one', () => {

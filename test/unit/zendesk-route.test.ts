@@ -71,10 +71,13 @@ describe('routeZendesk: event-connected webhooks', () => {
     });
   });
 
-  it('ignores a comment by the configured bot user, and only when that user is configured', () => {
+  it('records a comment by the configured bot user as self_authored, and only when that user is configured', () => {
     const body = fixture('zendesk', 'comment-added');
     body.event.comment.author = { id: Number(BOT), is_staff: true, name: 'draftpilot' };
-    expect(route(body, { ...ACME, botUserId: BOT })).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+    expect(route(body, { ...ACME, botUserId: BOT })).toEqual({
+      ok: true,
+      route: { action: 'record', deliveryId: '01JQ8X2A7K4N6P8R0T2V4X6Z8B', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4812', reason: 'self_authored' },
+    });
     expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'record', reason: 'agent_comment' } });
   });
 
@@ -87,20 +90,71 @@ describe('routeZendesk: event-connected webhooks', () => {
     expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'accept' } });
   });
 
-  it('ignores a note carrying the marker only when draftpilot\'s user wrote it; another agent\'s is recorded', () => {
+  it('takes a note carrying the marker as draftpilot\'s only when draftpilot\'s user wrote it', () => {
     const body = fixture('zendesk', 'comment-added');
     body.event.comment.is_public = false;
     body.event.comment.body = `Draft for review\n${markerFor('d_abc123')}`;
     body.event.comment.author = { id: Number(BOT), is_staff: true, name: 'draftpilot' };
-    expect(route(body, { ...ACME, botUserId: BOT })).toEqual({ ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } });
+    expect(route(body, { ...ACME, botUserId: BOT })).toMatchObject({ ok: true, route: { action: 'record', reason: 'self_authored' } });
     body.event.comment.author = { id: 555, is_staff: true, name: 'Agent' };
     expect(route(body, { ...ACME, botUserId: BOT })).toMatchObject({ ok: true, route: { action: 'record', reason: 'internal_note' } });
   });
 
-  it('records a public comment by an end user who is not the requester (a CC) without answering it', () => {
+  it('accepts a public comment by an end user who is not the requester (a CC): the customer side is answered', () => {
     const body = fixture('zendesk', 'comment-added');
     body.event.comment.author = { id: '9160999999', is_staff: false, name: 'A colleague in CC' };
-    expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'record', reason: 'other_end_user' } });
+    expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'accept', threadId: '4812' } });
+    // is_staff not given: only the requester is known to be the customer
+    body.event.comment.author = { id: '9160999999', name: 'Someone' };
+    expect(route(body, ACME)).toMatchObject({ ok: true, route: { action: 'record', reason: 'agent_comment' } });
+  });
+
+  // Zendesk's documented ticket.created example: detail.is_public, submitter_id and requester_id, and
+  // an event time with nanoseconds (developer.zendesk.com/api-reference/webhooks/event-types/ticket-events).
+  const documentedTicketCreated = () => ({
+    account_id: 22129848,
+    detail: {
+      actor_id: '8447388090494', assignee_id: '8447388090494', brand_id: '8447346621310', created_at: '2025-01-08T10:12:07Z',
+      custom_status: '8447320465790', description: 'Customer is experiencing login issues with the mobile app', external_id: null,
+      form_id: '8646151517822', group_id: '8447320466430', id: '5158', is_public: true, organization_id: '8447346622462', priority: 'HIGH',
+      requester_id: '8447388090494', status: 'OPEN', subject: 'Cannot login to mobile app', submitter_id: '8447388090494',
+      tags: ['mobile', 'login'], type: 'PROBLEM', updated_at: '2025-01-08T10:12:07Z', via: { channel: 'web_service' },
+    },
+    event: {},
+    id: 'cbe4028c-7239-495d-b020-f22348516046',
+    subject: 'zen:ticket:5158',
+    time: '2025-01-08T10:12:07.672717030Z',
+    type: 'zen:event-type:ticket.created',
+    zendesk_event_version: '2022-11-06',
+  });
+
+  it('accepts a ticket the requester opened with a public comment (the documented example)', () => {
+    expect(route(documentedTicketCreated())).toEqual({
+      ok: true,
+      route: { action: 'accept', deliveryId: 'cbe4028c-7239-495d-b020-f22348516046', tenant: 'zendesk:acme', topic: 'ticket.created', threadId: '5158' },
+    });
+  });
+
+  it('records a ticket an agent opened for a customer: the submitter is not the requester', () => {
+    const body = documentedTicketCreated();
+    body.detail.submitter_id = '8447388090495';
+    expect(route(body)).toMatchObject({ ok: true, route: { action: 'record', reason: 'agent_comment', threadId: '5158' } });
+  });
+
+  it('records a ticket whose first comment is an internal note (is_public false)', () => {
+    const body = documentedTicketCreated();
+    body.detail.is_public = false;
+    expect(route(body)).toMatchObject({ ok: true, route: { action: 'record', reason: 'internal_note' } });
+  });
+
+  it('records a ticket draftpilot\'s own user opened as self_authored', () => {
+    const body = documentedTicketCreated();
+    body.detail.submitter_id = BOT;
+    expect(route(body, { ...ACME, botUserId: BOT })).toMatchObject({ ok: true, route: { action: 'record', reason: 'self_authored' } });
+  });
+
+  it('refuses an event whose time is not an ISO 8601 time', () => {
+    expect(route({ ...documentedTicketCreated(), time: 'yesterday' })).toEqual({ ok: false, code: 'schema_mismatch', message: 'time: expected an ISO 8601 time' });
   });
 
   it('does not mistake a customer quoting "draftpilot" for the marker', () => {
@@ -210,18 +264,20 @@ describe('routeZendesk: trigger-connected webhooks', () => {
     });
   });
 
-  it('ignores a trigger for a comment by the bot user; the marker in the text proves nothing', () => {
-    const selfAuthored = { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
+  it('records a trigger for a comment by the bot user as self_authored; the marker in the text proves nothing', () => {
     const byBot = { ...fixture('zendesk', 'trigger-comment'), comment_author_id: BOT };
-    expect(route(byBot, { ...ACME, botUserId: BOT }, INVOCATION)).toEqual(selfAuthored);
+    expect(route(byBot, { ...ACME, botUserId: BOT }, INVOCATION)).toEqual({
+      ok: true,
+      route: { action: 'record', deliveryId: 'inv-8812', tenant: 'zendesk:acme', topic: 'ticket.comment_added', threadId: '4813', reason: 'self_authored' },
+    });
     const marked = { ...fixture('zendesk', 'trigger-comment'), text: `help ${markerFor('d_9')}` };
     expect(route(marked, { ...ACME, botUserId: BOT }, INVOCATION)).toMatchObject({ ok: true, route: { action: 'accept' } });
   });
 
-  it('records a trigger for a comment whose author is not the requester: only the requester is answered', () => {
+  it('records a trigger for a comment whose author is not the requester: a trigger body names no role, so it is taken as staff', () => {
     const other = { ...fixture('zendesk', 'trigger-comment'), comment_author_id: '9160445566' };
     expect(other.comment_author_id).not.toBe(other.requester_id);
-    expect(route(other, ACME, INVOCATION)).toMatchObject({ ok: true, route: { action: 'record', reason: 'other_end_user', threadId: other.ticket_id } });
+    expect(route(other, ACME, INVOCATION)).toMatchObject({ ok: true, route: { action: 'record', reason: 'agent_comment', threadId: other.ticket_id } });
   });
 
   it('accepts the shipped trigger template once Zendesk has filled in its placeholders', () => {

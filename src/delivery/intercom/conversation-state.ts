@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { htmlToText } from '../../domain/html-to-text';
+import { bodyText } from '../../domain/html-to-text';
 import { conversationSchema, intercomId } from '../../edge/intercom/schema';
 import { markerFor } from '../../domain/marker';
 
@@ -18,6 +18,8 @@ export type ConversationRead = z.infer<typeof conversationReadSchema>;
 export interface ConversationState {
   /** our note (or autopilot reply) for this draft is already in the conversation */
   replyPresent: boolean;
+  /** that part: its id and creation time (unix seconds) */
+  replyPart?: { id: string; createdAt: number };
   /** tag names on the conversation, lower-cased (Intercom tag names are case-insensitive) */
   tags: Set<string>;
   /** ids of the tags on the conversation, by lower-cased name: free entries for the tag cache */
@@ -35,11 +37,13 @@ export function conversationState(c: ConversationRead, lookFor: { draftId: strin
   const marker = markerFor(lookFor.draftId);
   const draftText = lookFor.autopilotDraft ? squash(lookFor.autopilotDraft) : null;
   const parts = c.conversation_parts?.conversation_parts ?? [];
-  const replyPresent = parts.some((p) => {
+  const ours = (p: (typeof parts)[number]) => p.author?.type === 'admin' && p.author.id === lookFor.adminId;
+  // The read asks for plain text (display_as=plaintext): `Use code <ABC123>` must compare as written.
+  const found = parts.find((p) => {
     if (!p.body) return false;
     // Our notes are written by our admin: a marker typed by anyone else proves nothing.
-    if (p.body.includes(marker) && p.author.type === 'admin' && p.author.id === lookFor.adminId) return true;
-    return draftText !== null && p.part_type === 'comment' && p.author.type === 'admin' && p.author.id === lookFor.adminId && squash(htmlToText(p.body)) === draftText;
+    if (p.body.includes(marker) && ours(p)) return true;
+    return draftText !== null && p.part_type === 'comment' && ours(p) && squash(bodyText(p.body, 'auto')) === draftText;
   });
   const tags = new Set<string>();
   const tagIds = new Map<string, string>();
@@ -48,7 +52,7 @@ export function conversationState(c: ConversationRead, lookFor: { draftId: strin
     tags.add(name);
     if (t.id) tagIds.set(name, t.id);
   }
-  return { replyPresent, tags, tagIds, teamAssigneeId: c.team_assignee_id ?? null };
+  return { replyPresent: found !== undefined, ...(found ? { replyPart: { id: found.id, createdAt: found.created_at } } : {}), tags, tagIds, teamAssigneeId: c.team_assignee_id ?? null };
 }
 
 /**

@@ -68,6 +68,27 @@ const tagListSchema = z.looseObject({ data: z.array(tagSchema) });
  */
 const writeAnswerSchema = z.unknown();
 
+/**
+ * The reply endpoint answers with the conversation, the new part among its parts
+ * (https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/replyconversation).
+ * Read leniently, for the new part's id only: any other shape just leaves it unnamed.
+ */
+const replyAnswerSchema = z.looseObject({
+  conversation_parts: z.looseObject({
+    conversation_parts: z.array(
+      z.looseObject({ id: intercomId, part_type: z.string().nullish(), created_at: z.number().nullish(), author: z.looseObject({ id: intercomId.nullish(), type: z.string().nullish() }).nullish() }),
+    ),
+  }),
+});
+
+/** The part our reply became: the newest one of its type by our admin. */
+function postedPart(answer: unknown, messageType: string, adminId: string): DeliveryOutcome['posted'] {
+  const parsed = replyAnswerSchema.safeParse(answer);
+  if (!parsed.success) return undefined;
+  const part = parsed.data.conversation_parts.conversation_parts.filter((p) => p.part_type === messageType && p.author?.type === 'admin' && p.author.id === adminId).pop();
+  return part ? { id: part.id, ...(part.created_at ? { createdAt: new Date(part.created_at * 1000).toISOString() } : {}) } : undefined;
+}
+
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
 
 /**
@@ -200,10 +221,13 @@ export class IntercomWriter implements HelpdeskWriter {
     }
 
     const done: string[] = [];
+    let posted: DeliveryOutcome['posted'];
     if (state.replyPresent) {
       done.push(`${plan.reply.message_type} already present for draft ${request.draftId}, not written again`);
+      if (state.replyPart) posted = { id: state.replyPart.id, createdAt: new Date(state.replyPart.createdAt * 1000).toISOString() };
     } else {
-      await write(paths.reply(id), plan.reply, writeAnswerSchema, (body) => client.conversations.reply({ conversation_id: id, body }));
+      const answer = await write(paths.reply(id), plan.reply, writeAnswerSchema, (body) => client.conversations.reply({ conversation_id: id, body }));
+      posted = postedPart(answer, plan.reply.message_type, adminId);
       done.push(`${plan.reply.message_type} written`);
     }
 
@@ -244,7 +268,7 @@ export class IntercomWriter implements HelpdeskWriter {
     if (overBudget.length) done.push(notTagged(this.budget, overBudget));
 
     this.totals.deliveries++;
-    return { written: !state.replyPresent, shadow: false, apiCalls: calls, writes, detail: `intercom ${callOptions.subject}: ${done.join('; ')} (${calls} API calls)` };
+    return { written: !state.replyPresent, shadow: false, apiCalls: calls, writes, detail: `intercom ${callOptions.subject}: ${done.join('; ')} (${calls} API calls)`, ...(posted ? { posted } : {}) };
   }
 
   private shadowOutcome(request: DeliveryRequest, plan: IntercomPlan, adminId: string): DeliveryOutcome {

@@ -39,6 +39,7 @@ const commentsSchema = z.looseObject({
       html_body: z.string().nullish(),
       plain_body: z.string().nullish(),
       public: z.boolean().nullish(),
+      created_at: z.string().nullish(),
     }),
   ),
 });
@@ -49,7 +50,9 @@ const commentsSchema = z.looseObject({
  */
 const updateAnswerSchema = z.looseObject({
   ticket: z.looseObject({ updated_at: z.string().nullish() }).nullish(),
-  audit: z.looseObject({ id: zendeskId.nullish(), events: z.array(z.looseObject({ id: zendeskId.nullish(), type: z.string().nullish() })).nullish() }).nullish(),
+  audit: z
+    .looseObject({ id: zendeskId.nullish(), created_at: z.string().nullish(), events: z.array(z.looseObject({ id: zendeskId.nullish(), type: z.string().nullish() })).nullish() })
+    .nullish(),
 });
 
 export interface ZendeskWriterOptions {
@@ -140,7 +143,14 @@ export class ZendeskWriter implements HelpdeskWriter {
       if (!context.firstAttempt) {
         const found = await this.findDelivered(api, request, ticketId, meter);
         if (found) {
-          return { written: false, shadow: false, apiCalls: meter.total, writes: [], detail: `already delivered: comment ${found.id} on ticket ${ticketId} ${found.how}; nothing written (${meter.describe()})` };
+          return {
+            written: false,
+            shadow: false,
+            apiCalls: meter.total,
+            writes: [],
+            detail: `already delivered: comment ${found.id} on ticket ${ticketId} ${found.how}; nothing written (${meter.describe()})`,
+            posted: { id: found.id, ...(found.createdAt ? { createdAt: found.createdAt } : {}) },
+          };
         }
       }
       const writes: DeliveryOutcome['writes'] = [];
@@ -156,7 +166,9 @@ export class ZendeskWriter implements HelpdeskWriter {
         try {
           const answer = await api.put(path, body, z.unknown(), meter);
           const parsed = updateAnswerSchema.safeParse(answer);
+          // The comment's id is its Comment audit event's id: the id webhooks and the comments list give it.
           const comment = parsed.success ? parsed.data.audit?.events?.find((e) => e.type === 'Comment')?.id : undefined;
+          const createdAt = parsed.success ? parsed.data.audit?.created_at : undefined;
           writes.push({ method: 'PUT', path, body });
           const extra = notes.length ? `; ${notes.join('; ')}` : '';
           return {
@@ -165,6 +177,7 @@ export class ZendeskWriter implements HelpdeskWriter {
             apiCalls: meter.total,
             writes,
             detail: `${describeWrite(request, body, macro !== undefined)} on ticket ${ticketId}${comment ? ` (comment ${comment})` : ''}${extra}; ${meter.describe()}${conflicts ? `, after ${conflicts} safe_update conflict${conflicts > 1 ? 's' : ''}` : ''} in ${this.clock.now() - started} ms`,
+            ...(comment ? { posted: { id: comment, ...(createdAt ? { createdAt } : {}) } } : {}),
           };
         } catch (err) {
           // 409: someone changed the ticket since our read. Nothing was applied; read again and rebuild
@@ -182,14 +195,14 @@ export class ZendeskWriter implements HelpdeskWriter {
   }
 
   /** The comment that shows this draft was already delivered (a lost response, a retried job), if any. */
-  private async findDelivered(api: ZendeskApi, request: DeliveryRequest, ticketId: string, meter: CallMeter): Promise<{ id: string; how: string } | undefined> {
+  private async findDelivered(api: ZendeskApi, request: DeliveryRequest, ticketId: string, meter: CallMeter): Promise<{ id: string; how: string; createdAt?: string } | undefined> {
     const size = this.options.recentComments ?? 20;
     const { comments } = await api.get(`/api/v2/tickets/${ticketId}/comments.json?sort=-created_at&page[size]=${size}`, commentsSchema, meter);
     const marker = markerFor(request.draftId);
     // Our notes are written by our own user (when known): a marker typed by anyone else proves nothing.
     const ours = (c: { author_id?: string | null }) => !this.options.botUserId || c.author_id === this.options.botUserId;
     const byMarker = comments.find((c) => ours(c) && [c.body, c.html_body, c.plain_body].some((t) => typeof t === 'string' && t.includes(marker)));
-    if (byMarker) return { id: byMarker.id, how: `carries ${marker}` };
+    if (byMarker) return { id: byMarker.id, how: `carries ${marker}`, ...(byMarker.created_at ? { createdAt: byMarker.created_at } : {}) };
     // An autopilot reply is customer-facing and carries no marker: the same text, public, recently,
     // (by our own user when known) is taken as this reply. Sending it twice is the worse mistake.
     if (request.decision === 'autopilot' && request.draft) {
@@ -197,7 +210,7 @@ export class ZendeskWriter implements HelpdeskWriter {
       const same = comments.find(
         (c) => c.public !== false && ours(c) && [c.body, c.plain_body].some((t) => typeof t === 'string' && squash(t) === want),
       );
-      if (same) return { id: same.id, how: 'is the same public reply' };
+      if (same) return { id: same.id, how: 'is the same public reply', ...(same.created_at ? { createdAt: same.created_at } : {}) };
     }
     return undefined;
   }

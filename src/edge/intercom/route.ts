@@ -4,7 +4,7 @@ import { zodMessage } from '../../domain/zod-message';
 import { ADMIN_TOPIC_PREFIX, Conversation, notificationSchema, Part, topicSchema, USER_TOPICS } from './schema';
 
 export interface IntercomRouteOptions {
-  /** draftpilot's own admin: its notes and replies never trigger a draft */
+  /** draftpilot's own admin: its notes and replies are stored as draftpilot's and never trigger a draft */
   adminId?: string;
   /** a delivery older than this is answered 200 and ignored (no signed timestamp to rely on) */
   maxAgeSeconds: number;
@@ -33,16 +33,12 @@ export function routeIntercom(json: unknown, now: Date, options: IntercomRouteOp
     return { ok: true, route: { action: 'ignore', reason: 'stale', detail: `notification is ${ageSeconds} s old; older than ${options.maxAgeSeconds} s are ignored` } };
   }
   const base = { deliveryId: n.id, tenant: intercomTenant(n.app_id), topic: name, threadId: n.data.item.id };
-  const part = latestPart(n.data.item);
-  if (isUser) {
-    // The conversation's contact is the customer; a part by another user is kept, not answered.
-    const contacts = n.data.item.contacts?.contacts.map((c) => c.id) ?? [];
-    const author = part?.author.type && CUSTOMER_TYPES.has(part.author.type) ? part.author.id : undefined;
-    if (author && contacts.length > 0 && !contacts.includes(author)) return { ok: true, route: { action: 'record', ...base, reason: 'other_contact' } };
-    return { ok: true, route: { action: 'accept', ...base } };
-  }
+  // A user, lead or contact writes for the customer side (the conversation's contact or another
+  // participant): accepted and drafted for. Admin activity is stored in the thread and drafts nothing.
+  if (isUser) return { ok: true, route: { action: 'accept', ...base } };
   // Only the author proves a part is draftpilot's own: a marker in anyone's text is just text.
-  if (isOwnAdmin(options, part?.author.id)) return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'part written by draftpilot' } };
+  const part = latestPart(n.data.item);
+  if (isOwnAdmin(options, part?.author?.id)) return { ok: true, route: { action: 'record', ...base, reason: 'self_authored' } };
   return { ok: true, route: { action: 'record', ...base, reason: 'admin_activity' } };
 }
 

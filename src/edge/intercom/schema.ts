@@ -18,9 +18,14 @@ export const partSchema = z.looseObject({
   id: intercomId,
   part_type: z.string(),
   body: z.string().nullish(),
-  author,
+  /** blank for some channels (Intercom's model: "For Twitter, this will be blank") */
+  author: author.nullish(),
   created_at: z.number(),
 });
+
+/** The opening message: `source` from API 2.0, `conversation_message` in 1.x payloads. */
+const openingMessage = z.looseObject({ id: intercomId.nullish(), body: z.string().nullish(), subject: z.string().nullish(), author: author.nullish() });
+const reference = z.looseObject({ id: intercomId.nullish(), type: z.string().nullish() });
 
 export const conversationSchema = z.looseObject({
   type: z.literal('conversation'),
@@ -29,10 +34,12 @@ export const conversationSchema = z.looseObject({
   state: z.string().nullish(),
   created_at: z.number().nullish(),
   tags: z.looseObject({ tags: z.array(z.looseObject({ name: z.string() })) }).nullish(),
-  source: z
-    .looseObject({ id: intercomId.nullish(), body: z.string().nullish(), subject: z.string().nullish(), author: author.nullish() })
-    .nullish(),
+  source: openingMessage.nullish(),
   contacts: z.looseObject({ contacts: z.array(z.looseObject({ id: intercomId })) }).nullish(),
+  /** 1.x payloads (https://developers.intercom.com/docs/references/1.1/rest-api/conversations/conversation-model) */
+  conversation_message: openingMessage.nullish(),
+  user: reference.nullish(),
+  customers: z.array(reference).nullish(),
   conversation_parts: z.looseObject({ conversation_parts: z.array(partSchema) }).nullish(),
 });
 

@@ -1,6 +1,7 @@
 import type { DeliveryContext } from '../provider-edge';
 import { htmlToText } from '../../domain/html-to-text';
-import { isOwnAuthor } from './route';
+import { isInstant } from '../../domain/instant';
+import { zendeskAuthor } from './author';
 import type { Message, Thread } from '../../domain/thread';
 import { commentAddedSchema, ticketCreatedSchema, triggerBodySchema, ZendeskPayload } from './schema';
 
@@ -14,18 +15,20 @@ export function normalizeZendesk(payload: unknown, ctx: DeliveryContext, options
   if ('draftpilot_trigger' in body) return fromTrigger(triggerBodySchema.parse(payload), ctx, options);
   if (body.type === 'zen:event-type:ticket.created') {
     const e = ticketCreatedSchema.parse(payload);
+    // The description is the first comment; its author is the submitter, who may be an agent opening
+    // the ticket for someone, and it may be an internal note (the ticket's is_public is then false).
     const description = e.detail.description?.trim();
+    const author = zendeskAuthor(options, { id: e.detail.submitter_id }, e.detail.requester_id);
+    const createdAt = e.detail.created_at && isInstant(e.detail.created_at) ? e.detail.created_at : e.time;
     const messages: Message[] = description
-      ? [{ id: `${e.detail.id}-description`, author: 'customer', public: true, text: description, createdAt: e.detail.created_at ?? e.time }]
+      ? [{ id: `${e.detail.id}-description`, author, public: e.detail.is_public ?? true, text: description, createdAt }]
       : [];
     return base(ctx, e.detail.id, e.detail, messages);
   }
   const e = commentAddedSchema.parse(payload);
   const c = e.event.comment;
   const text = c.body ?? (c.html_body ? htmlToText(c.html_body) : '');
-  const ownWrite = isOwnAuthor(options, c.author.id);
-  const isCustomer = e.detail.requester_id ? c.author.id === e.detail.requester_id : !c.author.is_staff;
-  const author: Message['author'] = ownWrite ? 'ai' : isCustomer && !c.author.is_staff ? 'customer' : 'agent';
+  const author = zendeskAuthor(options, { id: c.author.id, isStaff: c.author.is_staff }, e.detail.requester_id);
   return base(ctx, e.detail.id, e.detail, [{ id: c.id, author, public: c.is_public, text, createdAt: e.time }]);
 }
 
@@ -49,8 +52,8 @@ function base(
 
 function fromTrigger(t: ReturnType<typeof triggerBodySchema.parse>, ctx: DeliveryContext, options: ZendeskNormalizeOptions): Thread {
   const text = t.text?.trim();
-  const ownWrite = isOwnAuthor(options, t.comment_author_id);
-  const author: Message['author'] = ownWrite ? 'ai' : 'customer';
+  // A trigger body gives no role: the requester is the customer, another author is taken as staff.
+  const author = zendeskAuthor(options, { id: t.comment_author_id }, t.requester_id);
   const messages: Message[] = text
     ? [{ id: t.comment_id ?? `delivery-${ctx.deliveryId}`, author, public: t.comment_public ?? true, text, createdAt: ctx.receivedAt }]
     : [];

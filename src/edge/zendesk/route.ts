@@ -3,11 +3,14 @@ import { zendeskTenant } from '../../domain/tenant';
 import { header, Headers, Parsed } from '../provider-edge';
 import { zodMessage } from '../../domain/zod-message';
 import { commentAddedSchema, SUPPORTED_EVENT_TYPES, ticketCreatedSchema, triggerBodySchema, zendeskKindSchema } from './schema';
+import { recordReason, zendeskAuthor } from './author';
+
+export { isOwnAuthor } from './author';
 
 export interface ZendeskRouteOptions {
   /** the account's subdomain; the tenant is zendesk:<subdomain> */
   subdomain?: string;
-  /** draftpilot's own Zendesk user: its comments never trigger a draft */
+  /** draftpilot's own Zendesk user: its comments are stored as draftpilot's and never trigger a draft */
   botUserId?: string;
 }
 
@@ -19,7 +22,11 @@ export function tenantOfDelivery(options: ZendeskRouteOptions, accountId: string
   return zendeskTenant(options.subdomain ?? `account-${accountId ?? 'unknown'}`);
 }
 
-/** Decides what a verified Zendesk body is: a customer message, agent activity, or nothing for us. */
+/**
+ * Decides what a verified Zendesk body is: a customer message (accept: stored and drafted for), or
+ * another message of the ticket (record: stored in the thread, drafts nothing), or nothing for us.
+ * Who wrote it is decided as the normalizer decides (author.ts), so the two always agree.
+ */
 export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, options: ZendeskRouteOptions): Parsed {
   const kind = zendeskKindSchema.safeParse(json);
   if (!kind.success) {
@@ -39,7 +46,11 @@ export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, o
     const parsed = ticketCreatedSchema.safeParse(json);
     if (!parsed.success) return { ok: false, code: 'schema_mismatch', message: zodMessage(parsed.error) };
     const e = parsed.data;
-    return { ok: true, route: { action: 'accept', deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.created', threadId: e.detail.id } };
+    const base = { deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.created', threadId: e.detail.id };
+    // The first comment is the submitter's (an agent opening the ticket for a customer, perhaps), and
+    // private when the ticket has no public comment.
+    const reason = recordReason(zendeskAuthor(options, { id: e.detail.submitter_id }, e.detail.requester_id), e.detail.is_public ?? true);
+    return { ok: true, route: reason ? { action: 'record', ...base, reason } : { action: 'accept', ...base } };
   }
 
   const parsed = commentAddedSchema.safeParse(json);
@@ -47,15 +58,10 @@ export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, o
   const e = parsed.data;
   const comment = e.event.comment;
   const base = { deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.comment_added', threadId: e.detail.id };
-  // Only the author proves a comment is draftpilot's own: a marker in anyone's text is just text.
-  if (isOwnAuthor(options, comment.author.id)) {
-    return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
-  }
-  if (!comment.is_public) return { ok: true, route: { action: 'record', ...base, reason: 'internal_note' } };
-  if (comment.author.is_staff) return { ok: true, route: { action: 'record', ...base, reason: 'agent_comment' } };
-  // A public comment by another end user (a CC, a colleague of the requester) is kept, not answered.
-  if (e.detail.requester_id && comment.author.id !== e.detail.requester_id) return { ok: true, route: { action: 'record', ...base, reason: 'other_end_user' } };
-  return { ok: true, route: { action: 'accept', ...base } };
+  // Only the author proves a comment is draftpilot's own: a marker in anyone's text is just text. A
+  // public comment by any end user (the requester, or a CC on the customer's side) is a customer message.
+  const reason = recordReason(zendeskAuthor(options, { id: comment.author.id, isStaff: comment.author.is_staff }, e.detail.requester_id), comment.is_public);
+  return { ok: true, route: reason ? { action: 'record', ...base, reason } : { action: 'accept', ...base } };
 }
 
 function routeTrigger(json: unknown, headers: Headers, rawBody: Buffer, options: ZendeskRouteOptions): Parsed {
@@ -66,18 +72,8 @@ function routeTrigger(json: unknown, headers: Headers, rawBody: Buffer, options:
   const deliveryId = header(headers, INVOCATION_HEADER) ?? `sha256-${createHash('sha256').update(rawBody).digest('hex').slice(0, 40)}`;
   const tenant = tenantOfDelivery(options, t.account_id ?? header(headers, ACCOUNT_HEADER));
   const topic = t.event === 'ticket.created' ? 'ticket.created' : 'ticket.comment_added';
-  if (isOwnAuthor(options, t.comment_author_id)) {
-    return { ok: true, route: { action: 'ignore', reason: 'self_authored', detail: 'comment written by draftpilot' } };
-  }
-  if (t.comment_public === false) return { ok: true, route: { action: 'record', deliveryId, tenant, topic, threadId: t.ticket_id, reason: 'internal_note' } };
   // The trigger body cannot say whether the author is staff: only the requester counts as the customer.
-  if (t.comment_author_id && t.requester_id && t.comment_author_id !== t.requester_id) {
-    return { ok: true, route: { action: 'record', deliveryId, tenant, topic, threadId: t.ticket_id, reason: 'other_end_user' } };
-  }
-  return { ok: true, route: { action: 'accept', deliveryId, tenant, topic, threadId: t.ticket_id } };
-}
-
-/** draftpilot's own Zendesk user wrote it: the configured ZENDESK_BOT_USER_ID, nothing else. */
-export function isOwnAuthor(options: { botUserId?: string | undefined }, authorId: string | null | undefined): boolean {
-  return Boolean(options.botUserId) && authorId === options.botUserId;
+  const reason = recordReason(zendeskAuthor(options, { id: t.comment_author_id }, t.requester_id), t.comment_public ?? true);
+  const base = { deliveryId, tenant, topic, threadId: t.ticket_id };
+  return { ok: true, route: reason ? { action: 'record', ...base, reason } : { action: 'accept', ...base } };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isInstant } from '../../domain/instant';
 
 /** Zendesk sends ids as strings in event details and as numbers elsewhere: keep them as strings. */
 export const zendeskId = z.union([z.string().min(1), z.number().int()]).transform(String);
@@ -18,6 +19,10 @@ const ticketDetail = z.looseObject({
   status: z.string().nullish(),
   tags: z.array(z.string()).nullish(),
   requester_id: zendeskId.nullish(),
+  /** ticket.created: the user who opened the ticket, who is the author of its first comment */
+  submitter_id: zendeskId.nullish(),
+  /** whether any comment of the ticket is public: on ticket.created, whether the first comment is */
+  is_public: z.boolean().nullish(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
 });
@@ -25,7 +30,7 @@ const ticketDetail = z.looseObject({
 const envelope = {
   account_id: zendeskId,
   id: z.string().min(1),
-  time: z.string().min(1),
+  time: z.string().refine(isInstant, 'expected an ISO 8601 time'),
   zendesk_event_version: z.string().optional(),
   subject: z.string().regex(/^zen:ticket:\d+$/, 'expected "zen:ticket:<id>"'),
   detail: ticketDetail,

@@ -17,5 +17,7 @@ export function zendeskEdge(options: ZendeskEdgeOptions): ProviderEdge {
     verify: (raw, headers, now) => verifyZendesk(raw, headers, options.secrets, now, options.toleranceSeconds),
     route: (json, headers, raw) => routeZendesk(json, headers, raw, options),
     normalize: (payload, ctx) => normalizeZendesk(payload, ctx, options),
+    // a ticket's creation, a comment, a trigger body: each tells of a comment
+    announcesMessage: () => true,
   };
 }
