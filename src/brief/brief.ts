@@ -4,6 +4,9 @@ import type { ModelOutput } from '../model/model-port';
 import type { Reason } from '../policy/reasons';
 import type { Message } from '../domain/thread';
 import { focusOf } from '../text/focus';
+import { isSpecific } from '../policy/specificity';
+
+const ANY_WORD = { knows: () => true };
 
 /** The fixed fields (docs/contracts.md, Handoff brief) of a handoff brief, stored as data for reports. */
 export const briefSchema = z.object({
@@ -39,7 +42,8 @@ const NEXT_STEP: Record<Reason, string> = {
 function condense(text: string, max = 220): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   const asking = focusOf(oneLine);
-  const pick = asking.length >= 12 ? asking : oneLine;
+  // a question that names nothing ("What do we need to do now?") keeps the message around it
+  const pick = asking.length >= 12 && isSpecific(asking, ANY_WORD) ? asking : oneLine;
   if (pick.length <= max) return pick;
   const cut = pick.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');

@@ -150,7 +150,7 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
     unspecific,
     unreadable,
   });
-  let decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot });
+  let decision = decide({ category, reasons, hasCitation: cited.length > 0, confidence: output.confidence, autopilotThreshold: thresholds.autopilot, agentEngaged: earlier.some((m) => m.author === 'agent' && m.public) });
   // A draft the guard rejected is not offered to anyone, not even as a suggestion.
   const draft = result.ok && output.draft.trim() && !guard.tripped ? redactor.restore(output.draft) : null;
   // Nothing is published before the publication guard: a reply it does not approve goes to review,

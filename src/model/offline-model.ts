@@ -60,7 +60,9 @@ export class OfflineModel implements DraftModel {
 
     // What the answer must cover: the topical words of the asking part of the message; a follow-up that
     // names nothing itself ("and how long does that take?") borrows the previous message's topic.
-    const focus = focusOf(question);
+    // A question that names nothing itself ("What do we need to do now?") is about what the message says around it.
+    const asking = focusOf(question);
+    const focus = asking !== question && !focusTerms(asking, { knows }).some((f) => f.known) ? question : asking;
     const ownTerms = focusTerms(focus, { knows });
     const own = ownTerms.filter((f) => f.known);
     // A follow-up that names little ("it still has not arrived") is read with the previous message's
@@ -81,7 +83,7 @@ export class OfflineModel implements DraftModel {
       // Evidence: a question that names one common word ("can he drive?") is thinly matched however well it is covered.
       const evidence = Math.min(1, Math.sqrt(terms.filter((f) => f.known).reduce((sum, f) => sum + f.role * weight(f.term), 0) / EVIDENCE));
       confidence = 0.1 + 0.9 * Math.sqrt(covered) * GAP_FACTOR ** gaps * evidence;
-      if (covered >= CITE_COVERAGE && gaps <= wanted.length / 2) cited = [best.hit];
+      if (covered >= CITE_COVERAGE && gaps < 0.5 * terms.filter((f) => f.known).reduce((sum, f) => sum + f.role, 0)) cited = [best.hit];
       else confidence = Math.min(confidence, 0.3);
     }
 

@@ -17,7 +17,7 @@ const GENERIC = new Set(
       'ok okay please thanks thank know need needs want wants get got go going make made use used try tried do done happen happening happened',
       'start started stop stopped keep kept way time times day days today yesterday tomorrow tonight now before after ever never always sometimes',
       'week weeks month months year years minute minutes moment ago last next soon later earlier',
-      'come comes coming came due able unable possible sure seem seems look looks like really actually just also even bit lot little much many more less quick quickly',
+      'instead rather own come comes coming came due able unable possible sure seem seems look looks like really actually just also even bit lot little much many more less quick quickly',
       'check checked see saw show shows showed shown say said tell told mean means call called update updated change changed broken break breaks so its back there here anyone someone',
       'u ur pls plz hey hi hello guys folks thing kind sort type lol btw tho though yet maybe perhaps probably basically literally',
       'few several couple min mins sec secs',
@@ -40,6 +40,8 @@ const ROLE: Record<string, number> = { NOUN: 1, PROPN: 1, VERB: 0.6, ADJ: 0.6, A
 
 /** An unknown name ("DHL Express", "Salesforce") is the most telling gap: a thing the team never writes about. */
 const UNKNOWN_NAME = 1.5;
+/** An unknown verb is mostly phrasing ("our flight lands"), sometimes the service asked for ("deliver the car"). */
+const UNKNOWN_VERB = 0.3;
 
 const PLACE_PREPOSITIONS = new Set(['to', 'in', 'at', 'from', 'near', 'around', 'into', 'across', 'via', 'outside', 'inside']);
 
@@ -86,14 +88,27 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
       const known = index.knows(term) || index.knows(lemma);
       // An unknown verb or adverb is phrasing, a day or a time of day is when, a name after "to" or "in" is
       // where, a wife or a friend is who.
-      if (!known && (t.pos === 'VERB' || t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma))) continue;
-      // a lowercase noun right after "in" or "to" may be a place written lowercase ("in seville"): half
-      const weight = known ? role : t.pos === 'ADJ' ? 0.5 : t.pos === 'PROPN' && !startsSentence ? UNKNOWN_NAME : t.pos === 'NOUN' && afterPlacePreposition ? 0.5 : role;
+      if (!known && (t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma))) continue;
+      const weight = known ? role : unknownWeight(t, { afterPlacePreposition, startsSentence });
       const seen = out.get(term);
       if (!seen || seen.role < weight) out.set(term, { term, role: weight, known });
     }
   });
   return [...out.values()];
+}
+
+/**
+ * What a word the help center never uses weighs as a gap: an unknown name most, a noun in full, an
+ * adjective by half, a lowercase noun right after "in" or "to" by half (it may be a place written
+ * lowercase, "in seville"), a verb little (an "-ing" form the tagger took for a noun, "the food sitting
+ * outside", is a verb).
+ */
+function unknownWeight(t: Token, at: { afterPlacePreposition: boolean; startsSentence: boolean }): number {
+  if (t.pos === 'VERB' || ((t.pos === 'NOUN' || (t.pos === 'PROPN' && at.startsSentence)) && /[a-z]{3}ing$/.test(t.normal))) return UNKNOWN_VERB;
+  if (t.pos === 'ADJ') return 0.5;
+  if (t.pos === 'PROPN' && !at.startsSentence) return UNKNOWN_NAME;
+  if (t.pos === 'NOUN' && at.afterPlacePreposition) return 0.5;
+  return 1;
 }
 
 /**

@@ -17,8 +17,10 @@ export function isStopword(word: string): boolean {
  * word, so "wifi" finds "Wi-Fi" and "pickup" finds "pick-up".
  */
 export function indexWords(text: string): string[] {
+  const all = words(text);
+  if (!text.includes('-')) return all;
   const joined = (text.toLowerCase().match(/\p{L}+(?:-\p{L}+)+/gu) ?? []).map((w) => w.replace(/-/g, ''));
-  return joined.length > 0 ? [...words(text), ...joined] : words(text);
+  return joined.length > 0 ? [...all, ...joined] : all;
 }
 
 /** The words that carry meaning, stemmed: what retrieval and coverage look at. */

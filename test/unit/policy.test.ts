@@ -102,6 +102,9 @@ describe('decision', () => {
   it('never autopilots a sensitive category, even in autopilot mode', () => {
     expect(decide({ ...base, category: cat({ sensitive: true }) })).toBe('review');
   });
+  it('never autopilots a conversation an agent has answered in: the agent owns it', () => {
+    expect(decide({ ...base, category: cat({}), agentEngaged: true })).toBe('review');
+  });
   it('escalates whenever a reason fired', () => {
     expect(decide({ ...base, category: cat({}), reasons: ['low_confidence'] })).toBe('escalate');
   });
