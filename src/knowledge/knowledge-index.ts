@@ -54,9 +54,18 @@ export class KnowledgeIndex {
     return [...this.localeCounts.entries()].filter(([, n]) => n > 0).map(([l]) => l);
   }
 
-  /** Whether a (stemmed) term occurs anywhere in the help center. */
+  /** Whether a term (as contentTerms gives it, or a word to stem) occurs anywhere in the help center. */
   knows(term: string): boolean {
-    return (this.termCounts.get(stem(term)) ?? 0) > 0;
+    return this.documentCount(term) > 0;
+  }
+
+  /**
+   * In how many articles a term occurs. The term is looked up as given first: stemming is not
+   * idempotent ("course" stems to "cours", and "cours" to "cour"), so a stemmed term must not be
+   * stemmed again.
+   */
+  private documentCount(term: string): number {
+    return this.termCounts.get(term) || this.termCounts.get(stem(term)) || 0;
   }
 
   /**
@@ -64,7 +73,7 @@ export class KnowledgeIndex {
    * term the help center never uses.
    */
   weight(term: string): number {
-    const df = this.termCounts.get(stem(term)) ?? 0;
+    const df = this.documentCount(term);
     return df > 0 ? Math.log(1 + this.articles.size / df) : 0;
   }
 
