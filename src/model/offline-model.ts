@@ -23,6 +23,8 @@ const CITE_COVERAGE = 0.3;
 const GAP_FACTOR = 0.6;
 /** How much the cited passage's words count for the category, against the message's. */
 const PASSAGE_WEIGHT = 0.5;
+/** The most confidence a question that names nothing itself can have, when it is read from the message around it. */
+const INFERRED_QUESTION = 0.55;
 /** The summed weight of known topical words at which a question counts as fully named. */
 const EVIDENCE = 2.5;
 
@@ -62,7 +64,8 @@ export class OfflineModel implements DraftModel {
     // names nothing itself ("and how long does that take?") borrows the previous message's topic.
     // A question that names nothing itself ("What do we need to do now?") is about what the message says around it.
     const asking = focusOf(question);
-    const focus = asking !== question && !focusTerms(asking, { knows }).some((f) => f.known) ? question : asking;
+    const readAround = asking !== question && !focusTerms(asking, { knows }).some((f) => f.known);
+    const focus = readAround ? question : asking;
     const ownTerms = focusTerms(focus, { knows });
     const own = ownTerms.filter((f) => f.known);
     // A follow-up that names little ("it still has not arrived") is read with the previous message's
@@ -82,9 +85,13 @@ export class OfflineModel implements DraftModel {
     } else if (best) {
       // Evidence: a question that names one common word ("can he drive?") is thinly matched however well it is covered.
       const evidence = Math.min(1, Math.sqrt(terms.filter((f) => f.known).reduce((sum, f) => sum + f.role * weight(f.term), 0) / EVIDENCE));
-      confidence = 0.1 + 0.9 * Math.sqrt(covered) * GAP_FACTOR ** gaps * evidence;
-      if (covered >= CITE_COVERAGE && gaps < 0.5 * terms.filter((f) => f.known).reduce((sum, f) => sum + f.role, 0)) cited = [best.hit];
+      // A gap weighs against the size of the known topic: one unknown word in a long, well-named question says less.
+      const knownRoles = terms.filter((f) => f.known).reduce((sum, f) => sum + f.role, 0);
+      confidence = 0.1 + 0.9 * Math.sqrt(covered) * GAP_FACTOR ** (gaps / Math.max(1, knownRoles / 2)) * evidence;
+      if (covered >= CITE_COVERAGE && gaps < 0.5 * knownRoles) cited = [best.hit];
       else confidence = Math.min(confidence, 0.3);
+      // What such a question asks is inferred from the story around it: a person confirms that reading.
+      if (readAround) confidence = Math.min(confidence, INFERRED_QUESTION);
     }
 
     // Category: the message's own words first, then what the passage it is answered from is about.

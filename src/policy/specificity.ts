@@ -1,4 +1,6 @@
 import { analyze, Token } from '../text/nlp';
+import { isFeelingWord, unstretched } from '../text/feeling-words';
+import { synonymsOf } from '../text/synonyms';
 import { contentTerms } from '../text/tokens';
 
 /**
@@ -42,6 +44,8 @@ const ROLE: Record<string, number> = { NOUN: 1, PROPN: 1, VERB: 0.6, ADJ: 0.6, A
 const UNKNOWN_NAME = 1.5;
 /** An unknown verb is mostly phrasing ("our flight lands"), sometimes the service asked for ("deliver the car"). */
 const UNKNOWN_VERB = 0.3;
+/** A word the help center writes only as a synonym ("price" for its "cost") counts at this share of its role. */
+const SYNONYM_SHARE = 0.8;
 
 const PLACE_PREPOSITIONS = new Set(['to', 'in', 'at', 'from', 'near', 'around', 'into', 'across', 'via', 'outside', 'inside']);
 
@@ -67,7 +71,7 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
   const tokens = analyze(text).tokens;
   const out = new Map<string, FocusTerm>();
   tokens.forEach((token, i) => {
-    const t = { ...token, pos: taggedPos(tokens, i) };
+    const t = { ...token, normal: unstretched(token.normal), lemma: unstretched(token.lemma), pos: taggedPos(tokens, i) };
     const role = ROLE[t.pos];
     if (!role) return;
     // Generic words are compared as written and as lemmas, not stemmed ("evening" is not "even"); the
@@ -87,11 +91,17 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
       if (/\d/.test(term) || /^[a-z]+_\d+$/.test(term)) continue;
       const known = index.knows(term) || index.knows(lemma);
       // An unknown verb or adverb is phrasing, a day or a time of day is when, a name after "to" or "in" is
-      // where, a wife or a friend is who.
-      if (!known && (t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma))) continue;
-      const weight = known ? role : unknownWeight(t, { afterPlacePreposition, startsSentence });
-      const seen = out.get(term);
-      if (!seen || seen.role < weight) out.set(term, { term, role: weight, known });
+      // where, a wife or a friend is who, a word of feeling ("super happy", "lol") is how the customer feels.
+      if (!known && (t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma) || isFeelingWord(t.normal) || isFeelingWord(t.lemma))) continue;
+      // A word the help center writes only as a synonym is that word, a little less surely.
+      const synonym = known || t.pos === 'PROPN' ? undefined : synonymsOf(t.lemma, t.pos).flatMap((w) => contentTerms(w)).find((w) => index.knows(w));
+      const entry = known
+        ? { term, role, known: true }
+        : synonym
+          ? { term: synonym, role: role * SYNONYM_SHARE, known: true }
+          : { term, role: unknownWeight(t, { afterPlacePreposition, startsSentence }), known: false };
+      const seen = out.get(entry.term);
+      if (!seen || seen.role < entry.role) out.set(entry.term, entry);
     }
   });
   return [...out.values()];

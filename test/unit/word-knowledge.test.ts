@@ -1,0 +1,56 @@
+import { isFeelingWord, unstretched } from '../../src/text/feeling-words';
+import { synonymsOf } from '../../src/text/synonyms';
+import { focusTerms } from '../../src/policy/specificity';
+import { contentTerms } from '../../src/text/tokens';
+
+const helpCenter = (text: string) => {
+  const terms = new Set(contentTerms(text));
+  return { knows: (t: string) => terms.has(t) };
+};
+
+describe('words of feeling', () => {
+  it('reads strongly rated words as feelings and plain words as not', () => {
+    expect(isFeelingWord('happy')).toBe(true);
+    expect(isFeelingWord('lol')).toBe(true);
+    expect(isFeelingWord('awful')).toBe(true);
+    expect(isFeelingWord('invoice')).toBe(false);
+    expect(isFeelingWord('speed')).toBe(false);
+  });
+
+  it('writes a held letter once', () => {
+    expect(unstretched('soooo')).toBe('so');
+    expect(unstretched('pleeease')).toBe('please');
+    expect(unstretched('coffee')).toBe('coffee');
+  });
+});
+
+describe('synonyms', () => {
+  it('gives the first senses of a word for its part of speech, not itself', () => {
+    expect(synonymsOf('price', 'NOUN')).toEqual(expect.arrayContaining(['cost']));
+    expect(synonymsOf('price', 'NOUN')).not.toContain('price');
+    expect(synonymsOf('subtitle', 'NOUN')).toContain('caption');
+    expect(synonymsOf('price', 'VERB')).toEqual([]);
+    expect(synonymsOf('zzzunknownword', 'NOUN')).toEqual([]);
+  });
+});
+
+describe('topical words with synonyms and feelings', () => {
+  it('takes a word the help center writes only as a synonym as that word, a little less surely', () => {
+    const terms = focusTerms('what is the price of the yearly plan?', helpCenter('The yearly plan costs 90 dollars: the cost is billed once.'));
+    const cost = terms.find((t) => t.term === contentTerms('cost')[0]);
+    expect(cost).toMatchObject({ known: true });
+    expect(cost!.role).toBeLessThan(1);
+    expect(terms.some((t) => t.term === contentTerms('price')[0])).toBe(false);
+  });
+
+  it('leaves words of feeling and held letters out of the gaps', () => {
+    const terms = focusTerms('super happy lol, soooo how do I download lessons?', helpCenter('Download lessons in the app.'));
+    expect(terms.filter((t) => !t.known)).toEqual([]);
+    expect(terms.map((t) => t.term)).toEqual(expect.arrayContaining(contentTerms('download lessons')));
+  });
+
+  it('still counts an unknown noun as a gap', () => {
+    const terms = focusTerms('can I bring my kayak to the class?', helpCenter('Classes and bookings.'));
+    expect(terms.find((t) => t.term === contentTerms('kayak')[0])).toMatchObject({ known: false });
+  });
+});
