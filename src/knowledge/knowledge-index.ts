@@ -78,13 +78,13 @@ export class KnowledgeIndex {
   }
 
   /**
-   * The most selective terms of a question: at most maxTerms, rarest first, and none that most of the
+   * The most selective terms of a question: at most maxTerms, rarest first, and none that more than 60% of the
    * help center mentions (it would score thousands of passages and tell nothing apart).
    */
   private selectiveTerms(text: string, maxTerms = 8): string[] {
     const n = Math.max(this.articles.size, 1);
     const terms = [...new Set(contentTerms(text))].map((t) => ({ t, df: this.termCounts.get(t) ?? 0 })).filter((x) => x.df > 0);
-    const selective = terms.filter((x) => x.df / n <= 0.3);
+    const selective = terms.filter((x) => x.df / n <= 0.6);
     return (selective.length > 0 ? selective : terms).sort((a, b) => a.df - b.df).slice(0, maxTerms).map((x) => x.t);
   }
 

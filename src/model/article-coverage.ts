@@ -6,6 +6,8 @@ import { contentTerms } from '../text/tokens';
 const UNKNOWN_SHARE = 0.6;
 /** How much retrieval's own score (where titles count double) orders articles that cover the same. */
 const RETRIEVAL_SHARE = 0.4;
+/** How much naming the question's topic in its title adds: an article about it beats one that mentions it. */
+const TITLE_SHARE = 0.2;
 
 export interface CoveredArticle {
   /** the article's best passage, the one a draft cites */
@@ -18,8 +20,8 @@ export interface CoveredArticle {
  * The retrieved articles, best answer first. Each article is judged on all its retrieved passages
  * together; a term weighs by its part of speech and by how rare it is in the help center, and a noun
  * no article mentions stays in the total, as a part of the question nobody answers. Articles that
- * cover alike are ordered by retrieval score: the one about the topic beats one that mentions its
- * words in passing.
+ * cover alike are ordered by whether their title names the topic and by retrieval score: the one
+ * about the topic beats one that mentions its words in passing.
  */
 export function rankArticles(terms: FocusTerm[], sources: Hit[], weight: (term: string) => number): CoveredArticle[] {
   const rarest = Math.max(1, ...terms.filter((f) => f.known).map((f) => weight(f.term)));
@@ -37,7 +39,9 @@ export function rankArticles(terms: FocusTerm[], sources: Hit[], weight: (term: 
       const hit = a.hits[0]!;
       const coverage = total === 0 ? 0 : terms.reduce((sum, f) => sum + (f.known && a.terms.has(f.term) ? f.role * weight(f.term) : 0), 0) / total;
       const relevance = topScore > 0 ? hit.score / topScore : 0;
-      return { hit, coverage, rank: coverage * (1 - RETRIEVAL_SHARE + RETRIEVAL_SHARE * relevance) };
+      const title = new Set(contentTerms(hit.title));
+      const inTitle = total === 0 ? 0 : terms.reduce((sum, f) => sum + (f.known && title.has(f.term) ? f.role * weight(f.term) : 0), 0) / total;
+      return { hit, coverage, rank: coverage * (1 - RETRIEVAL_SHARE + RETRIEVAL_SHARE * relevance) + TITLE_SHARE * inTitle };
     })
     .sort((a, b) => b.rank - a.rank || b.hit.score - a.hit.score)
     .map(({ hit, coverage }) => ({ hit, coverage }));

@@ -41,6 +41,7 @@ export function scoreSentiment(text: string): { label: 'negative' | 'neutral' | 
   if (parts.length === 0 || !['en', 'und'].includes(detectLanguage(text))) return { label: 'neutral', score: 0 };
   const whole = lemmaText(text);
   const recurring = RECURRING.test(whole);
+  let sarcastic = false;
   const scores = parts.map((s) => {
     const lemmas = lemmaText(s);
     const plain = s.toLowerCase().replace(/[’']/g, ' ');
@@ -49,13 +50,19 @@ export function scoreSentiment(text: string): { label: 'negative' | 'neutral' | 
     if (v < 0 && /\?\s*$/.test(s)) v *= 0.5;
     for (const [pattern, weight] of EXASPERATION) if (pattern.test(lemmas) || pattern.test(plain)) v = Math.min(v, weight);
     // Praise opened by an interjection ("Oh brilliant, ...", "Wow, great service") is sarcasm.
-    if (SARCASTIC_OPENING.test(plain)) v = Math.min(v, -0.6);
-    // Praise about an unresolved, recurring problem is sarcasm.
-    if (v > 0.3 && recurring && PRAISE.test(lemmas) && !/\?\s*$/.test(s)) v = -v;
+    // Praise about an unresolved, recurring problem is sarcasm, and so is praise after a sarcastic
+    // sentence ("Oh brilliant, another session with no link. Really professional.").
+    if (v > 0.3 && (recurring || sarcastic) && !/\?\s*$/.test(s) && (sarcastic || PRAISE.test(lemmas))) v = -v;
+    if (SARCASTIC_OPENING.test(plain)) {
+      v = Math.min(v, -0.6);
+      sarcastic = true;
+    }
     return v;
   });
   const min = Math.min(...scores);
-  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  // In a sarcastic message, a friendly-sounding sentence does not soften the rest.
+  const counted = sarcastic ? scores.filter((v) => v <= 0) : scores;
+  const mean = counted.reduce((a, b) => a + b, 0) / counted.length;
   const raw = min < 0 ? 0.7 * min + 0.3 * mean : mean;
   const score = Number(Math.max(-1, Math.min(1, raw)).toFixed(3));
   const label = score <= -0.2 ? 'negative' : score >= 0.2 ? 'positive' : 'neutral';

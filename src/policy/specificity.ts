@@ -93,8 +93,11 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
       // An unknown verb or adverb is phrasing, a day or a time of day is when, a name after "to" or "in" is
       // where, a wife or a friend is who, a word of feeling ("super happy", "lol") is how the customer feels.
       if (!known && (t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma) || isFeelingWord(t.normal) || isFeelingWord(t.lemma))) continue;
-      // A word the help center writes only as a synonym is that word, a little less surely.
+      // A word the help center writes only as a synonym is that word, a little less surely. WordNet's verb
+      // senses drift too far to name a topic ("take": accept, "suppose": say): a verb with a known synonym
+      // is phrasing the help center words otherwise, not a gap.
       const synonym = known || t.pos === 'PROPN' ? undefined : synonymsOf(t.lemma, t.pos).flatMap((w) => contentTerms(w)).find((w) => index.knows(w));
+      if (synonym && t.pos === 'VERB') continue;
       const entry = known
         ? { term, role, known: true }
         : synonym

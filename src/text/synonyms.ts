@@ -17,7 +17,7 @@ function load(): Record<string, Entry> {
 }
 
 /** WordNet's part-of-speech keys for a Universal POS tag. */
-const KEYS: Record<string, Array<keyof Entry>> = { NOUN: ['n'], PROPN: ['n'], VERB: ['v'], ADJ: ['a', 's'], ADV: ['r'] };
+const KEYS: Record<string, Array<keyof Entry>> = { NOUN: ['n'], PROPN: ['n'], VERB: ['v'], ADJ: ['a', 's'] };
 
 /** How many of a word's synonyms count: the first senses only, the rest drift ("price": cost, toll, terms, damage). */
 const FIRST = 3;

@@ -22,6 +22,7 @@ describe('sentiment', () => {
     'Oh brilliant, a week-long hold on my card, really customer friendly of you.',
     'Third evening in a row it drops. Fantastic service, really worth the money.',
     'Not happy.',
+    "Oh brilliant, another session where I'm sitting here with no link. Really professional. Where is the link supposed to show up?",
   ])('reads "%s" as negative', (text) => {
     expect(scoreSentiment(text).score).toBeLessThan(rules.thresholds.negative_sentiment);
   });
@@ -121,6 +122,20 @@ describe('article coverage', () => {
     expect(ranked[0]!.hit.articleId).toBe('b');
     expect(ranked[0]!.coverage).toBeLessThan(1);
     expect(ranked[0]!.coverage).toBeGreaterThan(ranked[1]!.coverage);
+  });
+
+  it('prefers, among articles that cover alike, the one whose title names the topic', () => {
+    const terms = [
+      { term: 'cancel', role: 0.6, known: true },
+      { term: 'box', role: 1, known: true },
+    ];
+    const ranked = rankArticles(
+      terms,
+      [hit('skip', 'Skipping a week', 'Skip a box, or cancel instead.', 40), hit('cancel', 'Cancelling your plan', 'When you cancel, a box already packed still arrives.', 35)],
+      () => 1,
+    );
+    expect(ranked.map((r) => r.coverage)).toEqual([1, 1]);
+    expect(ranked[0]!.hit.articleId).toBe('cancel');
   });
 });
 
