@@ -3,7 +3,8 @@
  * test/fixtures/eval/ (a folder with cases.jsonl, categories.yaml and knowledge/; a set without
  * knowledge/ uses config/knowledge) with the offline model and prints one line per set: strict and
  * decision-only accuracy, category accuracy, unsafe autopilots and the reasons recalled below 80%.
- * The held-out set (holdout/) is skipped unless asked for: it is for the final measurement only.
+ * A held-out set (a folder with a held-out.md) is skipped unless asked for: it is for the final
+ * measurement only.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,6 @@ import { OfflineModel } from '../src/model/offline-model';
 
 const ROOT = path.resolve(__dirname, '..');
 const SETS = path.join(ROOT, 'test/fixtures/eval');
-const HOLDOUT = 'holdout';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const rules = loadEscalation(path.join(ROOT, 'config/escalation.yaml'));
   const names = readdirSync(SETS)
     .filter((n) => existsSync(path.join(SETS, n, 'cases.jsonl')))
-    .filter((n) => n !== HOLDOUT || argv.includes('--include-holdout'))
+    .filter((n) => !existsSync(path.join(SETS, n, 'held-out.md')) || argv.includes('--include-holdout'))
     .sort();
   const lines = [SUMMARY_HEADER];
   for (const name of names) {
