@@ -44,6 +44,8 @@ const ROLE: Record<string, number> = { NOUN: 1, PROPN: 1, VERB: 0.6, ADJ: 0.6, A
 const UNKNOWN_NAME = 1.5;
 /** An unknown verb is mostly phrasing ("our flight lands"), sometimes the service asked for ("deliver the car"). */
 const UNKNOWN_VERB = 0.3;
+/** The share of a message's words the help center must use for an unknown noun in it to name a thing. */
+const READABLE_SHARE = 0.25;
 /** A word the help center writes only as a synonym ("price" for its "cost") counts at this share of its role. */
 const SYNONYM_SHARE = 0.8;
 
@@ -92,7 +94,7 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
       const known = index.knows(term) || index.knows(lemma);
       // An unknown verb or adverb is phrasing, a day or a time of day is when, a name after "to" or "in" is
       // where, a wife or a friend is who, a word of feeling ("super happy", "lol") is how the customer feels.
-      if (!known && (t.pos === 'ADV' || place || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma) || isFeelingWord(t.normal) || isFeelingWord(t.lemma))) continue;
+      if (!known && (t.pos === 'ADV' || place || namesOwner(tokens, i) || WHEN.has(term) || PEOPLE.has(term) || PEOPLE.has(lemma) || isFeelingWord(t.normal) || isFeelingWord(t.lemma))) continue;
       // A word the help center writes only as a synonym is that word, a little less surely. WordNet's verb
       // senses drift too far to name a topic ("take": accept, "suppose": say): a verb with a known synonym
       // is phrasing the help center words otherwise, not a gap.
@@ -125,6 +127,17 @@ function unknownWeight(t: Token, at: { afterPlacePreposition: boolean; startsSen
 }
 
 /**
+ * Whether an unknown word is the name of whom or what the customer writes about: an owner ("Biscuit's
+ * appointment", "luna's booster") or a name given right after the thing it names ("our rabbit
+ * Clover", "my son Tom"). Who it is says nothing about what is asked.
+ */
+function namesOwner(tokens: Token[], i: number): boolean {
+  const t = tokens[i]!;
+  if ((t.pos === 'PROPN' || t.pos === 'NOUN') && tokens[i + 1]?.normal === "'s" && tokens[i + 1]?.pos === 'PART') return true;
+  return t.pos === 'PROPN' && tokens[i - 1]?.pos === 'NOUN' && ['my', 'our', 'his', 'her', 'their'].includes(tokens[i - 2]?.normal ?? '');
+}
+
+/**
  * The tagger reads a plural noun after "are", an article or a number as a verb ("are dogs allowed"):
  * such a word is a noun.
  */
@@ -142,7 +155,17 @@ export function topicalTerms(text: string, index: SpecificityTerms): string[] {
     .map((f) => f.term);
 }
 
-/** A message is specific when it names at least one topic the help center could be about. */
+/**
+ * A message is specific when it names at least one topic the help center could be about, or a thing
+ * (a noun or a name) it never mentions: "do you see reptiles?" asks something concrete that no article
+ * answers, while "it's doing it again" names nothing at all.
+ */
 export function isSpecific(text: string, index: SpecificityTerms): boolean {
-  return focusTerms(text, index).some((f) => f.known);
+  const terms = focusTerms(text, index);
+  if (terms.some((f) => f.known)) return true;
+  // An unknown thing counts only in words the help center mostly reads: in a message written in another
+  // language every noun is unknown, and that says nothing about what the articles cover.
+  const words = contentTerms(text);
+  const readable = words.length > 0 && words.filter((w) => index.knows(w)).length / words.length >= READABLE_SHARE;
+  return readable && terms.some((f) => f.role >= 1);
 }

@@ -1,6 +1,6 @@
 import { isFeelingWord, unstretched } from '../../src/text/feeling-words';
 import { synonymsOf } from '../../src/text/synonyms';
-import { focusTerms } from '../../src/policy/specificity';
+import { focusTerms, isSpecific } from '../../src/policy/specificity';
 import { contentTerms } from '../../src/text/tokens';
 
 const helpCenter = (text: string) => {
@@ -52,5 +52,28 @@ describe('topical words with synonyms and feelings', () => {
   it('still counts an unknown noun as a gap', () => {
     const terms = focusTerms('can I bring my kayak to the class?', helpCenter('Classes and bookings.'));
     expect(terms.find((t) => t.term === contentTerms('kayak')[0])).toMatchObject({ known: false });
+  });
+});
+
+describe('what a message names', () => {
+  const clinic = helpCenter('Book an appointment for your dog or cat at the clinic. Vaccinations, boosters and checks for pets.');
+
+  it('takes a concrete thing the help center never mentions as specific: a content gap, not vagueness', () => {
+    expect(isSpecific('do you see reptiles? my son has a pet dragon who needs a check at the clinic', clinic)).toBe(true);
+  });
+
+  it('keeps vague messages and messages in a language the help center does not use unspecific', () => {
+    expect(isSpecific("it's doing it again", clinic)).toBe(false);
+    expect(isSpecific('is it the same for the other one?', clinic)).toBe(false);
+    expect(isSpecific('Hola, compré un curso hace cinco días. ¿Puedo pedir un reembolso?', clinic)).toBe(false);
+  });
+
+  it("reads an owner's or a pet's name as who, not as a gap", () => {
+    const terms = focusTerms("Can you move Biscuit's appointment? Our rabbit Clover needs a booster", clinic);
+    const unknown = terms.filter((t) => !t.known).map((t) => t.term);
+    expect(unknown).not.toContain(contentTerms('Biscuit')[0]);
+    expect(unknown).not.toContain(contentTerms('Clover')[0]);
+    expect(unknown).toContain(contentTerms('rabbit')[0]);
+    expect(terms.map((t) => t.term)).toEqual(expect.arrayContaining(contentTerms('appointment booster')));
   });
 });
