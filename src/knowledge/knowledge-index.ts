@@ -9,6 +9,9 @@ import { toPassages } from './passages';
  * BM25 search over help-center passages (MiniSearch, BM25+), one index per tenant. Terms are
  * stemmed and stop words dropped; titles weigh double. Unchanged articles are not re-indexed.
  */
+/** In how many articles a word may occur and still be searched for in a small help center, whatever its share. */
+const COMMON_DF = 40;
+
 export class KnowledgeIndex {
   private readonly search = new MiniSearch<Passage>({
     fields: ['title', 'text'],
@@ -78,13 +81,16 @@ export class KnowledgeIndex {
   }
 
   /**
-   * The most selective terms of a question: at most maxTerms, rarest first, and none that more than 60% of the
+   * The most selective terms of a question: at most maxTerms, rarest first, and none that most of the
    * help center mentions (it would score thousands of passages and tell nothing apart).
    */
   private selectiveTerms(text: string, maxTerms = 8): string[] {
     const n = Math.max(this.articles.size, 1);
     const terms = [...new Set(contentTerms(text))].map((t) => ({ t, df: this.termCounts.get(t) ?? 0 })).filter((x) => x.df > 0);
-    const selective = terms.filter((x) => x.df / n <= 0.6);
+    // A word in up to 60% of the articles still tells a small help center's articles apart ("plan",
+    // "cancel" among a dozen); in a large one it would score thousands of passages, so there only
+    // words in at most 30% count, and words in few articles (COMMON_DF) at any size.
+    const selective = terms.filter((x) => x.df / n <= 0.3 || (x.df / n <= 0.6 && x.df <= COMMON_DF));
     return (selective.length > 0 ? selective : terms).sort((a, b) => a.df - b.df).slice(0, maxTerms).map((x) => x.t);
   }
 
