@@ -14,6 +14,7 @@ import type { JobQueue } from '../jobs/queue';
 import { KnowledgeBase, resolverOf } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { recordImplicitReview } from '../reviews/implicit-reviews';
+import { tenantSettingsOf } from '../settings/settings-store';
 import type { Database } from '../store/schema';
 import { createDeliveryFolder } from '../threads/fold-deliveries';
 import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
@@ -70,6 +71,7 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     model: drafting.model,
     categories: () => drafting.categories,
     rules: drafting.rules,
+    tenantSettings: (tenant) => tenantSettingsOf(db, tenant),
     sourcesLimit: settings.drafting.sources_limit,
     logger,
     now,
