@@ -21,6 +21,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
+import { settingsDefaultsOf } from './settings-defaults';
 import { startWorker, WorkerSide } from './start-worker';
 
 export interface ServiceOptions {
@@ -113,6 +114,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     probes,
     isDraining: () => draining,
     db: store.db,
+    appSessionSecret: config.appSession.secret,
+    settingsDefaults: settingsDefaultsOf(config),
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,
