@@ -71,6 +71,8 @@ export const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^(zendesk|intercom):[^\s]+$/, 'each entry is a tenant such as zendesk:acme or intercom:<workspace id>'))),
   ZENDESK_ESCALATION_GROUP_ID: z.string().regex(/^\d+$/, 'a numeric Zendesk group id').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_ESCALATION_TEAM_ID: z.string().regex(/^\d+$/, 'a numeric Intercom team id').optional().or(z.literal('').transform(() => undefined)),
+  APP_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional().or(z.literal('').transform(() => undefined)),
+  APP_SESSION_TTL_SECONDS: intFrom(3600, 60).pipe(z.number().max(86_400, 'must be at most 86400 (a day)')),
 }).superRefine((env, ctx) => {
   if (env.DRAFT_MODEL === 'openai' && !env.OPENAI_API_KEY) {
     ctx.addIssue({ code: 'custom', path: ['DRAFT_MODEL'], message: 'DRAFT_MODEL=openai needs OPENAI_API_KEY' });
