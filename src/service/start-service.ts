@@ -22,6 +22,7 @@ import type { Logger } from '../logger';
 import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
 import { startWorker, WorkerSide } from './start-worker';
+import { zendeskAppRouter } from './zendesk-app';
 
 export interface ServiceOptions {
   config: Config;
@@ -125,6 +126,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
+      zendeskAppRouter(config, store.db, logger, now),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {
