@@ -21,6 +21,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
+import { settingsDefaultsOf } from './settings-defaults';
 import { startWorker, WorkerSide } from './start-worker';
 import { zendeskAppRouter } from './zendesk-app';
 
@@ -115,6 +116,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     isDraining: () => draining,
     db: store.db,
     appSessionSecret: config.appSession.secret,
+    settingsDefaults: settingsDefaultsOf(config),
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,
