@@ -6,6 +6,7 @@ import { AppSessionClaims, InvalidAppSessionError, mintAppSession, verifyAppSess
 import { PublicKeys } from '../apps/zendesk/public-keys';
 import { refusedPage, SIDEBAR_ASSETS, sidebarPage } from '../apps/zendesk/sidebar-page';
 import { verifySignedLoad } from '../apps/zendesk/signed-load';
+import type { SettingsState } from '../apps/zendesk/sync-settings';
 import { zendeskTenant } from '../domain/tenant';
 import { latestDraftOfThread } from '../drafting/draft-store';
 import { draftDetail } from '../drafting/draft-view';
@@ -17,13 +18,6 @@ import { bearerOf } from './bearer';
 import { sendError } from './send-error';
 
 export const SIDEBAR_PATH = '/apps/zendesk/sidebar';
-
-/** What the page shows about the tenant's settings after a load read the installation's. */
-export interface SettingsState {
-  errors: { path: string; message: string }[] | null;
-  escalationGroupId: string | null;
-  note: string | null;
-}
 
 export interface ZendeskAppRoutesOptions {
   db: Kysely<Database>;

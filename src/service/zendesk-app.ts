@@ -3,10 +3,11 @@ import type { Router } from 'express';
 import type { Config } from '../config';
 import { readInstallationSettings } from '../apps/zendesk/installation-settings';
 import { PublicKeys } from '../apps/zendesk/public-keys';
+import { SettingsState, syncInstallationSettings } from '../apps/zendesk/sync-settings';
 import { zendeskOrigin } from '../domain/tenant';
 import { DbTokenStore } from '../helpdesk/zendesk/db-token-store';
 import { ZendeskApi } from '../helpdesk/zendesk/zendesk-api';
-import { SettingsState, zendeskAppRoutes } from '../http/zendesk-app-routes';
+import { zendeskAppRoutes } from '../http/zendesk-app-routes';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
 import { zendeskAuthFor } from './writers';
@@ -17,19 +18,16 @@ export const SIGNED_LOAD_SKEW_SECONDS = 60;
 /**
  * The Zendesk sidebar app's routes with this deployment's settings: ZENDESK_APP_ID's public key from
  * the account (ZENDESK_BASE_URL or https://<subdomain>.zendesk.com), the app sessions, and the
- * installation's settings read with the account's credentials (none: the settings are not read).
+ * installation's settings read with the account's credentials and applied to the tenant (no
+ * credentials: they are not read, and the tenant keeps what it has).
  */
 export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date): Router {
   const { zendesk } = config;
   const auth = zendeskAuthFor(config, new DbTokenStore(db), logger);
   const api = auth ? new ZendeskApi(auth) : undefined;
-  const fallbackGroup = zendesk.escalationGroupId ?? null;
   const syncSettings = api
-    ? async (_tenant: string, installationId: string): Promise<SettingsState> => {
-        const raw = await readInstallationSettings(api, installationId);
-        const group = typeof raw.escalation_group_id === 'string' && /^\d+$/.test(raw.escalation_group_id.trim()) ? raw.escalation_group_id.trim() : fallbackGroup;
-        return { errors: null, escalationGroupId: group, note: null };
-      }
+    ? async (tenant: string, installationId: string): Promise<SettingsState> =>
+        syncInstallationSettings(db, tenant, await readInstallationSettings(api, installationId), { now: now(), fallbackGroupId: zendesk.escalationGroupId ?? null })
     : undefined;
   return zendeskAppRoutes({
     db,

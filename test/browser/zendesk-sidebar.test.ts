@@ -16,6 +16,7 @@ const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
 const ZENDESK_TOKEN = 'zd-stand-in-token';
 const ALICE = { id: 9000000123, name: 'Alice Agent', role: 'agent' as const };
 const BOB = { id: 9000000456, name: 'Bob Agent', role: 'agent' as const };
+const ADA = { id: 9000000789, name: 'Ada Admin', role: 'admin' as const };
 const REVIEW_QUESTION = 'Hello, how long does standard delivery take? I would like to order a kettle today.';
 
 const SHIPPING = {
@@ -68,7 +69,7 @@ async function draftedTicket(ticketId: string, text: string): Promise<any> {
   throw new Error(`no draft for ticket ${ticketId}`);
 }
 
-async function openSidebar(ticketId: string, user: typeof ALICE, useRichText = true): Promise<Sidebar> {
+async function openSidebar(ticketId: string, user: { id: number; name: string; role: 'agent' | 'admin' }, useRichText = true): Promise<Sidebar> {
   const s = await Sidebar.open(browser, t.url, await app.sign(new Date(), { sub: String(user.id) }), { ticketId, user, useRichText });
   open.push(s);
   return s;
@@ -211,6 +212,28 @@ describe('the Zendesk sidebar in Chromium', () => {
     const feedback = (await (await fetch(`${t.url}/apps/zendesk/tickets/8306/draft`, { headers: { authorization: `Bearer ${session}` } })).json() as any).brief_feedback;
     expect(feedback).toEqual([expect.objectContaining({ useful: false, missing: 'missing_fields', source: 'zendesk_app' })]);
     await s.screenshot('zendesk-sidebar-escalated');
+  });
+
+  it('refused installation settings: an admin sees the error with the setting\'s path, an agent does not; the last good group stays', async () => {
+    await draftedTicket('8308', REVIEW_QUESTION);
+    standIn.installations.set('42', { draftpilot_url: t.url, escalation_group_id: '360555' });
+    await (await openSidebar('8308', ADA)).close();
+    standIn.installations.set('42', { draftpilot_url: t.url, low_confidence_threshold: '1.5', delivery_mode: 'sometimes' });
+    try {
+      const admin = await openSidebar('8308', ADA);
+      await admin.page.waitForSelector('#dp-settings-error');
+      const shown = await admin.page.textContent('#dp-settings-error');
+      expect(shown).toContain('the last valid configuration stays');
+      expect(shown).toContain('low_confidence_threshold');
+      expect(shown).toContain('delivery_mode');
+      await admin.screenshot('zendesk-sidebar-settings-error');
+      await admin.page.click('#dp-escalate-open');
+      expect(await admin.page.textContent('#dp-escalate-submit')).toBe('Escalate to group 360555');
+      const agent = await openSidebar('8308', BOB);
+      expect(await agent.page.$('#dp-settings-error')).toBeNull();
+    } finally {
+      standIn.installations.set('42', { draftpilot_url: t.url });
+    }
   });
 
   it('draft and brief text that carry HTML are shown as text and escaped in the composer', async () => {

@@ -1,4 +1,5 @@
 import { generateKeyPair } from 'jose';
+import { storedTenantSettings } from '../../src/settings/settings-store';
 import { zendeskComment } from '../helpers/fixtures';
 import { describeWithPostgres } from '../helpers/services';
 import { useStrictNock } from '../helpers/strict-nock';
@@ -34,7 +35,8 @@ function loadSuite(mode: Pick<TestServiceOptions, 'store'>) {
 
   const load = (token?: string) =>
     fetch(`${t.url}/apps/zendesk/sidebar`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: token === undefined ? '' : new URLSearchParams({ token }).toString() });
-  const bootOf = (html: string) => JSON.parse(/<script id="dp-boot" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { session: string; tenant: string };
+  const bootOf = (html: string) =>
+    JSON.parse(/<script id="dp-boot" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { session: string; tenant: string; escalationGroupId: string | null; settingsErrors: { path: string; message: string }[] | null };
   const installationReads = () => standIn.requests.filter((r) => r.kind === 'app.installation');
 
   it('a valid token: 200, the sidebar page with a session for the tenant; the installation settings are read', async () => {
@@ -84,6 +86,39 @@ function loadSuite(mode: Pick<TestServiceOptions, 'store'>) {
     expect(html).toContain('could not verify');
     expect(html).not.toContain('dp-boot');
     expect(installationReads()).toEqual([]);
+    expect((await storedTenantSettings(t.service.store.db, 'zendesk:acme')).last_error).toBeNull();
+  });
+
+  it('applies valid installation settings; an invalid update keeps the last good configuration and the page carries the error with its path', async () => {
+    const db = t.service.store.db;
+    standIn.installations.set('42', {
+      draftpilot_url: t.url,
+      categories: 'categories:\n  - id: shipping\n    name: Shipping\n    description: Delivery times.\n    examples: [where is my parcel]\n    mode: review\n    sensitive: false\n',
+      low_confidence_threshold: '0.6',
+      delivery_mode: 'note',
+      escalation_group_id: '360777',
+    });
+    let boot = bootOf(await (await load(await app.sign(new Date()))).text());
+    expect(boot.settingsErrors).toBeNull();
+    expect(boot.escalationGroupId).toBe('360777');
+    const applied = await storedTenantSettings(db, 'zendesk:acme');
+    expect(applied).toMatchObject({ source: 'zendesk_app', last_error: null, settings: { thresholds: { low_confidence: 0.6 }, delivery_mode: 'note', escalation: { zendesk_group_id: '360777' } } });
+    expect((applied.settings!.categories as { categories: { id: string }[] }).categories.map((c) => c.id)).toEqual(['shipping']);
+
+    // an admin breaks two settings: refused, the last good configuration stays
+    standIn.installations.set('42', { draftpilot_url: t.url, categories: 'categories:\n  - id: shipping\n    mode: sometimes\n', low_confidence_threshold: '1.5', escalation_group_id: '360999' });
+    boot = bootOf(await (await load(await app.sign(new Date()))).text());
+    expect(boot.settingsErrors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'low_confidence_threshold' }), expect.objectContaining({ path: expect.stringMatching(/^categories: categories\.0\./) })]));
+    expect(boot.escalationGroupId).toBe('360777');
+    const kept = await storedTenantSettings(db, 'zendesk:acme');
+    expect(kept.settings).toEqual(applied.settings);
+    expect(kept.last_error?.errors.length).toBeGreaterThan(0);
+
+    // fixed: applied again, no error
+    standIn.installations.set('42', { draftpilot_url: t.url });
+    boot = bootOf(await (await load(await app.sign(new Date()))).text());
+    expect(boot.settingsErrors).toBeNull();
+    expect((await storedTenantSettings(db, 'zendesk:acme')).settings).toEqual({});
   });
 
   it('GET (not the signed POST) says how the app is opened', async () => {

@@ -35,7 +35,8 @@ describe('the Zendesk app package', () => {
     expect(manifest.parameters.map((p: { name: string }) => p.name)).toEqual([
       'draftpilot_url',
       'categories',
-      'review_threshold',
+      'low_confidence_threshold',
+      'negative_sentiment_threshold',
       'autopilot_threshold',
       'autopilot_sampling_rate',
       'solved_sampling_rate',

@@ -239,7 +239,7 @@
   }
   function adminSettings() {
     if (!state.isAdmin || (!boot.settingsErrors && !boot.settingsNote)) return null;
-    var items = (boot.settingsErrors || []).map(function (e) { return el('li', {}, [el('code', { text: e.path || '(settings)' }), ' ' + e.message]); });
+    var items = (boot.settingsErrors || []).map(function (e) { return el('li', {}, [el('code', { text: e.path || '(settings)' }), ': ' + e.message]); });
     return el('div', { id: 'dp-settings-error', class: 'notice error', role: 'alert' }, [
       el('strong', { text: boot.settingsErrors ? 'The app settings were not applied; the last valid configuration stays.' : 'Settings' }),
       boot.settingsNote ? el('p', { text: boot.settingsNote }) : null,
