@@ -104,6 +104,7 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
         sidebarPage({
           session,
           tenant,
+          agentId: load.userId ?? null,
           escalationGroupId: state.escalationGroupId,
           settingsErrors: state.errors,
           settingsNote: state.note,

@@ -205,6 +205,7 @@ describe('the Zendesk sidebar in Chromium', () => {
     expect(review).toMatchObject({ action: 'escalate', text: 'Needs a refund decision.' });
     expect(await s.calls()).toContainEqual({ kind: 'set', name: 'ticket.assignee', arg: { groupId: 360002 } });
 
+    await page.waitForSelector('#dp-notice.ok'); // the page has re-rendered after the escalation
     await page.selectOption('#dp-feedback-missing', 'missing_fields');
     await page.click('#dp-feedback-no');
     await page.waitForSelector('#dp-feedback-done');

@@ -302,7 +302,8 @@
   Promise.all([client.get('ticket.id'), client.get('currentUser')]).then(function (answers) {
     state.ticketId = answers[0]['ticket.id'];
     var user = answers[1].currentUser || {};
-    state.agent = { id: user.id !== undefined ? user.id : 'unknown', name: user.name };
+    // the signed load's user is the session's agent; the ZAF user only when the token named none
+    state.agent = { id: boot.agentId || (user.id !== undefined ? user.id : 'unknown'), name: user.name };
     state.isAdmin = user.role === 'admin';
     return load();
   }).catch(function (err) {

@@ -11,6 +11,8 @@ export interface SidebarBoot {
   /** the session the page sends as `Authorization: Bearer` */
   session: string;
   tenant: string;
+  /** the Zendesk user the signed load named (the session's agent); reviews are recorded as theirs */
+  agentId: string | null;
   /** where ticket groups go on Escalate (the installation's escalation_group_id, or the server's) */
   escalationGroupId: string | null;
   /** the last refused settings update, shown to admins; null when the settings are valid */
