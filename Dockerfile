@@ -19,6 +19,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 # The webhook fixtures are not needed at runtime.
 COPY --from=build /app/dist ./dist
 COPY config ./config
+# The Zendesk sidebar's script and style, served at /apps/zendesk/static/ (read relative to the working directory).
+COPY apps/zendesk/sidebar ./apps/zendesk/sidebar
 # PGlite files live here in embedded mode (no DATABASE_URL); the application files stay read-only.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -16,6 +16,8 @@ export interface ZendeskAccount {
   encryptionKey?: string;
   botUserId?: string;
   escalationGroupId?: string;
+  /** ZENDESK_APP_ID: the uploaded sidebar app, whose public key signs its loads */
+  appId?: string;
 }
 
 /** How draftpilot reaches the Intercom workspace the environment's token belongs to. */
@@ -45,6 +47,7 @@ export function zendeskAccountOf(env: Env): ZendeskAccount {
     ...(env.APP_ENCRYPTION_KEY ? { encryptionKey: env.APP_ENCRYPTION_KEY } : {}),
     ...(env.ZENDESK_BOT_USER_ID ? { botUserId: env.ZENDESK_BOT_USER_ID } : {}),
     ...(env.ZENDESK_ESCALATION_GROUP_ID ? { escalationGroupId: env.ZENDESK_ESCALATION_GROUP_ID } : {}),
+    ...(env.ZENDESK_APP_ID ? { appId: env.ZENDESK_APP_ID } : {}),
   };
 }
 

@@ -41,6 +41,7 @@ export const envSchema = z.object({
   ZENDESK_WEBHOOK_SECRETS: secretList('ZENDESK_WEBHOOK_SECRETS'),
   ZENDESK_SIGNATURE_TOLERANCE_SECONDS: intFrom(300, 1),
   ZENDESK_BOT_USER_ID: optionalText,
+  ZENDESK_APP_ID: z.string().regex(/^\d+$/, 'the numeric id Zendesk gives the uploaded app').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_CLIENT_SECRETS: secretList('INTERCOM_CLIENT_SECRETS'),
   INTERCOM_ADMIN_ID: optionalText,
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),

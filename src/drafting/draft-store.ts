@@ -10,16 +10,14 @@ export function newDraftId(): string {
   return `d_${randomBytes(9).toString('base64url')}`;
 }
 
+/** The drafts of one thread (a query to narrow further). */
+function draftsOfThread(db: Kysely<Database>, key: ThreadKey) {
+  return db.selectFrom('drafts').selectAll().where('tenant', '=', key.tenant).where('provider', '=', key.provider).where('thread_id', '=', key.threadId);
+}
+
 /** The draft of a customer message, if there is one (one per message, whatever delivered it). */
 export async function findDraft(db: Kysely<Database>, thread: Thread, messageId: string) {
-  return db
-    .selectFrom('drafts')
-    .selectAll()
-    .where('tenant', '=', thread.tenant)
-    .where('provider', '=', thread.provider)
-    .where('thread_id', '=', thread.id)
-    .where('message_id', '=', messageId)
-    .executeTakeFirst();
+  return draftsOfThread(db, { tenant: thread.tenant, provider: thread.provider, threadId: thread.id }).where('message_id', '=', messageId).executeTakeFirst();
 }
 
 export type DraftRow = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
@@ -27,6 +25,11 @@ export type DraftRow = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
 /** A draft by its id (the operator API), if it exists. */
 export async function findDraftById(db: Kysely<Database>, id: string): Promise<DraftRow | undefined> {
   return db.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A thread's newest draft (what the helpdesk apps show on a ticket or conversation), if it has one. */
+export async function latestDraftOfThread(db: Kysely<Database>, key: ThreadKey): Promise<DraftRow | undefined> {
+  return draftsOfThread(db, key).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 /** The newest drafts first, for the operator API. */

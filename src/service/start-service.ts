@@ -23,6 +23,7 @@ import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
 import { settingsDefaultsOf } from './settings-defaults';
 import { startWorker, WorkerSide } from './start-worker';
+import { zendeskAppRouter } from './zendesk-app';
 
 export interface ServiceOptions {
   config: Config;
@@ -127,6 +128,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
+      zendeskAppRouter(config, store.db, logger, now),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {

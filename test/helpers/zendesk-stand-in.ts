@@ -13,6 +13,8 @@ import { LocalServer } from './local-server';
  *   GET /api/v2/tickets/{id}/comments.json?...    the comments, newest first with sort=-created_at, page[size]
  *   GET /api/v2/help_center/locales.json          one locale
  *   GET /api/v2/help_center/{locale}/articles.json the articles given in the options (none by default)
+ *   GET /api/v2/apps/{app id}/public_key.pem       the sidebar app's public key (`appKey`; anonymous, as on Zendesk)
+ *   GET /api/v2/apps/installations/{id}.json       an installation and its settings (`installations`)
  *
  * Anything else is answered 404 and kept in `unexpected`. Every request is kept in `requests`.
  *
@@ -25,7 +27,7 @@ import { LocalServer } from './local-server';
  *   'fail-500'         answer 500 without applying anything
  */
 
-export type RequestKind = 'ticket.show' | 'ticket.update' | 'ticket.comments' | 'help_center' | 'unexpected';
+export type RequestKind = 'ticket.show' | 'ticket.update' | 'ticket.comments' | 'help_center' | 'app.public_key' | 'app.installation' | 'unexpected';
 export type HookAction = 'pass' | 'kill-before' | 'kill-after-apply' | 'fail-500';
 
 export interface SeenRequest {
@@ -35,6 +37,7 @@ export interface SeenRequest {
   /** path and query as sent */
   url: string;
   kind: RequestKind;
+  /** the ticket id; for the app routes, the app or installation id */
   ticketId?: string;
   body?: unknown;
   /** the status answered; undefined when the connection was dropped (a kill point) */
@@ -78,6 +81,10 @@ export class ZendeskStandIn {
   readonly requests: SeenRequest[] = [];
   readonly unexpected: SeenRequest[] = [];
   readonly tickets = new Map<string, StandInTicket>();
+  /** the sidebar app's id and public key (PEM), served at /api/v2/apps/{id}/public_key.pem */
+  appKey: { appId: string; pem: string } | undefined;
+  /** app installations by id: their settings as an admin entered them */
+  readonly installations = new Map<string, Record<string, unknown>>();
   /** decides what happens to each request (see the file comment); normal behaviour by default */
   hook: (req: SeenRequest) => HookAction | Promise<HookAction> = () => 'pass';
   /** what a kill point kills: set by the test to its current child process */
@@ -170,6 +177,15 @@ export class ZendeskStandIn {
       this.answer(res, seen, 404, { error: 'RecordNotFound', description: `the stand-in does not implement ${method} ${url.pathname}` });
       return;
     }
+    if (route.kind === 'app.public_key') {
+      const key = this.appKey;
+      if (!key || route.ticketId !== key.appId) this.answer(res, seen, 404, { error: 'RecordNotFound', description: 'Not found' });
+      else {
+        seen.status = 200;
+        res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(key.pem);
+      }
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${this.options.token}`) {
       this.answer(res, seen, 401, { error: 'Couldn\'t authenticate you' });
       return;
@@ -197,6 +213,12 @@ export class ZendeskStandIn {
       return;
     }
 
+    if (route.kind === 'app.installation') {
+      const settings = this.installations.get(route.ticketId!);
+      if (!settings) this.answer(res, seen, 404, { error: 'RecordNotFound', description: 'Not found' });
+      else this.answer(res, seen, 200, { id: Number(route.ticketId), app_id: Number(this.appKey?.appId ?? 0), product: 'support', enabled: true, settings: { ...settings }, settings_objects: Object.entries(settings).map(([name, value]) => ({ name, value })) });
+      return;
+    }
     const ticket = this.tickets.get(route.ticketId!);
     if (!ticket) {
       this.answer(res, seen, 404, { error: 'RecordNotFound', description: 'Not found' });
@@ -276,6 +298,10 @@ function classify(method: string, pathname: string): { kind: RequestKind; ticket
   if (m && method === 'PUT') return { kind: 'ticket.update', ticketId: m[1]! };
   m = /^\/api\/v2\/tickets\/(\d+)\/comments\.json$/.exec(pathname);
   if (m && method === 'GET') return { kind: 'ticket.comments', ticketId: m[1]! };
+  m = /^\/api\/v2\/apps\/(\d+)\/public_key\.pem$/.exec(pathname);
+  if (m && method === 'GET') return { kind: 'app.public_key', ticketId: m[1]! };
+  m = /^\/api\/v2\/apps\/installations\/(\d+)\.json$/.exec(pathname);
+  if (m && method === 'GET') return { kind: 'app.installation', ticketId: m[1]! };
   if (method === 'GET' && (pathname === '/api/v2/help_center/locales.json' || /^\/api\/v2\/help_center\/[a-z-]+\/articles\.json$/i.test(pathname))) return { kind: 'help_center' };
   return { kind: 'unexpected' };
 }

@@ -1,0 +1,168 @@
+import path from 'node:path';
+import express, { Request, Response, Router, urlencoded } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { AppSessionClaims, InvalidAppSessionError, mintAppSession, verifyAppSession } from '../apps/app-session';
+import { PublicKeys } from '../apps/zendesk/public-keys';
+import { refusedPage, SIDEBAR_ASSETS, sidebarPage } from '../apps/zendesk/sidebar-page';
+import { verifySignedLoad } from '../apps/zendesk/signed-load';
+import type { SettingsState } from '../apps/zendesk/sync-settings';
+import { zendeskTenant } from '../domain/tenant';
+import { latestDraftOfThread } from '../drafting/draft-store';
+import { draftDetail } from '../drafting/draft-view';
+import type { Logger } from '../logger';
+import { BRIEF_FIELDS, REJECT_REASONS } from '../reviews/review-input';
+import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
+import type { Database } from '../store/schema';
+import { bearerOf } from './bearer';
+import { sendError } from './send-error';
+
+export const SIDEBAR_PATH = '/apps/zendesk/sidebar';
+
+export interface ZendeskAppRoutesOptions {
+  db: Kysely<Database>;
+  /** ZENDESK_APP_ID: the app whose public key signs the loads; unset, the sidebar answers 503 */
+  appId: string | undefined;
+  /** ZENDESK_SUBDOMAIN: the account this deployment serves */
+  subdomain: string | undefined;
+  /** where the public key is read: ZENDESK_BASE_URL or https://<subdomain>.zendesk.com */
+  keyOrigin: (subdomain: string) => string;
+  keys: PublicKeys;
+  session: { secret: string; ttlSeconds: number };
+  /** ZENDESK_ESCALATION_GROUP_ID, used when the installation names none */
+  escalationGroupId: string | undefined;
+  /** clock skew tolerated on the signed token's exp, nbf and iat */
+  skewSeconds: number;
+  now: () => Date;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  /** reads the installation's settings and applies them to the tenant; absent without Zendesk credentials */
+  syncSettings?: (tenant: string, installationId: string) => Promise<SettingsState>;
+  /** the folder of sidebar.js and sidebar.css (apps/zendesk/sidebar by default) */
+  assetsDir?: string;
+}
+
+const ticketId = z.string().regex(/^\d{1,20}$/, 'a Zendesk ticket id is a number');
+const loadForm = z.object({ token: z.string().min(1).max(8192) }).loose();
+
+/**
+ * The Zendesk sidebar app's server side: the signed first load (POST /apps/zendesk/sidebar), the
+ * page's script and style, and the ticket's latest draft with its reviews for the page (session auth).
+ * Reviews and brief feedback go to POST /api/reviews and POST /api/drafts/:id/brief-feedback.
+ */
+export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
+  const router = Router();
+  const assets = o.assetsDir ?? path.resolve('apps/zendesk/sidebar');
+  router.use(SIDEBAR_ASSETS, express.static(assets, { index: false, fallthrough: false, maxAge: '5m' }));
+
+  const refuse = (res: Response, status: number, message: string) => {
+    res.status(status).type('html').set('Cache-Control', 'no-store').send(refusedPage(message));
+  };
+
+  router.get(SIDEBAR_PATH, (_req, res) => refuse(res, 401, 'open draftpilot from a ticket in Zendesk: the first load is a signed POST from Zendesk (signedUrls)'));
+
+  router.post(SIDEBAR_PATH, urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
+    if (!o.appId || !o.subdomain) {
+      refuse(res, 503, `the sidebar is not configured: set ${!o.appId ? 'ZENDESK_APP_ID (the id Zendesk shows after the upload)' : 'ZENDESK_SUBDOMAIN'}`);
+      return;
+    }
+    const form = loadForm.safeParse(req.body ?? {});
+    const known = o.subdomain.toLowerCase();
+    const appId = o.appId;
+    const checked = await verifySignedLoad(form.success ? form.data.token : undefined, {
+      knownSubdomain: (s) => s === known,
+      keyFor: (s) => o.keys.get(PublicKeys.urlFor(o.keyOrigin(s), appId)),
+      now: o.now(),
+      skewSeconds: o.skewSeconds,
+    });
+    if (!checked.ok) {
+      o.logger.warn({ reason: checked.message }, 'zendesk sidebar: signed load refused');
+      refuse(res, 401, checked.message);
+      return;
+    }
+    const { load } = checked;
+    const tenant = zendeskTenant(load.subdomain);
+    let state: SettingsState = { errors: null, escalationGroupId: o.escalationGroupId ?? null, note: null };
+    if (o.syncSettings) {
+      try {
+        state = await o.syncSettings(tenant, load.installationId);
+      } catch (err) {
+        o.logger.warn({ tenant, err: (err as Error).message }, 'zendesk sidebar: the installation settings could not be read; the last good ones stay');
+        state = { ...state, note: `the installation's settings could not be read (${(err as Error).message}); the last good configuration stays` };
+      }
+    }
+    const session = await mintAppSession(
+      { tenant, provider: 'zendesk', installationId: load.installationId, agentId: load.userId ?? 'unknown' },
+      o.session.secret,
+      o.session.ttlSeconds,
+      o.now(),
+    );
+    res
+      .status(200)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(
+        sidebarPage({
+          session,
+          tenant,
+          agentId: load.userId ?? null,
+          escalationGroupId: state.escalationGroupId,
+          settingsErrors: state.errors,
+          settingsNote: state.note,
+          rejectReasons: REJECT_REASONS,
+          briefFields: BRIEF_FIELDS,
+        }),
+      );
+  });
+
+  router.get('/apps/zendesk/tickets/:id/draft', async (req, res) => {
+    const claims = await sessionOf(req, res, o);
+    if (!claims) return;
+    const id = ticketId.safeParse(req.params.id);
+    if (!id.success) {
+      sendError(res, 400, 'invalid_ticket_id', `"${String(req.params.id).slice(0, 40)}" is not a ticket id: ${id.error.issues[0]?.message ?? 'malformed'}`);
+      return;
+    }
+    const row = await latestDraftOfThread(o.db, { tenant: claims.tenant, provider: 'zendesk', threadId: id.data });
+    if (!row) {
+      res.json({ draft: null, reviews: [], brief_feedback: [] });
+      return;
+    }
+    const [reviews, briefFeedback] = await Promise.all([reviewsForDraft(o.db, row.id), briefFeedbackForDraft(o.db, row.id)]);
+    const detail = draftDetail(row, [], { reviews, briefFeedback });
+    res.set('Cache-Control', 'no-store').json({
+      draft: {
+        id: detail.id,
+        ticket_id: detail.thread_id,
+        decision: detail.decision,
+        reasons: detail.reasons,
+        category: detail.category,
+        confidence: detail.confidence,
+        draft: detail.draft,
+        brief: detail.brief,
+        sources: detail.sources,
+        created_at: detail.created_at,
+        superseded_by: detail.superseded_by,
+      },
+      reviews,
+      brief_feedback: briefFeedback,
+    });
+  });
+  return router;
+}
+
+async function sessionOf(req: Request, res: Response, o: ZendeskAppRoutesOptions): Promise<AppSessionClaims | undefined> {
+  const token = bearerOf(req);
+  if (!token) {
+    sendError(res, 401, 'session_missing', 'send the session the sidebar was loaded with as "Authorization: Bearer <session>"; reload the app to get one');
+    return undefined;
+  }
+  try {
+    const claims = await verifyAppSession(token, o.session.secret, o.now());
+    if (claims.provider !== 'zendesk') throw new InvalidAppSessionError('not a Zendesk app session');
+    return claims;
+  } catch (err) {
+    if (!(err instanceof InvalidAppSessionError)) throw err;
+    sendError(res, 401, err.code, err.message);
+    return undefined;
+  }
+}
