@@ -71,6 +71,11 @@ export const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^(zendesk|intercom):[^\s]+$/, 'each entry is a tenant such as zendesk:acme or intercom:<workspace id>'))),
   ZENDESK_ESCALATION_GROUP_ID: z.string().regex(/^\d+$/, 'a numeric Zendesk group id').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_ESCALATION_TEAM_ID: z.string().regex(/^\d+$/, 'a numeric Intercom team id').optional().or(z.literal('').transform(() => undefined)),
+  INTERCOM_SETTINGS_ADMIN_IDS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d+$/, 'each entry is a numeric Intercom admin (teammate) id'))),
 }).superRefine((env, ctx) => {
   if (env.DRAFT_MODEL === 'openai' && !env.OPENAI_API_KEY) {
     ctx.addIssue({ code: 'custom', path: ['DRAFT_MODEL'], message: 'DRAFT_MODEL=openai needs OPENAI_API_KEY' });
