@@ -1,4 +1,5 @@
 import { IntercomAccount, intercomAccountOf, ZendeskAccount, zendeskAccountOf } from './accounts';
+import { AppSessionSettings, appSessionOf } from './app-session';
 import { Env, parseEnv } from './env';
 import { ModelSettings, modelSettingsOf } from './model-settings';
 import { loadSettings, Settings } from './settings';
@@ -10,11 +11,13 @@ export interface Config {
   zendesk: ZendeskAccount;
   intercom: IntercomAccount;
   model: ModelSettings;
+  /** how the helpdesk apps' sessions are signed and how long they last */
+  appSession: AppSessionSettings;
 }
 
 /** Derived values from a parsed environment (no file is read). */
 export function deriveConfig(env: Env, settings: Settings): Config {
-  return { env, settings, zendesk: zendeskAccountOf(env), intercom: intercomAccountOf(env), model: modelSettingsOf(env) };
+  return { env, settings, zendesk: zendeskAccountOf(env), intercom: intercomAccountOf(env), model: modelSettingsOf(env), appSession: appSessionOf(env) };
 }
 
 /** One pure-ish function of the environment (it reads CONFIG_FILE): tests pass their own env. */
@@ -23,4 +26,4 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return deriveConfig(parsed, loadSettings(parsed.CONFIG_FILE));
 }
 
-export type { Env, IntercomAccount, ModelSettings, Settings, ZendeskAccount };
+export type { AppSessionSettings, Env, IntercomAccount, ModelSettings, Settings, ZendeskAccount };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeliveryStatus } from '../store/schema';
 import type { DraftRow } from './draft-store';
+import { BriefFeedbackView, briefFeedbackViewSchema, ReviewView, reviewViewSchema } from '../reviews/review-view';
 
 /**
  * What the operator API shows of a stored draft: one schema per answer, used by the routes to build
@@ -115,6 +116,10 @@ export const draftDetailSchema = draftSummarySchema.extend({
     .nullable(),
   /** the thread's webhook deliveries, newest first: their status, attempts, last error and times */
   thread_deliveries: z.array(threadDeliverySchema),
+  /** what agents did with the draft, oldest first (docs/contracts.md, Reviews) */
+  reviews: z.array(reviewViewSchema),
+  /** "was this brief useful?" answers, oldest first */
+  brief_feedback: z.array(briefFeedbackViewSchema),
 });
 export type DraftDetail = z.infer<typeof draftDetailSchema>;
 
@@ -153,7 +158,11 @@ export function draftSummary(row: DraftRow): DraftSummary {
   };
 }
 
-export function draftDetail(row: DraftRow, deliveries: readonly ThreadDeliveryRow[]): DraftDetail {
+export function draftDetail(
+  row: DraftRow,
+  deliveries: readonly ThreadDeliveryRow[],
+  recorded: { reviews: readonly ReviewView[]; briefFeedback: readonly BriefFeedbackView[] },
+): DraftDetail {
   const summary = draftSummary(row);
   const delivery = storedOutcome(row.delivery);
   const writes = delivery?.writes ?? [];
@@ -184,5 +193,7 @@ export function draftDetail(row: DraftRow, deliveries: readonly ThreadDeliveryRo
       received_at: time(d.received_at),
       processed_at: d.processed_at ? time(d.processed_at) : null,
     })),
+    reviews: [...recorded.reviews],
+    brief_feedback: [...recorded.briefFeedback],
   };
 }

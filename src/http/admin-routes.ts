@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { json, NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
@@ -9,18 +8,17 @@ import type { Provider } from '../domain/thread';
 import type { Inbox } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
 import type { Database } from '../store/schema';
+import { bearerOf, sameToken } from './bearer';
+import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
 import { sendError } from './send-error';
 
 export function requireAdmin(adminToken: string | undefined) {
-  const expected = adminToken ? Buffer.from(adminToken) : undefined;
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!expected) {
+    if (!adminToken) {
       sendError(res, 401, 'admin_disabled', 'set ADMIN_TOKEN to use /api and send it as "Authorization: Bearer <token>"');
       return;
     }
-    const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    const given = match ? Buffer.from(match[1]!.trim()) : Buffer.alloc(0);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!sameToken(bearerOf(req), adminToken)) {
       sendError(res, 401, 'unauthorized', 'send "Authorization: Bearer <ADMIN_TOKEN>"');
       return;
     }
@@ -102,7 +100,8 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
         return;
       }
       const deliveries = await threadDeliveries(db, { tenant: row.tenant, provider: row.provider as Provider, threadId: row.thread_id }, THREAD_DELIVERIES);
-      res.json(draftDetail(row, deliveries));
+      const [reviews, briefFeedback] = await Promise.all([reviewsForDraft(db, row.id), briefFeedbackForDraft(db, row.id)]);
+      res.json(draftDetail(row, deliveries, { reviews, briefFeedback }));
     });
 
     /**

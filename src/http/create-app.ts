@@ -9,6 +9,7 @@ import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';
 import { adminRoutes } from './admin-routes';
 import { healthRoutes, Probe } from './health-routes';
+import { reviewRoutes } from './review-routes';
 import { sendError } from './send-error';
 import type { RequestListener } from 'node:http';
 import { webhookListener } from './webhook-listener';
@@ -26,6 +27,8 @@ export interface AppDeps {
   probes: Probe[];
   isDraining: () => boolean;
   db?: Kysely<Database>;
+  /** the HS256 key of the helpdesk apps' sessions (config.appSession.secret) */
+  appSessionSecret?: string;
   /** extra routers of the web role (the Zendesk OAuth install) */
   routers?: Router[];
 }
@@ -45,12 +48,16 @@ export function createApp(deps: AppDeps): RequestListener {
     app.head(['/webhooks/zendesk', '/webhooks/intercom'], (_req, res) => {
       res.status(200).end();
     });
+    if (deps.db && deps.appSessionSecret) {
+      // before the admin routes: these also accept an app session
+      app.use('/api', reviewRoutes(deps.db, { adminToken: deps.adminToken, sessionSecret: deps.appSessionSecret, now: deps.now }));
+    }
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
     for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive'], install: ['/oauth/zendesk/start'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/brief-feedback'], install: ['/oauth/zendesk/start'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

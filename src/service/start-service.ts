@@ -113,6 +113,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     probes,
     isDraining: () => draining,
     db: store.db,
+    appSessionSecret: config.appSession.secret,
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,

@@ -13,8 +13,9 @@ export const DRAFTS_USAGE = `usage: draftpilot drafts list [--limit N] [--json] 
                    conversation, decision, escalation reasons, delivery status (GET /api/drafts;
                    --limit 1 to 500, default 50)
   drafts show ID   one draft in full: decision, reasons, confidence, category, sources, the draft, the
-                   brief, the requests written to the helpdesk (in shadow mode: the ones that would
-                   have been) and the delivery (GET /api/drafts/ID)
+                   brief, the agents' reviews and brief feedback, the requests written to the
+                   helpdesk (in shadow mode: the ones that would have been) and the delivery
+                   (GET /api/drafts/ID)
   --json           print the service's JSON answer instead
   Both read the running service's admin API with ADMIN_TOKEN; --url defaults to http://127.0.0.1:<PORT>.`;
 
@@ -139,6 +140,28 @@ function formatWrites(writes: readonly HelpdeskWrite[]): string[] {
   return writes.map((w, i) => `  ${i + 1}. ${w.method} ${w.path}${w.body === null || w.body === undefined ? '' : `\n${indent(JSON.stringify(w.body, null, 2), '     ')}`}`);
 }
 
+const agentLabel = (a: { id: string; name: string | null }) => (a.name ? `${a.name} (${a.id})` : a.id);
+
+/** What agents did with the draft, and what they said of its brief. */
+function formatReviews(d: DraftDetail): string[] {
+  const out = [d.reviews.length ? 'Reviews (oldest first):' : 'Reviews: none yet'];
+  for (const r of d.reviews) {
+    const what = r.reason ? `${r.action} (${r.reason})` : r.action;
+    const distance = r.edit_distance === null ? '' : `, edit distance ${r.edit_distance}`;
+    out.push(`  ${seconds(r.created_at)}  ${what} by ${agentLabel(r.agent)} via ${r.source}, ${r.seconds_to_review} s after the draft${distance}`);
+    if (r.draft_version) out.push(`    draft version: ${r.draft_version.slice(0, 12)}`);
+    if (r.text) out.push(`    text: ${r.text}`);
+    if (r.sent_text !== null) out.push('    sent:', indent(r.sent_text, '      '));
+  }
+  if (d.brief_feedback.length) {
+    out.push('', 'Brief feedback:');
+    for (const f of d.brief_feedback) {
+      out.push(`  ${seconds(f.created_at)}  ${f.useful ? 'useful' : 'not useful'}${f.missing ? ` (missing: ${f.missing})` : ''} by ${agentLabel(f.agent)} via ${f.source}`);
+    }
+  }
+  return out;
+}
+
 /** `drafts show`: the whole draft, for a person. */
 export function formatDraftDetail(d: DraftDetail): string {
   const out: string[] = [];
@@ -161,6 +184,8 @@ export function formatDraftDetail(d: DraftDetail): string {
 
   const brief = briefSchema.safeParse(d.brief);
   out.push('', 'Brief:', brief.success ? renderBriefText(brief.data, null, d.decision) : indent(JSON.stringify(d.brief, null, 2), '  '));
+
+  out.push('', ...formatReviews(d));
 
   out.push('');
   const delivery = d.delivery;

@@ -186,6 +186,62 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('drafts').dropColumn('publication').execute();
     },
   },
+  '0009_reviews_and_tenant_settings': {
+    async up(db: Kysely<any>) {
+      // What agents did with each draft (docs/contracts.md, Reviews): one row per review, never updated.
+      await db.schema
+        .createTable('reviews')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('draft_id', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('text', 'text')
+        .addColumn('sent_text', 'text')
+        .addColumn('agent_id', 'text', (c) => c.notNull())
+        .addColumn('agent_name', 'text')
+        .addColumn('draft_version', 'text') // sha256 of the draft text reviewed; null for a draft without text
+        .addColumn('edit_distance', 'integer')
+        .addColumn('seconds_to_review', 'integer', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('reviews_draft_idx').on('reviews').columns(['draft_id', 'created_at']).execute();
+      await db.schema.createIndex('reviews_tenant_idx').on('reviews').columns(['tenant', 'created_at']).execute();
+      // "Was this brief useful?" answers on escalations.
+      await db.schema
+        .createTable('brief_feedback')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('draft_id', 'text', (c) => c.notNull())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('useful', 'boolean', (c) => c.notNull())
+        .addColumn('missing', 'text')
+        .addColumn('agent_id', 'text', (c) => c.notNull())
+        .addColumn('agent_name', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('brief_feedback_draft_idx').on('brief_feedback').columns(['draft_id', 'created_at']).execute();
+      // The last good settings of each tenant, and the last update that was refused (with its errors).
+      await db.schema
+        .createTable('tenant_settings')
+        .addColumn('tenant', 'text', (c) => c.primaryKey())
+        .addColumn('settings', 'jsonb')
+        .addColumn('source', 'text')
+        .addColumn('applied_at', 'timestamptz')
+        .addColumn('last_error', 'jsonb')
+        .addColumn('last_error_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('tenant_settings').execute();
+      await db.schema.dropTable('brief_feedback').execute();
+      await db.schema.dropTable('reviews').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

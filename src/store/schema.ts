@@ -99,6 +99,61 @@ export interface Database {
   oauth_tokens: OauthTokensTable;
   pending_macros: PendingMacrosTable;
   oauth_state_uses: OauthStateUsesTable;
+  reviews: ReviewsTable;
+  brief_feedback: BriefFeedbackTable;
+  tenant_settings: TenantSettingsTable;
+}
+
+/** An agent's review of a draft (migration 0009; docs/contracts.md, Reviews). */
+export interface ReviewsTable {
+  id: string;
+  draft_id: string;
+  tenant: string;
+  provider: string;
+  /** approve | edit | reject | escalate | replaced */
+  action: string;
+  /** a reject reason of the taxonomy (or an escalation's), else null */
+  reason: string | null;
+  /** the agent's words: required with reason "other" */
+  text: string | null;
+  /** what the agent sent to the customer (approve, edit, replaced) */
+  sent_text: string | null;
+  agent_id: string;
+  agent_name: string | null;
+  /** sha256 (hex) of the draft text reviewed; null when the draft had no text */
+  draft_version: string | null;
+  /** Levenshtein distance from the draft to the sent text (both normalized); null without both */
+  edit_distance: number | null;
+  seconds_to_review: number;
+  /** zendesk_app | intercom_app | implicit | api */
+  source: string;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** "Was this brief useful?" (migration 0009). */
+export interface BriefFeedbackTable {
+  id: string;
+  draft_id: string;
+  tenant: string;
+  provider: string;
+  useful: boolean;
+  /** the brief field the agent missed, if any */
+  missing: string | null;
+  agent_id: string;
+  agent_name: string | null;
+  source: string;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** A tenant's own settings (migration 0009): the last good ones, and the last refused update. */
+export interface TenantSettingsTable {
+  tenant: string;
+  settings: ColumnType<unknown, string | null, string | null>;
+  source: string | null;
+  applied_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  last_error: ColumnType<unknown, string | null, string | null>;
+  last_error_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 /** Install-link states already used (migration 0008): each works once. */

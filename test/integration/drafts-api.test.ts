@@ -9,6 +9,7 @@ import { describeWithPostgresAndRedis } from '../helpers/services';
 import { useStrictNock } from '../helpers/strict-nock';
 import { ROOT, startTestService, TestService, TestServiceOptions } from '../helpers/test-service';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
+import { until } from '../helpers/until';
 
 /**
  * GET /api/drafts/:id and `npx draftpilot drafts list|show` against a running service: shadow mode
@@ -22,16 +23,6 @@ const BOT_USER_ID = 9000000001; // ZENDESK_BOT_USER_ID of the test service
 
 // Any request to a host other than loopback (the service, the stand-in) fails the test.
 useStrictNock(/\/\/(127\.0\.0\.1|localhost)[:/]/);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const getJson = async (t: TestService, apiPath: string, headers: Record<string, string> = ADMIN) => {
   const res = await fetch(`${t.url}${apiPath}`, { headers });

@@ -5,18 +5,9 @@ import { loadThread } from '../../src/threads/thread-store';
 import { zendeskComment } from '../helpers/fixtures';
 import { describeWithPostgres, describeWithPostgresAndRedis } from '../helpers/services';
 import { startTestService, TestService } from '../helpers/test-service';
+import { until } from '../helpers/until';
 
 const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const drafts = (t: TestService) => fetch(`${t.url}/api/drafts?limit=50`, { headers: ADMIN }).then((r) => r.json() as Promise<{ drafts: { thread_id: string; status: string; error: string | null }[] }>);
 const deliveries = (t: TestService) =>
