@@ -21,6 +21,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
+import { intercomApp } from './intercom-app';
 import { startWorker, WorkerSide } from './start-worker';
 
 export interface ServiceOptions {
@@ -125,6 +126,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
+      intercomApp(config, store.db, logger, now),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {
