@@ -27,6 +27,16 @@ export interface DeliveryRequest {
    * (its sha256); for a review draft it holds why the draft was held back from autopilot.
    */
   publication?: { ok: boolean; findings: string[]; sha256: string };
+  /** the tenant's own settings (PUT /api/settings/:tenant, the app settings) over the service's */
+  tenantDelivery?: TenantDelivery;
+}
+
+/** Delivery settings of one tenant; each one left out keeps the service's configuration. */
+export interface TenantDelivery {
+  /** Zendesk review drafts: a note only, or a note and a pending macro */
+  mode?: 'note' | 'pending_macro';
+  escalationGroupId?: string;
+  escalationTeamId?: string;
 }
 
 export interface DeliveryOutcome {

@@ -7,6 +7,9 @@ export const messageSchema = z.object({
   public: z.boolean(),
   text: z.string(),
   createdAt: z.string(),
+  /** an agent's message: the helpdesk's id and name of that agent, when the payload gives them */
+  authorId: z.string().optional(),
+  authorName: z.string().optional(),
 });
 
 export const threadSchema = z.object({

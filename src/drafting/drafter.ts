@@ -13,7 +13,8 @@ import type { Database } from '../store/schema';
 import type { CategoriesFile } from '../policy/categories';
 import { draftReply, DraftResult, messageToAnswer } from './draft-reply';
 import { DraftRow, findDraft, hadRecentAiAnswer, markDelivered, saveDraft, supersedePending } from './draft-store';
-import type { DeliverContext, DeliveryOutcome, DeliveryRequest } from '../delivery/delivery-port';
+import type { DeliverContext, DeliveryOutcome, DeliveryRequest, TenantDelivery } from '../delivery/delivery-port';
+import type { TenantSettings } from '../settings/tenant-settings';
 import { briefSchema } from '../brief/brief';
 import type { Decision } from '../policy/decide';
 import type { Reason } from '../policy/reasons';
@@ -31,6 +32,11 @@ export interface DrafterDeps {
   sourcesLimit: number;
   logger: Logger;
   now: () => Date;
+  /**
+   * A tenant's own settings (PUT /api/settings/:tenant, the helpdesk apps): its categories, thresholds
+   * and delivery over the service's. Undefined: the service's configuration.
+   */
+  tenantSettings?: (tenant: string) => Promise<TenantSettings | undefined>;
   /** delivery into the helpdesk; a draft is delivered once, and again on a retry if that failed */
   deliver?: (request: DeliveryRequest, context: DeliverContext) => Promise<DeliveryOutcome>;
 }
@@ -56,20 +62,20 @@ export function createDrafter(deps: DrafterDeps) {
     const last = messageToAnswer(thread);
     if (!last) return {};
     const existing = await findDraft(deps.db, thread, last.id);
+    if (existing && (existing.delivered_at || !deps.deliver)) return {};
+    const own = await deps.tenantSettings?.(thread.tenant);
+    const tenantDelivery = tenantDeliveryOf(own);
     if (existing) {
       // Drafted by an earlier run whose delivery did not complete: deliver it now (idempotent by the draft's marker).
-      if (!existing.delivered_at && deps.deliver) {
-        const supersedes = (await deps.db.selectFrom('drafts').select('id').where('superseded_by', '=', existing.id).execute()).map((r) => r.id);
-        return deliverDraft(deps, thread, { ...requestFromRow(thread, existing), ...(supersedes.length ? { supersedes } : {}) }, {});
-      }
-      return {};
+      const supersedes = (await deps.db.selectFrom('drafts').select('id').where('superseded_by', '=', existing.id).execute()).map((r) => r.id);
+      return deliverDraft(deps, thread, { ...requestFromRow(thread, existing), ...(supersedes.length ? { supersedes } : {}), ...tenantDelivery }, {});
     }
     const result = await draftReply(
       {
         index: await deps.knowledge(thread.tenant),
         model: deps.model,
-        categories: deps.categories(thread.tenant),
-        rules: deps.rules,
+        categories: own?.categories ?? deps.categories(thread.tenant),
+        rules: own?.thresholds ? { ...deps.rules, thresholds: { ...deps.rules.thresholds, ...own.thresholds } } : deps.rules,
         sourcesLimit: deps.sourcesLimit,
         ...(canaryOf(deps.model) ? { canary: canaryOf(deps.model)! } : {}),
         hadRecentAiAnswer: (q) => hadRecentAiAnswer(deps.db, q),
@@ -88,7 +94,7 @@ export function createDrafter(deps: DrafterDeps) {
     const supersedes = await supersedePending(deps.db, thread, id);
     // Just stored: no writer has seen this draft, so no earlier attempt can have written it.
     if (!deps.deliver) return {};
-    return deliverDraft(deps, thread, { ...requestFromResult(thread, id, result), ...(supersedes.length ? { supersedes } : {}) }, { firstAttempt: true });
+    return deliverDraft(deps, thread, { ...requestFromResult(thread, id, result), ...(supersedes.length ? { supersedes } : {}), ...tenantDelivery }, { firstAttempt: true });
   };
 }
 
@@ -114,6 +120,16 @@ async function deliverDraft(deps: DrafterDeps, thread: Thread, request: Delivery
     outcome.shadow ? 'draft recorded in shadow mode (nothing written to the helpdesk)' : `draft delivered: ${outcome.detail}`,
   );
   return {};
+}
+
+/** The delivery part of a tenant's settings, as the writers take it (nothing when it sets none). */
+function tenantDeliveryOf(own: TenantSettings | undefined): { tenantDelivery?: TenantDelivery } {
+  const d: TenantDelivery = {
+    ...(own?.delivery_mode ? { mode: own.delivery_mode } : {}),
+    ...(own?.escalation?.zendesk_group_id ? { escalationGroupId: own.escalation.zendesk_group_id } : {}),
+    ...(own?.escalation?.intercom_team_id ? { escalationTeamId: own.escalation.intercom_team_id } : {}),
+  };
+  return Object.keys(d).length ? { tenantDelivery: d } : {};
 }
 
 const keyOf = (thread: Thread): ThreadKey => ({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id });

@@ -132,7 +132,10 @@ export class ThreadLoader {
     const requester = requesterId ? users.get(requesterId) : undefined;
     const messages: Message[] = comments.map((c) => {
       const text = c.body ?? c.plain_body ?? (c.html_body ? htmlToText(c.html_body) : '');
-      return { id: c.id, author: this.zendeskAuthor(c, requesterId, users), public: c.public ?? true, text, createdAt: c.created_at };
+      const author = this.zendeskAuthor(c, requesterId, users);
+      const name = c.author_id ? users.get(c.author_id)?.name : undefined;
+      const who = author === 'agent' && c.author_id ? { authorId: c.author_id, ...(name ? { authorName: name } : {}) } : {};
+      return { id: c.id, author, public: c.public ?? true, text, createdAt: c.created_at, ...who };
     });
     return {
       tenant,

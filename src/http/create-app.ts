@@ -7,7 +7,9 @@ import type { Inbox } from '../inbox/inbox';
 import type { Database } from '../store/schema';
 import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';
-import { adminRoutes } from './admin-routes';
+import { adminRoutes, requireAdmin } from './admin-routes';
+import { settingsRoutes } from './settings-routes';
+import type { ServiceDefaults } from '../settings/effective-settings';
 import { healthRoutes, Probe } from './health-routes';
 import { reviewRoutes } from './review-routes';
 import { sendError } from './send-error';
@@ -29,6 +31,8 @@ export interface AppDeps {
   db?: Kysely<Database>;
   /** the HS256 key of the helpdesk apps' sessions (config.appSession.secret) */
   appSessionSecret?: string;
+  /** the service's configuration under the tenants' own settings (GET /api/settings/:tenant) */
+  settingsDefaults?: () => ServiceDefaults;
   /** extra routers of the web role (the Zendesk OAuth install) */
   routers?: Router[];
 }
@@ -52,12 +56,13 @@ export function createApp(deps: AppDeps): RequestListener {
       // before the admin routes: these also accept an app session
       app.use('/api', reviewRoutes(deps.db, { adminToken: deps.adminToken, sessionSecret: deps.appSessionSecret, now: deps.now }));
     }
+    if (deps.db && deps.settingsDefaults) app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
     for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/brief-feedback'], install: ['/oauth/zendesk/start'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant'], install: ['/oauth/zendesk/start'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

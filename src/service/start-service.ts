@@ -22,6 +22,7 @@ import type { Logger } from '../logger';
 import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
 import { intercomApp } from './intercom-app';
+import { settingsDefaultsOf } from './settings-defaults';
 import { startWorker, WorkerSide } from './start-worker';
 
 export interface ServiceOptions {
@@ -115,6 +116,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     isDraining: () => draining,
     db: store.db,
     appSessionSecret: config.appSession.secret,
+    settingsDefaults: settingsDefaultsOf(config),
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,

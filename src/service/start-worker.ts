@@ -13,6 +13,8 @@ import type { Inbox, StoredDelivery } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
 import { KnowledgeBase, resolverOf } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
+import { recordImplicitReview } from '../reviews/implicit-reviews';
+import { tenantSettingsOf } from '../settings/settings-store';
 import type { Database } from '../store/schema';
 import { createDeliveryFolder } from '../threads/fold-deliveries';
 import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
@@ -69,13 +71,20 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     model: drafting.model,
     categories: () => drafting.categories,
     rules: drafting.rules,
+    tenantSettings: (tenant) => tenantSettingsOf(db, tenant),
     sourcesLimit: settings.drafting.sources_limit,
     logger,
     now,
   });
   const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
   const loader = ThreadLoader.forAccounts(config, { ...(intercomTenant ? { intercomTenant } : {}), zendeskAuth });
-  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore: drafter, loader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
+  // An agent's public reply first reviews the draft it followed (implicit review), then the thread is drafted.
+  const afterStore = async (thread: Thread) => {
+    const review = await recordImplicitReview(db, thread, now());
+    if (review) logger.info({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: review.draft_id, action: review.action, editDistance: review.edit_distance }, 'implicit review recorded from an agent reply');
+    return drafter(thread);
+  };
+  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
   await queue.startWorker(
     async (jobs) => {
       await fold(jobs);

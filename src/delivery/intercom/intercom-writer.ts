@@ -178,7 +178,8 @@ export class IntercomWriter implements HelpdeskWriter {
     this.check(request);
     const adminId = this.options.adminId ?? '(INTERCOM_ADMIN_ID not set)';
     // Built and checked before any call: an autopilot decision that does not hold up throws here.
-    const plan = planDelivery(request, { adminId, ...(this.options.escalationTeamId ? { escalationTeamId: this.options.escalationTeamId } : {}) });
+    const team = request.tenantDelivery?.escalationTeamId ?? this.options.escalationTeamId;
+    const plan = planDelivery(request, { adminId, ...(team ? { escalationTeamId: team } : {}) });
     if (this.shadow || !this.client) return this.shadowOutcome(request, plan, adminId);
     return this.live(request, plan, adminId, this.client, context);
   }

@@ -27,8 +27,10 @@ export interface MacroPolicy {
 }
 
 /** Only a review decision is a draft waiting for an agent: an escalation is a handoff, autopilot is sent. */
-export function wantsMacro(policy: MacroPolicy, request: Pick<DeliveryRequest, 'decision' | 'tenant' | 'category' | 'draft'>): boolean {
+export function wantsMacro(policy: MacroPolicy, request: Pick<DeliveryRequest, 'decision' | 'tenant' | 'category' | 'draft' | 'tenantDelivery'>): boolean {
   if (request.decision !== 'review' || !request.draft || !request.draft.trim()) return false;
+  // the tenant's own delivery mode wins over the service's policy
+  if (request.tenantDelivery?.mode) return request.tenantDelivery.mode === 'pending_macro';
   return policy.enabled || policy.tenants.includes(request.tenant) || policy.categories.includes(request.category);
 }
 

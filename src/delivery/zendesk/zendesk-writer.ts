@@ -115,7 +115,7 @@ export class ZendeskWriter implements HelpdeskWriter {
     const path = `/api/v2/tickets/${ticketId}.json`;
     // Built before any call: an unsafe or contradictory request (UnsafeDeliveryError) costs nothing.
     const macro = this.options.macros && wantsMacro(this.options.macros.policy, request);
-    const body = buildTicketUpdate(request, null, this.bodyOptions(macro ? macroTitle(ticketId, request.draftId) : undefined));
+    const body = buildTicketUpdate(request, null, this.bodyOptions(request, macro ? macroTitle(ticketId, request.draftId) : undefined));
     if (this.options.shadow || !this.api) {
       // Nothing is read either: shadow mode works without credentials and spends no rate limit.
       const writes: DeliveryOutcome['writes'] = [];
@@ -161,7 +161,7 @@ export class ZendeskWriter implements HelpdeskWriter {
       const macro = await this.pendingMacro(api, request, snapshot, context, meter, writes, notes);
       const maxConflicts = this.options.maxConflictRetries ?? 2;
       for (let conflicts = 0; ; conflicts++) {
-        const body = buildTicketUpdate(request, snapshot, this.bodyOptions(macro?.title));
+        const body = buildTicketUpdate(request, snapshot, this.bodyOptions(request, macro?.title));
         assertSafeToSend(body, request.decision); // again, on exactly what is sent
         try {
           const answer = await api.put(path, body, z.unknown(), meter);
@@ -299,8 +299,9 @@ export class ZendeskWriter implements HelpdeskWriter {
     return request.threadId;
   }
 
-  private bodyOptions(title?: string) {
-    return { ...(this.options.escalationGroupId !== undefined ? { escalationGroupId: this.options.escalationGroupId } : {}), ...(title ? { macroTitle: title } : {}) };
+  private bodyOptions(request: DeliveryRequest, title?: string) {
+    const group = request.tenantDelivery?.escalationGroupId ?? this.options.escalationGroupId;
+    return { ...(group !== undefined ? { escalationGroupId: group } : {}), ...(title ? { macroTitle: title } : {}) };
   }
 }
 

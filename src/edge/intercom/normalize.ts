@@ -64,7 +64,9 @@ export function normalizeIntercom(payload: unknown, ctx: DeliveryContext, option
   for (const part of c.conversation_parts?.conversation_parts ?? []) {
     if (!part.body) continue; // assignment, open, close and similar parts carry no text
     const text = bodyText(part.body, legacy ? 'html' : formats.parts);
-    messages.push({ id: part.id, author: authorOf(part.author, options), public: !isNote(part.part_type), text, createdAt: iso(part.created_at) });
+    const author = authorOf(part.author, options);
+    const who = author === 'agent' && part.author ? { ...(part.author.id ? { authorId: part.author.id } : {}), ...(part.author.name ? { authorName: part.author.name } : {}) } : {};
+    messages.push({ id: part.id, author, public: !isNote(part.part_type), text, createdAt: iso(part.created_at), ...who });
   }
   const requester = [source?.author, c.user].find((a) => a?.type && CUSTOMER_TYPES.has(a.type));
   const firstContact = c.contacts?.contacts[0]?.id ?? c.customers?.[0]?.id ?? null;

@@ -29,7 +29,13 @@ export function normalizeZendesk(payload: unknown, ctx: DeliveryContext, options
   const c = e.event.comment;
   const text = c.body ?? (c.html_body ? htmlToText(c.html_body) : '');
   const author = zendeskAuthor(options, { id: c.author.id, isStaff: c.author.is_staff }, e.detail.requester_id);
-  return base(ctx, e.detail.id, e.detail, [{ id: c.id, author, public: c.is_public, text, createdAt: e.time }]);
+  const who = author === 'agent' ? agentOf(c.author.id, c.author.name) : {};
+  return base(ctx, e.detail.id, e.detail, [{ id: c.id, author, public: c.is_public, text, createdAt: e.time, ...who }]);
+}
+
+/** Who wrote an agent's message, for the review it may be of a draft. */
+function agentOf(id: string | null | undefined, name?: string | null): Pick<Message, 'authorId' | 'authorName'> {
+  return { ...(id ? { authorId: id } : {}), ...(name ? { authorName: name } : {}) };
 }
 
 function base(
@@ -55,7 +61,7 @@ function fromTrigger(t: ReturnType<typeof triggerBodySchema.parse>, ctx: Deliver
   // A trigger body gives no role: the requester is the customer, another author is taken as staff.
   const author = zendeskAuthor(options, { id: t.comment_author_id }, t.requester_id);
   const messages: Message[] = text
-    ? [{ id: t.comment_id ?? `delivery-${ctx.deliveryId}`, author, public: t.comment_public ?? true, text, createdAt: ctx.receivedAt }]
+    ? [{ id: t.comment_id ?? `delivery-${ctx.deliveryId}`, author, public: t.comment_public ?? true, text, createdAt: ctx.receivedAt, ...(author === 'agent' ? agentOf(t.comment_author_id) : {}) }]
     : [];
   return base(ctx, t.ticket_id, { subject: t.subject, status: t.status, requester_id: t.requester_id }, messages);
 }
