@@ -33,9 +33,12 @@ export const INPUT = {
   briefUseful: 'brief_useful',
   briefMissing: 'brief_missing',
   settingsCategories: 'settings_categories',
-  settingsThresholds: 'settings_thresholds',
-  settingsSampling: 'settings_sampling',
-  settingsDelivery: 'settings_delivery',
+  settingsAutopilot: 'settings_autopilot_threshold',
+  settingsLowConfidence: 'settings_low_confidence_threshold',
+  settingsSentiment: 'settings_negative_sentiment_threshold',
+  settingsSampling: 'settings_autopilot_sampling',
+  settingsSolved: 'settings_solved_sampling',
+  settingsDelivery: 'settings_delivery_mode',
   settingsTeam: 'settings_escalation_team',
 } as const;
 

@@ -1,12 +1,13 @@
 import type { Component } from './canvas-schema';
 
 /**
- * Text for Canvas Kit text components, which render Markdown links and bold. Draft text, briefs and
- * titles come from the model or the customer: untrusted, so their Markdown is escaped and only
+ * Text for Canvas Kit text components, which render Markdown links and bold (nothing else). Draft
+ * text, briefs and titles come from the model or the customer: untrusted, so the characters of links
+ * and bold (`[`, `]`, `*`) are escaped and only
  * draftpilot's own links (cited sources, http and https only) are written as links.
  */
 export function plainText(text: string): string {
-  return text.replace(/([\\*_[\]()`])/g, '\\$1');
+  return text.replace(/([\\*[\]])/g, '\\$1');
 }
 
 /** The text cut at a word boundary to at most `max` characters, with an ellipsis when cut. */

@@ -105,6 +105,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // the workers enqueues them): Redis being away does not make it unready.
   const usesQueue = runWorker || queue.kind === 'inline';
   const probes: Probe[] = [{ name: 'store', check: () => store.ping() }, ...(usesQueue ? [{ name: 'queue', check: () => queue.ping() }] : [])];
+  const settingsDefaults = settingsDefaultsOf(config);
   const app = createApp({
     ...(serveWebhooks ? { edges, inbox, queue } : {}),
     logger,
@@ -116,7 +117,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     isDraining: () => draining,
     db: store.db,
     appSessionSecret: config.appSession.secret,
-    settingsDefaults: settingsDefaultsOf(config),
+    settingsDefaults,
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,
@@ -128,7 +129,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
-      intercomApp(config, store.db, logger, now),
+      intercomApp(config, store.db, logger, now, settingsDefaults),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {

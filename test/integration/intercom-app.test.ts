@@ -241,6 +241,50 @@ function appSuite(options: Pick<TestServiceOptions, 'store'>): void {
       expect(repliesBy(id, LEE.id)).toEqual([]);
     });
   });
+
+  describe('settings', () => {
+    const CATEGORIES = 'categories:\n  - id: shipping\n    name: Shipping\n    description: Delivery times and tracking.\n    mode: review\n';
+    const stored = () => db().selectFrom('tenant_settings').selectAll().where('tenant', '=', TENANT).executeTakeFirst();
+
+    it('a teammate not listed never sees them, and cannot open or save them', async () => {
+      const { id } = await conversationWithDraft();
+      expect(ids(await open(LEE, id))).not.toContain('settings');
+      const refused = await click(LEE, id, 'settings');
+      expect(shown(refused)).toContain('Only the admins named in INTERCOM_SETTINGS_ADMIN_IDS');
+      expect(ids(refused)).not.toContain('save_settings');
+      await click(LEE, id, 'save_settings', { settings_escalation_team: '1' });
+      expect(await stored()).toBeUndefined();
+    });
+
+    it('an admin saves valid settings; an invalid value keeps them and shows the error with its path', async () => {
+      const { id, draft } = await conversationWithDraft();
+      expect(ids(await open(DANA, id))).toContain('settings');
+      const form = await click(DANA, id, 'settings');
+      expect(ids(form)).toEqual(expect.arrayContaining(['settings_categories', 'settings_autopilot_threshold', 'settings_autopilot_sampling', 'settings_delivery_mode', 'settings_escalation_team', 'save_settings']));
+
+      const saved = await click(DANA, id, 'save_settings', { settings_categories: CATEGORIES, settings_autopilot_threshold: '0.9', settings_autopilot_sampling: '0.2', settings_delivery_mode: 'note', settings_escalation_team: '5017700' });
+      expect(shown(saved)).toContain('Settings saved');
+      expect((await stored())!.settings).toMatchObject({ thresholds: { autopilot: 0.9 }, sampling: { autopilot_rate: 0.2 }, delivery_mode: 'note', escalation: { intercom_team_id: '5017700' }, categories: { categories: [{ id: 'shipping' }] } });
+
+      const invalid = await click(DANA, id, 'save_settings', { settings_categories: CATEGORIES, settings_autopilot_threshold: '1.5', settings_escalation_team: 'five' });
+      expect(shown(invalid)).toContain('Not saved');
+      expect(shown(invalid)).toMatch(/thresholds\.autopilot: /);
+      expect(shown(invalid)).toMatch(/escalation\.intercom_team_id: /);
+      expect(invalid.find((c) => c.type === 'input' && c.id === 'settings_autopilot_threshold')).toMatchObject({ value: '1.5', save_state: 'failed' });
+      const row = (await stored())!;
+      expect(row.settings).toMatchObject({ thresholds: { autopilot: 0.9 }, escalation: { intercom_team_id: '5017700' } });
+      expect(row.last_error).toMatchObject({ source: 'intercom_app' });
+
+      // the last good settings stay in force: the escalation goes to the saved team
+      await click(LEE, id, `send_escalate:${draft.id}`, {});
+      expect(intercom.requests.filter((r) => r.url === `/conversations/${id}/parts`).map((r) => (r.body as { assignee_id: string }).assignee_id)).toEqual(['5017700']);
+      // reopened, the settings canvas shows the values in force and the refused update
+      const reopened = await click(DANA, id, 'settings');
+      expect(reopened.find((c) => c.type === 'input' && c.id === 'settings_autopilot_threshold')).toMatchObject({ value: '0.9' });
+      expect(shown(reopened)).toContain('was refused');
+      await db().deleteFrom('tenant_settings').where('tenant', '=', TENANT).execute();
+    });
+  });
 }
 
 describe('Intercom inbox app (embedded: PGlite)', () => appSuite({}));

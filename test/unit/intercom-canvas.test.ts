@@ -7,6 +7,7 @@ import { actionId, INPUT, parseAction } from '../../src/intercom-app/canvas-acti
 import { canvasOf, CanvasInvalid, Component, MAX_CONTENT_BYTES } from '../../src/intercom-app/canvas-schema';
 import { plainText, sourceLink } from '../../src/intercom-app/canvas-text';
 import { detailsCanvas, reviewCanvas, ShownReview } from '../../src/intercom-app/review-canvas';
+import { settingsCanvas, settingsFromInputs } from '../../src/intercom-app/settings-canvas';
 import { teamAssignmentBody, teammateReplyBody } from '../../src/intercom-app/teammate-writes';
 import { testBrief } from '../helpers/delivery-request';
 
@@ -158,7 +159,7 @@ describe('the canvas schema', () => {
   });
 
   it('escapes Markdown in untrusted text and links only http(s) sources', () => {
-    expect(plainText('**bold** [x](y)')).toBe('\\*\\*bold\\*\\* \\[x\\]\\(y\\)');
+    expect(plainText('**bold** [x](y) snake_case')).toBe('\\*\\*bold\\*\\* \\[x\\](y) snake_case');
     expect(sourceLink('Refunds', 'javascript:alert(1)')).toBe('Refunds');
   });
 });
@@ -168,5 +169,25 @@ describe('teammate writes', () => {
     expect(teammateReplyBody('814', 'Hi <b>Sam</b>\n\nThanks')).toEqual({ message_type: 'comment', type: 'admin', admin_id: '814', body: '<p>Hi &lt;b&gt;Sam&lt;/b&gt;</p><p>Thanks</p>' });
     expect(() => teammateReplyBody('814', '  ')).toThrow();
     expect(teamAssignmentBody('814', '5017691')).toEqual({ message_type: 'assignment', type: 'admin', admin_id: '814', assignee_id: '5017691' });
+  });
+});
+
+describe('settings canvas', () => {
+  it('reads the inputs into the raw settings: numbers as numbers, empty fields left out', () => {
+    expect(settingsFromInputs({ settings_autopilot_threshold: '0.9', settings_autopilot_sampling: 'half', settings_escalation_team: ' 5017700 ', settings_categories: '  ', settings_delivery_mode: 'note' })).toEqual({
+      thresholds: { autopilot: 0.9 },
+      sampling: { autopilot_rate: 'half' },
+      escalation: { intercom_team_id: '5017700' },
+      delivery_mode: 'note',
+    });
+  });
+
+  it('shows the settings in force, categories as YAML, and each error with its path', () => {
+    const components = canvasOf(
+      settingsCanvas({ tenant: 'intercom:x7k2pq9a', current: { categories: { categories: [{ id: 'shipping' }] }, thresholds: { autopilot: 0.9 } }, errors: [{ path: 'thresholds.autopilot', message: 'Too big: expected number to be <=1' }] }),
+    ).canvas.content.components;
+    expect(components.find((c) => c.type === 'textarea')).toMatchObject({ id: INPUT.settingsCategories, value: expect.stringContaining('- id: shipping') });
+    expect(components.find((c) => c.type === 'input' && c.id === INPUT.settingsAutopilot)).toMatchObject({ value: '0.9', save_state: 'failed' });
+    expect(texts(components)).toContain('thresholds.autopilot: Too big: expected number to be <=1');
   });
 });
