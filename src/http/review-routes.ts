@@ -4,6 +4,7 @@ import { draftIdSchema } from '../drafting/draft-view';
 import { zodMessage } from '../domain/zod-message';
 import { DraftNotFoundError, recordBriefFeedback, recordReview } from '../reviews/record-review';
 import { briefFeedbackInputSchema, ReviewAgent, reviewInputSchema, ReviewSource } from '../reviews/review-input';
+import { briefFeedbackForDraft, draftToReview, reviewsForDraft } from '../reviews/review-store';
 import type { Database } from '../store/schema';
 import { AppAuth, adminOrAppSession, Caller, callerOf } from './app-auth';
 import { sendError } from './send-error';
@@ -75,6 +76,23 @@ export function reviewRoutes(db: Kysely<Database>, auth: AppAuth): Router {
     const agent = agentOf(caller, input.data.agent, res);
     if (!agent) return;
     await answerStored(res, () => recordBriefFeedback(db, id.data, { ...input.data, agent }, { ...scope(caller), now: auth.now() }));
+  });
+  /** What agents did with a draft so far: an app shows it, so the second agent on a thread sees the first's action. */
+  router.get('/drafts/:id/reviews', authenticate, async (req, res) => {
+    const id = draftIdSchema.safeParse(req.params.id);
+    if (!id.success) {
+      sendError(res, 400, 'invalid_id', `"${String(req.params.id).slice(0, 80)}" is not a draft id: ${id.error.issues[0]?.message ?? 'malformed'}`);
+      return;
+    }
+    const caller = callerOf(res);
+    const draft = await draftToReview(db, id.data);
+    if (!draft || (caller.kind === 'app' && draft.tenant !== caller.session.tenant)) {
+      const missing = new DraftNotFoundError(id.data);
+      sendError(res, 404, missing.code, missing.message);
+      return;
+    }
+    const [reviews, briefFeedback] = await Promise.all([reviewsForDraft(db, draft.id), briefFeedbackForDraft(db, draft.id)]);
+    res.json({ draft_id: draft.id, reviews, brief_feedback: briefFeedback });
   });
   return router;
 }

@@ -138,6 +138,12 @@ function reviewsSuite(mode: Pick<TestServiceOptions, 'store' | 'queue'>) {
     expect(mismatch).toMatchObject({ status: 403, body: { error: 'agent_mismatch' } });
     const intercom = await post('/api/reviews', { draft_id: intercomDraft.id, action: 'escalate', reason: 'should_escalate', agent: { id: '7001' } }, await session({ tenant: 'intercom:x7k2pq9a', provider: 'intercom' }));
     expect(intercom).toMatchObject({ status: 201, body: { action: 'escalate', reason: 'should_escalate', source: 'intercom_app', agent: { id: '7001', name: 'Ann Agent' } } });
+    // an app reads a draft's reviews with its session, for its own tenant only
+    const listed = await getJson(`/api/drafts/${intercomDraft.id}/reviews`, await session({ tenant: 'intercom:x7k2pq9a', provider: 'intercom' }));
+    expect(listed).toMatchObject({ status: 200, body: { draft_id: intercomDraft.id, brief_feedback: [] } });
+    expect(listed.body.reviews.map((r: ReviewView) => r.action)).toEqual(['reject', 'escalate']);
+    expect(await getJson(`/api/drafts/${intercomDraft.id}/reviews`, await session())).toMatchObject({ status: 404, body: { error: 'draft_not_found' } });
+    expect((await getJson(`/api/drafts/${intercomDraft.id}/reviews`, {})).status).toBe(401);
     // nothing else is reachable with a session
     expect((await getJson('/api/drafts', await session())).status).toBe(401);
   });
