@@ -27,6 +27,8 @@ export interface IntercomAccount {
   accessToken?: string;
   adminId?: string;
   escalationTeamId?: string;
+  /** INTERCOM_SETTINGS_ADMIN_IDS: the teammates who see the inbox app's settings canvas */
+  settingsAdminIds: string[];
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -57,6 +59,7 @@ export function intercomAccountOf(env: Env): IntercomAccount {
     ...(env.INTERCOM_ACCESS_TOKEN ? { accessToken: env.INTERCOM_ACCESS_TOKEN } : {}),
     ...(env.INTERCOM_ADMIN_ID ? { adminId: env.INTERCOM_ADMIN_ID } : {}),
     ...(env.INTERCOM_ESCALATION_TEAM_ID ? { escalationTeamId: env.INTERCOM_ESCALATION_TEAM_ID } : {}),
+    settingsAdminIds: env.INTERCOM_SETTINGS_ADMIN_IDS,
   };
 }
 

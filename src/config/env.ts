@@ -72,6 +72,11 @@ export const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^(zendesk|intercom):[^\s]+$/, 'each entry is a tenant such as zendesk:acme or intercom:<workspace id>'))),
   ZENDESK_ESCALATION_GROUP_ID: z.string().regex(/^\d+$/, 'a numeric Zendesk group id').optional().or(z.literal('').transform(() => undefined)),
   INTERCOM_ESCALATION_TEAM_ID: z.string().regex(/^\d+$/, 'a numeric Intercom team id').optional().or(z.literal('').transform(() => undefined)),
+  INTERCOM_SETTINGS_ADMIN_IDS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d+$/, 'each entry is a numeric Intercom admin (teammate) id'))),
   APP_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional().or(z.literal('').transform(() => undefined)),
   APP_SESSION_TTL_SECONDS: intFrom(3600, 60).pipe(z.number().max(86_400, 'must be at most 86400 (a day)')),
 }).superRefine((env, ctx) => {

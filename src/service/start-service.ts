@@ -21,6 +21,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { openStore, Store } from '../store/open-store';
 import { buildEdges } from './edges';
+import { intercomApp } from './intercom-app';
 import { settingsDefaultsOf } from './settings-defaults';
 import { startWorker, WorkerSide } from './start-worker';
 import { zendeskAppRouter } from './zendesk-app';
@@ -105,6 +106,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // the workers enqueues them): Redis being away does not make it unready.
   const usesQueue = runWorker || queue.kind === 'inline';
   const probes: Probe[] = [{ name: 'store', check: () => store.ping() }, ...(usesQueue ? [{ name: 'queue', check: () => queue.ping() }] : [])];
+  const settingsDefaults = settingsDefaultsOf(config);
   const app = createApp({
     ...(serveWebhooks ? { edges, inbox, queue } : {}),
     logger,
@@ -116,7 +118,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     isDraining: () => draining,
     db: store.db,
     appSessionSecret: config.appSession.secret,
-    settingsDefaults: settingsDefaultsOf(config),
+    settingsDefaults,
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,
@@ -129,6 +131,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         logger,
       }),
       zendeskAppRouter(config, store.db, logger, now),
+      intercomApp(config, store.db, logger, now, settingsDefaults),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -1,8 +1,8 @@
 import { header, Headers, Verification } from '../provider-edge';
-import { hmac, matchesAnySecret } from '../hmac';
+import { hmac } from '../hmac';
+import { verifySignedBody } from '../signed-body';
 
 export const SIGNATURE_HEADER = 'x-hub-signature';
-const SETTING = 'INTERCOM_CLIENT_SECRETS';
 
 /**
  * Intercom signs "sha1=" + hex(HMAC-SHA1(client_secret, rawBody)). There is no signed timestamp:
@@ -10,21 +10,18 @@ const SETTING = 'INTERCOM_CLIENT_SECRETS';
  * https://developers.intercom.com/docs/references/webhooks/webhook-models#signed-notifications
  */
 export function verifyIntercom(rawBody: Buffer, headers: Headers, secrets: readonly string[]): Verification {
-  if (secrets.length === 0) {
-    return { ok: false, code: 'not_configured', message: `${SETTING} is not set; copy your app's client secret from Intercom's Developer Hub into it` };
-  }
-  const signature = header(headers, SIGNATURE_HEADER);
-  if (!signature) return { ok: false, code: 'signature_missing', message: 'missing header X-Hub-Signature; the request was not signed by an Intercom webhook' };
-  const match = /^sha1=([0-9a-f]{40})$/i.exec(signature.trim());
-  const received = match ? Buffer.from(match[1]!, 'hex') : Buffer.alloc(0);
-  if (!match || !matchesAnySecret(received, secrets, (secret) => hmac('sha1', secret, rawBody))) {
-    return {
-      ok: false,
-      code: 'signature_mismatch',
-      message: `X-Hub-Signature does not match the body; compare your app's client secret in Intercom's Developer Hub with ${SETTING}`,
-    };
-  }
-  return { ok: true };
+  return verifySignedBody({
+    secrets,
+    signature: header(headers, SIGNATURE_HEADER),
+    received: (s) => {
+      const match = /^sha1=([0-9a-f]{40})$/i.exec(s);
+      return match ? Buffer.from(match[1]!, 'hex') : undefined;
+    },
+    digest: (secret) => hmac('sha1', secret, rawBody),
+    header: 'X-Hub-Signature',
+    setting: 'INTERCOM_CLIENT_SECRETS',
+    signer: 'an Intercom webhook',
+  });
 }
 
 export function signIntercom(rawBody: string | Buffer, secret: string): Record<string, string> {
