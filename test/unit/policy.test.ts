@@ -80,6 +80,8 @@ describe('repeat after an AI answer', () => {
     expect(repeatWithinThread('That did not work, still nothing.', earlier, rules)).toBe(true);
     expect(repeatWithinThread('I never got the email. How do I export my projects?', earlier, rules)).toBe(true);
     expect(repeatWithinThread('How do I export my projects?', earlier, rules)).toBe(true);
+    expect(repeatWithinThread('ok but how do i know it worked?? do i keep checking all day', earlier, rules)).toBe(true);
+    expect(repeatWithinThread("that doesn't really answer it. Is it in the file or not?", earlier, rules)).toBe(true);
   });
   it('does not fire without an earlier AI answer, or for a new question', () => {
     const noAi = threadOf(['customer', 'How do I export?'], ['agent', 'Use Settings.']).messages;
