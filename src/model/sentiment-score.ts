@@ -72,9 +72,12 @@ export function scoreSentiment(text: string): { label: 'negative' | 'neutral' | 
 /**
  * The port matches negations in lower case only ("Not happy." scores positive): a capital that only
  * starts a sentence, or a capitalized negation, is lowered; words in capitals keep their emphasis.
+ * "ill" before a verb is "I'll" written without the apostrophe, not the lexicon's "ill".
  */
 function vaderReady(sentence: string): string {
   return sentence
+    // "ill get stuck" is "I'll", not "ill"
+    .replace(/\bill (get|be|have|need|try|do|go|make|come|call|send|take|pay|miss|probably|just|still|definitely|let|see|check)\b/gi, "I'll $1")
     .replace(/^(\W*)([A-Z])(?=[a-z])/, (_m, lead: string, c: string) => `${lead}${c.toLowerCase()}`)
     .replace(/\b(Not|No|Never|Nothing|None|Nobody|Neither|Nor|Cannot|Can't|Don't|Doesn't|Didn't|Won't|Isn't|Wasn't|Aren't|Haven't|Hasn't|Shouldn't|Wouldn't|Couldn't)\b/g, (w) => w.toLowerCase());
 }

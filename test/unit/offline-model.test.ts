@@ -30,6 +30,7 @@ describe('sentiment', () => {
   it.each([
     'It still has not moved. Can you check again?',
     'Is the food going to go bad if it sits outside all day?',
+    'booked a class for tmrw 6pm but theres a chance ill get stuck at work. if i cancel last minute is that a problem??',
     'Hallo, wir ziehen nächsten Monat um. Muss ich dafür etwas bezahlen?',
   ])('does not read "%s" as angry', (text) => {
     expect(scoreSentiment(text).score).toBeGreaterThanOrEqual(rules.thresholds.negative_sentiment);
@@ -53,6 +54,12 @@ describe('reason detectors beyond exact phrases', () => {
     ['accountAccess', 'I see a charge of 187.40 EUR on my card from you. What is this for?'],
     ['repeat', 'did that about 5 times now and nothing happens'],
     ['repeat', "there's no box there, we walked round twice"],
+    ['humanRequested', "I'd rather talk it through with one of the staff than do it over this chat"],
+    ['policyException', 'the sessions expired last week, would it be possible to extend them by a month?'],
+    ['policyException', 'I know a pause normally maxes out at 3 months, but is there any way it could cover the whole trip?'],
+    ['accountAccess', 'my bank shows you took £44.99 on the 3rd. Can you tell me why?'],
+    ['accountAccess', "the app says my membership is frozen and the gate won't let me in"],
+    ['accountAccess', 'Did you receive the form I emailed last week?'],
   ] as const)('%s catches "%s"', (detector, text) => {
     expect(detects(rules[detector], text)).toBe(true);
   });
@@ -62,6 +69,8 @@ describe('reason detectors beyond exact phrases', () => {
     ['policyException', 'Is there a fee for changing the delivery date?'],
     ['accountAccess', 'My tracking says label created, what does that mean?'],
     ['repeat', 'How long does standard delivery take?'],
+    ['accountAccess', 'How do I pause my membership while I travel?'],
+    ['policyException', 'When does a pause normally end?'],
   ] as const)('%s stays quiet on "%s"', (detector, text) => {
     expect(detects(rules[detector], text)).toBe(false);
   });
