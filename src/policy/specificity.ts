@@ -22,7 +22,11 @@ const GENERIC = new Set(
       'instead rather own come comes coming came due able unable possible sure seem seems look looks like really actually just also even bit lot little much many more less quick quickly',
       'check checked see saw show shows showed shown say said tell told mean means call called update updated change changed broken break breaks so its back there here anyone someone',
       'u ur pls plz hey hi hello guys folks thing kind sort type lol btw tho though yet maybe perhaps probably basically literally',
-      'few several couple min mins sec secs',
+      'few several couple min mins sec secs people person everyone everybody',
+      // chat shorthand
+      'tmrw tmr tmw tomoz tonite asap thx ty cuz coz bc idk imo omg',
+      // money named, not asked about
+      'quid bucks dollars euros pounds pence cents usd eur gbp',
       'great perfect cool nice awesome brilliant lovely excellent wonderful amazing fantastic cheers sorry',
     ].join(' ')
   ).split(/\s+/),
@@ -34,7 +38,7 @@ const WHEN = new Set(
 
 /** Who the customer is with or writes for: context, never the thing asked about. */
 const PEOPLE = new Set(
-  contentTerms('wife husband partner son daughter kid kids child children mum mom dad mother father parent parents brother sister boyfriend girlfriend friend friends family neighbour neighbor colleague boss baby toddler grandma grandpa guest guests'),
+  contentTerms('wife husband partner son daughter kid kids child children mum mom dad mother father parent parents brother sister boyfriend girlfriend friend friends family neighbour neighbor colleague boss baby toddler grandma grandpa guest guests mate mates buddy pal flatmate housemate roommate coworker'),
 );
 
 /** How much a word of each part of speech says about the topic. */
@@ -46,6 +50,8 @@ const UNKNOWN_NAME = 1.5;
 const UNKNOWN_VERB = 0.3;
 /** The share of a message's words the help center must use for an unknown noun in it to name a thing. */
 const READABLE_SHARE = 0.25;
+/** An unknown name that picks one of a thing the help center knows ("the Harbourside club"): a smaller gap than a name alone. */
+const NAME_OF_KNOWN = 0.5;
 /** A word the help center writes only as a synonym ("price" for its "cost") counts at this share of its role. */
 const SYNONYM_SHARE = 0.8;
 
@@ -79,6 +85,8 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
     // Generic words are compared as written and as lemmas, not stemmed ("evening" is not "even"); the
     // word after "how" asks ("how long", "how far"), it names nothing.
     if (GENERIC.has(t.normal) || GENERIC.has(t.lemma) || tokens[i - 1]?.normal === 'how') return;
+    // "ill get stuck" is "I'll", written without the apostrophe
+    if (t.normal === 'ill' && ['VERB', 'AUX', 'ADV'].includes(tokens[i + 1]?.pos ?? '')) return;
     const lemma = contentTerms(t.lemma)[0];
     if (!lemma) return; // "doing" is "do"
     // "to Ohio", "in the Algarve", "at Santa Justa station": where, not what
@@ -104,7 +112,7 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
         ? { term, role, known: true }
         : synonym
           ? { term: synonym, role: role * SYNONYM_SHARE, known: true }
-          : { term, role: unknownWeight(t, { afterPlacePreposition, startsSentence }), known: false };
+          : { term, role: t.pos === 'PROPN' && !startsSentence && /^[A-Z][a-z]/.test(t.written) && namesOneOf(tokens, i, index) ? NAME_OF_KNOWN : unknownWeight(t, { afterPlacePreposition, startsSentence }), known: false };
       const seen = out.get(entry.term);
       if (!seen || seen.role < entry.role) out.set(entry.term, entry);
     }
@@ -135,6 +143,21 @@ function namesOwner(tokens: Token[], i: number): boolean {
   const t = tokens[i]!;
   if ((t.pos === 'PROPN' || t.pos === 'NOUN') && tokens[i + 1]?.normal === "'s" && tokens[i + 1]?.pos === 'PART') return true;
   return t.pos === 'PROPN' && tokens[i - 1]?.pos === 'NOUN' && ['my', 'our', 'his', 'her', 'their'].includes(tokens[i - 2]?.normal ?? '');
+}
+
+/**
+ * Whether an unknown name (written as one: "Harbourside", not "IP") stands, with the names after it,
+ * right before a noun the help center knows: "the Bristol Harbourside club", "the Photography Fundamentals course" name the customer's own club or
+ * course. It still counts, less: "Salesforce integration" may be one the team does not offer.
+ */
+function namesOneOf(tokens: Token[], i: number, index: SpecificityTerms): boolean {
+  for (let j = i + 1; j < tokens.length && j <= i + 4; j++) {
+    const next = tokens[j]!;
+    if (next.pos === 'PROPN') continue;
+    const term = contentTerms(next.normal)[0];
+    return next.pos === 'NOUN' && term !== undefined && index.knows(term);
+  }
+  return false;
 }
 
 /**

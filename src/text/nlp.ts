@@ -11,6 +11,8 @@ const nlp = winkNLP(model);
 const its = nlp.its;
 
 export interface Token {
+  /** as written */
+  written: string;
   /** as written, lower-cased (not wink's normal form, which respells British English: "fibre" -> "fiber") */
   normal: string;
   lemma: string;
@@ -32,11 +34,12 @@ export function analyze(text: string): Analysis {
   const hit = cache.get(text);
   if (hit) return hit;
   const doc = nlp.readDoc(text);
-  const normals = (doc.tokens().out(its.value) as string[]).map((v) => v.toLowerCase());
+  const values = doc.tokens().out(its.value) as string[];
+  const normals = values.map((v) => v.toLowerCase());
   // its.lemma needs the model's addons, which the typings do not declare for out()
   const lemmas = doc.tokens().out(its.lemma as Parameters<ReturnType<typeof doc.tokens>['out']>[0]) as string[];
   const pos = doc.tokens().out(its.pos) as string[];
-  const tokens = normals.map((normal, i) => ({ normal, lemma: (lemmas[i] ?? normal).toLowerCase(), pos: pos[i] ?? 'X' }));
+  const tokens = normals.map((normal, i) => ({ written: values[i] ?? normal, normal, lemma: (lemmas[i] ?? normal).toLowerCase(), pos: pos[i] ?? 'X' }));
   const analysis = { tokens, lemmaText: tokens.filter((t) => t.pos !== 'PUNCT' && t.pos !== 'SYM').map((t) => t.lemma).join(' ') };
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(text, analysis);

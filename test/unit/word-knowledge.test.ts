@@ -77,3 +77,24 @@ describe('what a message names', () => {
     expect(terms.map((t) => t.term)).toEqual(expect.arrayContaining(contentTerms('appointment booster')));
   });
 });
+
+describe('names and shorthand', () => {
+  const gym = helpCenter('Club opening hours on holidays. Book a class; cancel up to 2 hours before. Internet address of the home plan.');
+
+  it("weighs a name that picks one of a known thing less than a name alone, and an acronym in full", () => {
+    const club = focusTerms('Is the Bristol Harbourside club open on New Year\'s Day?', gym).find((t) => t.term === contentTerms('Harbourside')[0]);
+    const alone = focusTerms('Do you support Harbourside?', gym).find((t) => t.term === contentTerms('Harbourside')[0]);
+    expect(club).toMatchObject({ known: false });
+    expect(alone).toMatchObject({ known: false });
+    expect(club!.role).toBeLessThan(alone!.role);
+    const ip = focusTerms('Do you offer static IP addresses on the home plans?', gym).find((t) => t.term === contentTerms('IP')[0]);
+    expect(ip!.role).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads chat shorthand, money words, a mate and "ill get" as no topic', () => {
+    const terms = focusTerms('booked a class for tmrw but ill get stuck, my mate says it costs 15 quid to cancel', gym);
+    const unknown = terms.filter((t) => !t.known).map((t) => t.term);
+    for (const word of ['tmrw', 'quid', 'mate', 'ill']) expect(unknown).not.toContain(contentTerms(word)[0]);
+    expect(terms.some((t) => t.term === contentTerms('ill')[0])).toBe(false);
+  });
+});
