@@ -18,7 +18,7 @@ export interface OfflineModelOptions {
 }
 
 /** Share of the question's topic an article must cover to be cited. */
-const CITE_COVERAGE = 0.3;
+const CITE_COVERAGE = 0.35;
 /** What each noun the help center never uses multiplies the confidence by. */
 const GAP_FACTOR = 0.6;
 /** How much the cited passage's words count for the category, against the message's. */
