@@ -2,7 +2,8 @@ import { json, NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import { findDraftById, recentDrafts, resetFailedDeliveries, threadDeliveries } from '../drafting/draft-store';
-import { draftDetail, draftIdSchema, DraftList, draftSummary } from '../drafting/draft-view';
+import { draftDetail, DraftList, draftSummary } from '../drafting/draft-view';
+import { draftIdParam } from './draft-id-param';
 import { zodMessage } from '../domain/zod-message';
 import type { Provider } from '../domain/thread';
 import type { Inbox } from '../inbox/inbox';
@@ -89,14 +90,11 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
      * delivery: the requests sent to the helpdesk or, in shadow mode, the ones that would have been.
      */
     router.get('/drafts/:id', async (req, res) => {
-      const id = draftIdSchema.safeParse(req.params.id);
-      if (!id.success) {
-        sendError(res, 400, 'invalid_id', `"${String(req.params.id).slice(0, 80)}" is not a draft id: ${id.error.issues[0]?.message ?? 'malformed'}; GET /api/drafts lists the recent ones`);
-        return;
-      }
-      const row = await findDraftById(db, id.data);
+      const id = draftIdParam(req, res, 'GET /api/drafts lists the recent ones');
+      if (!id) return;
+      const row = await findDraftById(db, id);
       if (!row) {
-        sendError(res, 404, 'draft_not_found', `no draft ${id.data} in this store; GET /api/drafts lists the recent ones`);
+        sendError(res, 404, 'draft_not_found', `no draft ${id} in this store; GET /api/drafts lists the recent ones`);
         return;
       }
       const deliveries = await threadDeliveries(db, { tenant: row.tenant, provider: row.provider as Provider, threadId: row.thread_id }, THREAD_DELIVERIES);

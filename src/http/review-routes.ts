@@ -1,6 +1,6 @@
 import { json, Response, Router } from 'express';
 import type { Kysely } from 'kysely';
-import { draftIdSchema } from '../drafting/draft-view';
+import { draftIdParam } from './draft-id-param';
 import { zodMessage } from '../domain/zod-message';
 import { DraftNotFoundError, recordBriefFeedback, recordReview } from '../reviews/record-review';
 import { briefFeedbackInputSchema, ReviewAgent, reviewInputSchema, ReviewSource } from '../reviews/review-input';
@@ -62,11 +62,8 @@ export function reviewRoutes(db: Kysely<Database>, auth: AppAuth): Router {
   });
 
   router.post('/drafts/:id/brief-feedback', authenticate, json({ limit: '16kb' }), async (req, res) => {
-    const id = draftIdSchema.safeParse(req.params.id);
-    if (!id.success) {
-      sendError(res, 400, 'invalid_id', `"${String(req.params.id).slice(0, 80)}" is not a draft id: ${id.error.issues[0]?.message ?? 'malformed'}`);
-      return;
-    }
+    const id = draftIdParam(req, res);
+    if (!id) return;
     const input = briefFeedbackInputSchema.safeParse(req.body ?? {});
     if (!input.success) {
       sendError(res, 422, 'invalid_brief_feedback', zodMessage(input.error));
@@ -75,19 +72,16 @@ export function reviewRoutes(db: Kysely<Database>, auth: AppAuth): Router {
     const caller = callerOf(res);
     const agent = agentOf(caller, input.data.agent, res);
     if (!agent) return;
-    await answerStored(res, () => recordBriefFeedback(db, id.data, { ...input.data, agent }, { ...scope(caller), now: auth.now() }));
+    await answerStored(res, () => recordBriefFeedback(db, id, { ...input.data, agent }, { ...scope(caller), now: auth.now() }));
   });
   /** What agents did with a draft so far: an app shows it, so the second agent on a thread sees the first's action. */
   router.get('/drafts/:id/reviews', authenticate, async (req, res) => {
-    const id = draftIdSchema.safeParse(req.params.id);
-    if (!id.success) {
-      sendError(res, 400, 'invalid_id', `"${String(req.params.id).slice(0, 80)}" is not a draft id: ${id.error.issues[0]?.message ?? 'malformed'}`);
-      return;
-    }
+    const id = draftIdParam(req, res);
+    if (!id) return;
     const caller = callerOf(res);
-    const draft = await draftToReview(db, id.data);
+    const draft = await draftToReview(db, id);
     if (!draft || (caller.kind === 'app' && draft.tenant !== caller.session.tenant)) {
-      const missing = new DraftNotFoundError(id.data);
+      const missing = new DraftNotFoundError(id);
       sendError(res, 404, missing.code, missing.message);
       return;
     }

@@ -24,7 +24,8 @@ const FIRST = 3;
 
 /** The single-word synonyms of a word (as lemma) for its part of speech, most common sense first, itself left out. */
 export function synonymsOf(lemma: string, pos: string): string[] {
-  const entry = Object.prototype.hasOwnProperty.call(load(), lemma) ? load()[lemma] : undefined;
+  const dict = load();
+  const entry = Object.prototype.hasOwnProperty.call(dict, lemma) ? dict[lemma] : undefined;
   if (!entry) return [];
   const out: string[] = [];
   for (const key of KEYS[pos] ?? []) {

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { openStore, Store } from '../../src/store/open-store';
 
 /** A PGlite data directory copied from the migrated template made by global-setup. */
 export function freshDataDir(): string {
@@ -37,4 +38,25 @@ export async function withAdmin<T>(adminUrl: string, fn: (c: Client) => Promise<
   } finally {
     await client.end();
   }
+}
+
+/**
+ * An embedded store for a suite, on a fresh data directory: opened before the suite's tests, closed
+ * and removed after them. Call it in a describe block; the returned function gives the open store.
+ */
+export function embeddedStoreForSuite(): () => Store {
+  let dir: string;
+  let store: Store | undefined;
+  beforeAll(async () => {
+    dir = freshDataDir();
+    store = await openStore({ dataDir: dir });
+  });
+  afterAll(async () => {
+    await store?.close();
+    removeDir(dir);
+  });
+  return () => {
+    if (!store) throw new Error('the suite store is opened in beforeAll: use it inside a test');
+    return store;
+  };
 }

@@ -4,22 +4,12 @@ import { loadCategories } from '../../src/config/rule-files';
 import { KnowledgeBase } from '../../src/knowledge/knowledge-base';
 import { createLogger } from '../../src/logger';
 import { isDemoKnowledge, logDraftingPlan } from '../../src/service/drafting-plan';
-import { openStore, Store } from '../../src/store/open-store';
-import { freshDataDir, removeDir } from '../helpers/databases';
+import { embeddedStoreForSuite } from '../helpers/databases';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 describe('safe by default', () => {
-  let store: Store;
-  let dir: string;
-  beforeAll(async () => {
-    dir = freshDataDir();
-    store = await openStore({ dataDir: dir });
-  });
-  afterAll(async () => {
-    await store.close();
-    removeDir(dir);
-  });
+  const suiteStore = embeddedStoreForSuite();
 
   it('ships every category in review', () => {
     const shipped = loadCategories(path.join(ROOT, 'config/categories.yaml'));
@@ -29,7 +19,7 @@ describe('safe by default', () => {
   it('a tenant with live credentials never drafts from the demo articles; other tenants do', async () => {
     expect(isDemoKnowledge('config/knowledge')).toBe(true);
     expect(isDemoKnowledge(path.join(ROOT, 'test/fixtures/eval/project-tool/knowledge'))).toBe(false);
-    const kb = new KnowledgeBase({ db: store.db, sources: () => undefined, knowledgeDir: path.join(ROOT, 'config/knowledge'), fallbackAllowed: (t) => t !== 'zendesk:live' });
+    const kb = new KnowledgeBase({ db: suiteStore().db, sources: () => undefined, knowledgeDir: path.join(ROOT, 'config/knowledge'), fallbackAllowed: (t) => t !== 'zendesk:live' });
     expect((await kb.forTenant('zendesk:live')).size).toBe(0);
     expect((await kb.forTenant('zendesk:demo')).size).toBeGreaterThan(0);
   });
