@@ -24,6 +24,8 @@ const EXASPERATION: [RegExp, number][] = [
   [/\b(worst|never again|not good enough|how hard can it be|seriously)\b/, -0.6],
   [/\b(still wait|keep wait|wait for ever|wait forever)\b/, -0.5],
   [/\b(for the|this be the) (second|third|fourth|fifth|\d+(st|nd|rd|th)|umpteenth|nth) time\b/, -0.5],
+  // "Third time this month the printer has jammed", "second time in a week": a fault that keeps coming back
+  [/\b(second|third|fourth|fifth|\d+(st|nd|rd|th)|umpteenth|nth) time (this|in a|in the|in two|in three|today|running)\b/, -0.5],
   [/\b(again and again|over and over|every single time|yet again)\b/, -0.5],
   [/\b(nobody|no one) (ever )?(reply|answer|respond|help|care|get back)\b/, -0.6],
   [/\b(cancel|leave|switch) (my|the|our) (contract|subscription|account|plan|service)\b.*\b(if|unless)\b/, -0.5],
@@ -32,7 +34,7 @@ const EXASPERATION: [RegExp, number][] = [
 const SARCASTIC_OPENING = /^\W*(oh|wow|ah|gee)\W+(great|brilliant|wonderful|perfect|fantastic|lovely|super|nice|thanks|cheers|marvell?ous|splendid)\b/;
 
 /** A problem that keeps happening or is not solved: the setting in which praise reads as sarcasm. */
-const RECURRING = /\b(again|still|every (day|night|evening|morning|time)|in a row|keep|constantly|always|nothing (happen|change)|not work|do not work|never|third|fourth|fifth)\b/;
+const RECURRING = /\b(again|still|every (day|night|evening|morning|time)|in a row|keep|constantly|always|nothing (happen|change)|not work|do not work|never|third|fourth|fifth|(second|umpteenth|nth|\d+(st|nd|rd|th)) time)\b/;
 const PRAISE = /\b(fantastic|brilliant|great|wonderful|amazing|excellent|superb|perfect|lovely|love|impressive|stellar|outstanding|fabulous|thanks|thank)\b/;
 
 export function scoreSentiment(text: string): { label: 'negative' | 'neutral' | 'positive'; score: number } {
@@ -52,7 +54,12 @@ export function scoreSentiment(text: string): { label: 'negative' | 'neutral' | 
     // Praise opened by an interjection ("Oh brilliant, ...", "Wow, great service") is sarcasm.
     // Praise about an unresolved, recurring problem is sarcasm, and so is praise after a sarcastic
     // sentence ("Oh brilliant, another session with no link. Really professional.").
-    if (v > 0.3 && (recurring || sarcastic) && !/\?\s*$/.test(s) && (sarcastic || PRAISE.test(lemmas))) v = -v;
+    // Once a message is sarcastic, milder praise after it is too ("Brilliant. Really getting my money's worth.").
+    const question = /\?\s*$/.test(s);
+    if (!question && ((v > 0.3 && recurring && PRAISE.test(lemmas)) || (v > 0 && sarcastic))) {
+      v = -v;
+      sarcastic = true;
+    }
     if (SARCASTIC_OPENING.test(plain)) {
       v = Math.min(v, -0.6);
       sarcastic = true;

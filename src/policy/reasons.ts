@@ -61,10 +61,15 @@ export function escalationReasons(input: ReasonInput): Reason[] {
     guardrail: input.guardTripped,
   };
   // A request for a person, an account matter, an exception, anger or an attack explains the handoff by
-  // itself; that the help center has no answer to it is then no content gap and no model weakness.
+  // itself; that the help center has no answer to it is then no content gap and no model weakness. Anger
+  // alone does not explain a missing article: an upset customer's question may still be one no article
+  // answers, and the team should hear of it.
   const explained = fired.human_requested || fired.account_access || fired.policy_exception || fired.negative_sentiment || fired.guardrail;
-  if (explained && input.validCitations === 0) {
+  const needsNoArticle = fired.human_requested || fired.account_access || fired.policy_exception || fired.guardrail;
+  if (needsNoArticle && input.validCitations === 0) {
     fired.missing_source = false;
+    fired.low_confidence = false;
+  } else if (explained && input.validCitations === 0) {
     fired.low_confidence = false;
   }
   // No source is the more specific account of a low confidence: report it alone.

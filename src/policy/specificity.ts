@@ -46,6 +46,8 @@ const ROLE: Record<string, number> = { NOUN: 1, PROPN: 1, VERB: 0.6, ADJ: 0.6, A
 
 /** An unknown name ("DHL Express", "Salesforce") is the most telling gap: a thing the team never writes about. */
 const UNKNOWN_NAME = 1.5;
+/** An unknown thing the question asks for ("is there parking?", "can I bring my dog?"): the question is about it. */
+const UNKNOWN_ASKED = 2;
 /** An unknown verb is mostly phrasing ("our flight lands"), sometimes the service asked for ("deliver the car"). */
 const UNKNOWN_VERB = 0.3;
 /** The share of a message's words the help center must use for an unknown noun in it to name a thing. */
@@ -54,6 +56,11 @@ const READABLE_SHARE = 0.25;
 const NAME_OF_KNOWN = 0.5;
 /** A word the help center writes only as a synonym ("price" for its "cost") counts at this share of its role. */
 const SYNONYM_SHARE = 0.8;
+
+/** How much a message that compares with something unnamed must name itself to say what it is about. */
+const REFERRED_TOPIC = 1.5;
+/** A comparison with something the message does not name: "is it the same for", "what about the other one", "does that apply to". */
+const REFERS_BACK = /\b((is|are|was|would|will|does|do|can|could) (it|that|this|they|these|those) (be |also |still )?(the same|similar|different|apply|work|count|go)|(the )?same (for|with|goes for|applies to)|what about the other|how about the other|(that|this|the other) one)\b/;
 
 const PLACE_PREPOSITIONS = new Set(['to', 'in', 'at', 'from', 'near', 'around', 'into', 'across', 'via', 'outside', 'inside']);
 
@@ -112,7 +119,7 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
         ? { term, role, known: true }
         : synonym
           ? { term: synonym, role: role * SYNONYM_SHARE, known: true }
-          : { term, role: t.pos === 'PROPN' && !startsSentence && /^[A-Z][a-z]/.test(t.written) && namesOneOf(tokens, i, index) ? NAME_OF_KNOWN : unknownWeight(t, { afterPlacePreposition, startsSentence }), known: false };
+          : { term, role: t.pos === 'PROPN' && !startsSentence && /^[A-Z][a-z]/.test(t.written) && namesOneOf(tokens, i, index) ? NAME_OF_KNOWN : unknownWeight(t, { afterPlacePreposition, startsSentence, askedFor: askedFor(tokens, i) }), known: false };
       const seen = out.get(entry.term);
       if (!seen || seen.role < entry.role) out.set(entry.term, entry);
     }
@@ -126,12 +133,32 @@ export function focusTerms(text: string, index: SpecificityTerms): FocusTerm[] {
  * lowercase, "in seville"), a verb little (an "-ing" form the tagger took for a noun, "the food sitting
  * outside", is a verb).
  */
-function unknownWeight(t: Token, at: { afterPlacePreposition: boolean; startsSentence: boolean }): number {
-  if (t.pos === 'VERB' || ((t.pos === 'NOUN' || (t.pos === 'PROPN' && at.startsSentence)) && /[a-z]{3}ing$/.test(t.normal))) return UNKNOWN_VERB;
+function unknownWeight(t: Token, at: { afterPlacePreposition: boolean; startsSentence: boolean; askedFor: boolean }): number {
+  if (t.pos === 'VERB' || ((t.pos === 'NOUN' || (t.pos === 'PROPN' && at.startsSentence)) && /[a-z]{3}ing$/.test(t.normal) && !at.askedFor)) return UNKNOWN_VERB;
+  if (t.pos === 'NOUN' && at.askedFor) return UNKNOWN_ASKED;
   if (t.pos === 'ADJ') return 0.5;
   if (t.pos === 'PROPN' && !at.startsSentence) return UNKNOWN_NAME;
   if (t.pos === 'NOUN' && at.afterPlacePreposition) return 0.5;
   return 1;
+}
+
+/**
+ * Whether a noun is what the question asks for: the thing after "is there", "there is", "any", "no",
+ * "do you have / offer / do", "can I bring / get / use" (over a determiner, a possessive or an
+ * adjective: "can I bring my dog", "do you offer group lessons"). When the help center never names it, no
+ * article on the words around it answers the question.
+ */
+function askedFor(tokens: Token[], i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && j >= i - 3 && (['DET', 'ADJ', 'NOUN'].includes(tokens[j]!.pos) || ['my', 'our', 'your', 'his', 'her', 'their'].includes(tokens[j]!.normal))) {
+    if (['any', 'no'].includes(tokens[j]!.normal)) return true;
+    j--;
+  }
+  const [a, b, c] = [tokens[j]?.normal ?? '', tokens[j - 1]?.normal ?? '', tokens[j - 2]?.normal ?? ''];
+  if (a === 'any' || a === 'no') return true;
+  if ((a === 'there' && ['is', 'are', 'was', 'were'].includes(b)) || (b === 'there' && ['is', 'are', "'s", 's'].includes(a))) return true;
+  if (['have', 'offer', 'do', 'provide', 'sell', 'run', 'allow', 'accept'].includes(a) && b === 'you' && ['do', 'does', 'can', 'will', 'would'].includes(c)) return true;
+  return ['bring', 'get', 'use', 'have'].includes(a) && ['i', 'we'].includes(b) && ['can', 'could', 'may'].includes(c);
 }
 
 /**
@@ -168,7 +195,14 @@ function taggedPos(tokens: Token[], i: number): string {
   const t = tokens[i]!;
   const before = tokens[i - 1];
   if (t.pos === 'VERB' && /[a-z]s$/.test(t.normal) && before && (['AUX', 'DET', 'NUM', 'ADJ'].includes(before.pos) || before.normal === 'any')) return 'NOUN';
+  // "do you do home visits": after "you do" as the main verb, a "verb" before a noun modifies it
+  if (t.pos === 'VERB' && tokens[i + 1]?.pos === 'NOUN' && before && ['do', 'does', 'did'].includes(before.normal) && tokens[i - 2]?.pos === 'PRON') return 'NOUN';
   return t.pos;
+}
+
+/** Whether a message compares with or points at something it does not name itself. */
+export function refersBack(text: string): boolean {
+  return REFERS_BACK.test(text.toLowerCase().replace(/[’']/g, ' '));
 }
 
 /** The known topical words of a text. */
@@ -185,7 +219,11 @@ export function topicalTerms(text: string, index: SpecificityTerms): string[] {
  */
 export function isSpecific(text: string, index: SpecificityTerms): boolean {
   const terms = focusTerms(text, index);
-  if (terms.some((f) => f.known)) return true;
+  const known = terms.filter((f) => f.known);
+  // "Is it the same for the other location?" asks about something said elsewhere: the one word it
+  // names is not the topic, what "it" is would be.
+  if (known.length > 0 && refersBack(text) && known.reduce((sum, f) => sum + f.role, 0) < REFERRED_TOPIC) return false;
+  if (known.length > 0) return true;
   // An unknown thing counts only in words the help center mostly reads: in a message written in another
   // language every noun is unknown, and that says nothing about what the articles cover.
   const words = contentTerms(text);

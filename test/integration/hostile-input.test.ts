@@ -114,7 +114,12 @@ function failureSuite(mode: { store?: 'pglite' | 'postgres'; queue?: 'inline' | 
     const result = await inbox.failThread({ tenant: 'zendesk:acme', provider: 'zendesk', threadId: '7803' }, 'zendesk PUT answered 500', 6, at(0));
     expect(result).toEqual({ failed: 1, remaining: 1 });
     const rows = (await deliveries(t)).deliveries.filter((d) => d.thread_id === '7803');
-    expect(Object.fromEntries(rows.map((d) => [d.delivery_id, d.status]))).toEqual({ 'dl-before': 'failed', 'dl-during': 'received' });
+    const byId = Object.fromEntries(rows.map((d) => [d.delivery_id, d]));
+    expect(byId['dl-before']).toMatchObject({ status: 'failed', last_error: expect.stringContaining('answered 500') });
+    // The later delivery was not failed with the thread: it waits for (or already had) a job of its own,
+    // whose outcome is its own (the relay may pick it up before this read on a busy machine).
+    expect(byId['dl-during']).toBeDefined();
+    expect(byId['dl-during']!.last_error ?? '').not.toContain('answered 500');
   });
 
   it('POST /api/redrive refuses a body it cannot read, naming the field', async () => {

@@ -21,6 +21,7 @@ describe('sentiment', () => {
     "I'm so fed up with this.",
     'Oh brilliant, a week-long hold on my card, really customer friendly of you.',
     'Third evening in a row it drops. Fantastic service, really worth the money.',
+    "Second time this week the lift has been out. Lovely. Really getting my money's worth. Is there another way up?",
     'Not happy.',
     "Oh brilliant, another session where I'm sitting here with no link. Really professional. Where is the link supposed to show up?",
   ])('reads "%s" as negative', (text) => {

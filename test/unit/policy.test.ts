@@ -64,6 +64,12 @@ describe('escalation reasons', () => {
     expect(escalationReasons(input({ question: 'I want to speak to a manager now.', validCitations: 0, output: output({ confidence: 0.1, cited_source_ids: [] }) }))).toEqual(['human_requested']);
   });
 
+  it('keeps missing_source beside negative_sentiment: anger does not explain a question no article answers', () => {
+    const angry = output({ confidence: 0.1, cited_source_ids: [], sentiment: { label: 'negative', score: -0.8 } });
+    expect(escalationReasons(input({ validCitations: 0, output: angry }))).toEqual(['negative_sentiment', 'missing_source']);
+    expect(escalationReasons(input({ question: 'Fed up. I want to speak to a manager now.', validCitations: 0, output: angry }))).toEqual(['negative_sentiment', 'human_requested']);
+  });
+
   it.each([['unspecific'], ['unreadable']] as const)('a message that is %s gets low_confidence, never missing_source, even when a passage was cited', (flag) => {
     const uncited = { validCitations: 0, output: output({ confidence: 0.1, cited_source_ids: [] }) };
     expect(escalationReasons(input({ ...uncited, [flag]: true }))).toEqual(['low_confidence']);

@@ -68,6 +68,20 @@ describe('what a message names', () => {
     expect(isSpecific('Hola, compré un curso hace cinco días. ¿Puedo pedir un reembolso?', clinic)).toBe(false);
   });
 
+  it('takes a comparison with something unnamed as unspecific unless the message names more itself', () => {
+    expect(isSpecific('is it the same for the other clinic?', clinic)).toBe(false);
+    expect(isSpecific('is the booster the same for cats at the other clinic?', clinic)).toBe(true);
+    expect(isSpecific('is the other clinic open?', clinic)).toBe(true);
+  });
+
+  it('weighs an unknown thing the question asks for more than an unknown word around it', () => {
+    const weight = (text: string, word: string) => focusTerms(text, clinic).find((t) => t.term === contentTerms(word)[0])?.role;
+    expect(weight('is there parking at the clinic?', 'parking')).toBeGreaterThan(1);
+    expect(weight('can I bring my hamster to the clinic?', 'hamster')).toBeGreaterThan(1);
+    expect(weight('do you do home visits for pets?', 'home')).toBeGreaterThan(1);
+    expect(weight('my hamster needs a check at the clinic', 'hamster')).toBe(1);
+  });
+
   it("reads an owner's or a pet's name as who, not as a gap", () => {
     const terms = focusTerms("Can you move Biscuit's appointment? Our rabbit Clover needs a booster", clinic);
     const unknown = terms.filter((t) => !t.known).map((t) => t.term);
