@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): RequestListener {
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant'], install: ['/oauth/zendesk/start'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

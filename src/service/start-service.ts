@@ -11,6 +11,7 @@ import { DbStateUses } from '../helpdesk/zendesk/state-uses';
 import { createApp } from '../http/create-app';
 import type { Probe } from '../http/health-routes';
 import { oauthRoutes } from '../http/oauth-routes';
+import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { Inbox, StoredDelivery } from '../inbox/inbox';
 import { BullmqQueue } from '../jobs/bullmq-queue';
 import { Dispatcher } from '../jobs/dispatcher';
@@ -132,6 +133,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
       zendeskAppRouter(config, store.db, logger, now),
       intercomApp(config, store.db, logger, now, settingsDefaults),
+      dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now }),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {
