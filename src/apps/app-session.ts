@@ -18,6 +18,8 @@ export const appSessionClaimsSchema = z.object({
   installationId: z.string().min(1).optional(),
   agentId: z.string().min(1),
   agentName: z.string().optional(),
+  /** set when the helpdesk itself said the agent is an admin (Zendesk's user role; Intercom's admin list) */
+  admin: z.boolean().optional(),
 });
 export type AppSessionClaims = z.infer<typeof appSessionClaimsSchema>;
 
@@ -34,7 +36,7 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 export async function mintAppSession(claims: AppSessionClaims, secret: string, ttlSeconds: number, now: Date = new Date()): Promise<string> {
   const c = appSessionClaimsSchema.parse(claims);
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ tenant: c.tenant, provider: c.provider, ...(c.installationId ? { installation_id: c.installationId } : {}), ...(c.agentName ? { agent_name: c.agentName } : {}) })
+  return new SignJWT({ tenant: c.tenant, provider: c.provider, ...(c.installationId ? { installation_id: c.installationId } : {}), ...(c.agentName ? { agent_name: c.agentName } : {}), ...(c.admin ? { admin: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -49,6 +51,7 @@ const payloadSchema = z.object({
   provider: z.enum(['zendesk', 'intercom']),
   installation_id: z.string().optional(),
   agent_name: z.string().optional(),
+  admin: z.boolean().optional(),
   sub: z.string().min(1),
 });
 
@@ -71,6 +74,7 @@ export async function verifyAppSession(token: string, secret: string, now: Date 
     agentId: p.data.sub,
     ...(p.data.installation_id ? { installationId: p.data.installation_id } : {}),
     ...(p.data.agent_name ? { agentName: p.data.agent_name } : {}),
+    ...(p.data.admin ? { admin: true } : {}),
   });
   if (!claims.success || !claims.data.tenant.startsWith(`${claims.data.provider}:`)) throw new InvalidAppSessionError('unexpected claims');
   return claims.data;

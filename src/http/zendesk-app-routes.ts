@@ -37,6 +37,8 @@ export interface ZendeskAppRoutesOptions {
   logger: Pick<Logger, 'info' | 'warn'>;
   /** reads the installation's settings and applies them to the tenant; absent without Zendesk credentials */
   syncSettings?: (tenant: string, installationId: string) => Promise<SettingsState>;
+  /** the Zendesk role of a user (GET /api/v2/users/{id}); absent without Zendesk credentials */
+  roleOf?: (userId: string) => Promise<string>;
   /** the folder of sidebar.js and sidebar.css (apps/zendesk/sidebar by default) */
   assetsDir?: string;
 }
@@ -90,8 +92,18 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
         state = { ...state, note: `the installation's settings could not be read (${(err as Error).message}); the last good configuration stays` };
       }
     }
+    // Whether the agent is an admin is Zendesk's answer, read here once and carried in the session:
+    // admin actions (promoting a category) are refused to a session without it.
+    let admin = false;
+    if (o.roleOf && load.userId) {
+      try {
+        admin = (await o.roleOf(load.userId)) === 'admin';
+      } catch (err) {
+        o.logger.warn({ tenant, err: (err as Error).message }, "zendesk sidebar: the agent's role could not be read; admin actions are off for this load");
+      }
+    }
     const session = await mintAppSession(
-      { tenant, provider: 'zendesk', installationId: load.installationId, agentId: load.userId ?? 'unknown' },
+      { tenant, provider: 'zendesk', installationId: load.installationId, agentId: load.userId ?? 'unknown', ...(admin ? { admin } : {}) },
       o.session.secret,
       o.session.ttlSeconds,
       o.now(),
@@ -105,6 +117,7 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
           session,
           tenant,
           agentId: load.userId ?? null,
+          admin,
           escalationGroupId: state.escalationGroupId,
           settingsErrors: state.errors,
           settingsNote: state.note,

@@ -1,3 +1,4 @@
+import { readUserRole } from '../apps/zendesk/user-role';
 import type { Kysely } from 'kysely';
 import type { Router } from 'express';
 import type { Config } from '../config';
@@ -41,5 +42,6 @@ export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: L
     now,
     logger,
     ...(syncSettings ? { syncSettings } : {}),
+    ...(api ? { roleOf: (userId: string) => readUserRole(api, userId) } : {}),
   });
 }

@@ -40,6 +40,7 @@ beforeAll(async () => {
     env: { ZENDESK_ACCESS_TOKEN: ZENDESK_TOKEN, ZENDESK_BASE_URL: standIn.baseUrl, ZENDESK_APP_ID: app.appId, ZENDESK_ESCALATION_GROUP_ID: '360002' },
   });
   standIn.installations.set('42', { draftpilot_url: t.url });
+  standIn.users.set(String(ADA.id), 'admin');
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -234,6 +235,7 @@ describe('the Zendesk sidebar in Chromium', () => {
       expect(await agent.page.$('#dp-settings-error')).toBeNull();
     } finally {
       standIn.installations.set('42', { draftpilot_url: t.url });
+  standIn.users.set(String(ADA.id), 'admin');
     }
   });
 

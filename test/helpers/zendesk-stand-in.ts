@@ -15,6 +15,7 @@ import { LocalServer } from './local-server';
  *   GET /api/v2/help_center/{locale}/articles.json the articles given in the options (none by default)
  *   GET /api/v2/apps/{app id}/public_key.pem       the sidebar app's public key (`appKey`; anonymous, as on Zendesk)
  *   GET /api/v2/apps/installations/{id}.json       an installation and its settings (`installations`)
+ *   GET /api/v2/users/{id}.json                    a user and their role (`users`; an unknown id is an agent)
  *
  * Anything else is answered 404 and kept in `unexpected`. Every request is kept in `requests`.
  *
@@ -27,7 +28,7 @@ import { LocalServer } from './local-server';
  *   'fail-500'         answer 500 without applying anything
  */
 
-export type RequestKind = 'ticket.show' | 'ticket.update' | 'ticket.comments' | 'help_center' | 'app.public_key' | 'app.installation' | 'unexpected';
+export type RequestKind = 'ticket.show' | 'ticket.update' | 'ticket.comments' | 'help_center' | 'app.public_key' | 'app.installation' | 'user.show' | 'unexpected';
 export type HookAction = 'pass' | 'kill-before' | 'kill-after-apply' | 'fail-500';
 
 export interface SeenRequest {
@@ -85,6 +86,8 @@ export class ZendeskStandIn {
   appKey: { appId: string; pem: string } | undefined;
   /** app installations by id: their settings as an admin entered them */
   readonly installations = new Map<string, Record<string, unknown>>();
+  /** users' roles by id; a user not listed is an agent */
+  readonly users = new Map<string, 'admin' | 'agent' | 'end-user'>();
   /** decides what happens to each request (see the file comment); normal behaviour by default */
   hook: (req: SeenRequest) => HookAction | Promise<HookAction> = () => 'pass';
   /** what a kill point kills: set by the test to its current child process */
@@ -213,6 +216,10 @@ export class ZendeskStandIn {
       return;
     }
 
+    if (route.kind === 'user.show') {
+      this.answer(res, seen, 200, { user: { id: Number(route.ticketId), role: this.users.get(route.ticketId!) ?? 'agent' } });
+      return;
+    }
     if (route.kind === 'app.installation') {
       const settings = this.installations.get(route.ticketId!);
       if (!settings) this.answer(res, seen, 404, { error: 'RecordNotFound', description: 'Not found' });
@@ -302,6 +309,8 @@ function classify(method: string, pathname: string): { kind: RequestKind; ticket
   if (m && method === 'GET') return { kind: 'app.public_key', ticketId: m[1]! };
   m = /^\/api\/v2\/apps\/installations\/(\d+)\.json$/.exec(pathname);
   if (m && method === 'GET') return { kind: 'app.installation', ticketId: m[1]! };
+  m = /^\/api\/v2\/users\/(\d+)\.json$/.exec(pathname);
+  if (m && method === 'GET') return { kind: 'user.show', ticketId: m[1]! };
   if (method === 'GET' && (pathname === '/api/v2/help_center/locales.json' || /^\/api\/v2\/help_center\/[a-z-]+\/articles\.json$/i.test(pathname))) return { kind: 'help_center' };
   return { kind: 'unexpected' };
 }

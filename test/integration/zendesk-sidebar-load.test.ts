@@ -1,3 +1,4 @@
+import { verifyAppSession } from '../../src/apps/app-session';
 import { generateKeyPair } from 'jose';
 import { storedTenantSettings } from '../../src/settings/settings-store';
 import { zendeskComment } from '../helpers/fixtures';
@@ -71,6 +72,17 @@ function loadSuite(mode: Pick<TestServiceOptions, 'store'>) {
     expect(await none.json()).toEqual({ draft: null, reviews: [], brief_feedback: [] });
     const bad = await fetch(`${t.url}/apps/zendesk/tickets/abc/draft`, { headers: { authorization: `Bearer ${boot.session}` } });
     expect(bad.status).toBe(400);
+  });
+
+  it("marks the session admin only when Zendesk says the user is an admin, and not when the role cannot be read", async () => {
+    const claimsOf = async (sub: string) => verifyAppSession(bootOf(await (await load(await app.sign(new Date(), { sub }))).text()).session, t.config.appSession.secret);
+    standIn.users.set('9000000900', 'admin');
+    expect(await claimsOf('9000000900')).toMatchObject({ agentId: '9000000900', admin: true });
+    expect((await claimsOf('9000000123')).admin).toBeUndefined(); // an agent
+    expect(standIn.requests.filter((r) => r.kind === 'user.show').map((r) => r.url)).toEqual(['/api/v2/users/9000000900.json', '/api/v2/users/9000000123.json']);
+    standIn.hook = (r) => (r.kind === 'user.show' ? 'fail-500' : 'pass');
+    expect((await claimsOf('9000000900')).admin).toBeUndefined();
+    standIn.users.delete('9000000900');
   });
 
   it.each<[string, (app: ZendeskAppKeys) => Promise<string | undefined>]>([

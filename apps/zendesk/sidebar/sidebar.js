@@ -304,7 +304,7 @@
     var user = answers[1].currentUser || {};
     // the signed load's user is the session's agent; the ZAF user only when the token named none
     state.agent = { id: boot.agentId || (user.id !== undefined ? user.id : 'unknown'), name: user.name };
-    state.isAdmin = user.role === 'admin';
+    state.isAdmin = boot.admin === true || user.role === 'admin';
     return load();
   }).catch(function (err) {
     root.textContent = '';

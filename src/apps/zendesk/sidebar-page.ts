@@ -13,6 +13,8 @@ export interface SidebarBoot {
   tenant: string;
   /** the Zendesk user the signed load named (the session's agent); reviews are recorded as theirs */
   agentId: string | null;
+  /** Zendesk says this user is an admin: the page shows admin views (category lifecycle, settings errors) */
+  admin: boolean;
   /** where ticket groups go on Escalate (the installation's escalation_group_id, or the server's) */
   escalationGroupId: string | null;
   /** the last refused settings update, shown to admins; null when the settings are valid */
