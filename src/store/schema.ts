@@ -102,6 +102,35 @@ export interface Database {
   reviews: ReviewsTable;
   brief_feedback: BriefFeedbackTable;
   tenant_settings: TenantSettingsTable;
+  category_modes: CategoryModesTable;
+  category_mode_changes: CategoryModeChangesTable;
+}
+
+/** The live mode of a category for one tenant (migration 0010); none stored: the categories file's. */
+export interface CategoryModesTable {
+  tenant: string;
+  category: string;
+  /** review | autopilot */
+  mode: string;
+  changed_at: ColumnType<Date, Date | string, Date | string>;
+  /** an admin id, auto_promote or auto_demote */
+  changed_by: string;
+}
+
+/** One mode change (migration 0010), never updated. */
+export interface CategoryModeChangesTable {
+  id: Generated<string>;
+  tenant: string;
+  category: string;
+  from_mode: string;
+  to_mode: string;
+  /** an admin id, auto_promote or auto_demote */
+  actor: string;
+  actor_name: string | null;
+  why: string;
+  /** the evidence at that moment: readiness, the window, the sampled autopilot reviews */
+  evidence: ColumnType<unknown, string, string>;
+  created_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 /** An agent's review of a draft (migration 0009; docs/contracts.md, Reviews). */
@@ -128,6 +157,10 @@ export interface ReviewsTable {
   /** zendesk_app | intercom_app | implicit | api */
   source: string;
   created_at: ColumnType<Date, Date | string, Date | string>;
+  /** the reviewed draft's category, decision and confidence (migration 0010; null if its draft is gone) */
+  category: ColumnType<string | null, string | null | undefined, string | null>;
+  decision: ColumnType<string | null, string | null | undefined, string | null>;
+  confidence: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** "Was this brief useful?" (migration 0009). */
