@@ -110,25 +110,28 @@ export interface WeekRow {
   drafts_cited: number;
 }
 
-const WEEK = sql`to_char(date_trunc('week', created_at at time zone 'UTC'), 'IYYY-"W"IW')`;
+/** Grouped by the week's start (cheap per row), labelled once per group. */
+const WEEK_START = sql`date_trunc('week', created_at at time zone 'UTC')`;
+const LABEL = sql`to_char(week_start, 'IYYY-"W"IW')`;
 
 /** Per category and ISO week since `from`: the reviews' tally and the drafts' volume. */
 export async function weeklyStats(db: Kysely<Database>, tenant: string, from: Date): Promise<WeekRow[]> {
   const [reviews, drafts] = await Promise.all([
     sql<GroupedRow & { week: string }>`
-      select category, ${WEEK} as week, action, reason, count(*) as n,
-        sum(edit_distance) filter (where action = 'edit') as distance_sum,
-        count(edit_distance) filter (where action = 'edit') as distance_n,
-        0 as cited
-      from reviews
-      where tenant = ${tenant} and created_at >= ${from.toISOString()}::timestamptz and decision in ('review', 'autopilot')
-      group by category, week, action, reason`.execute(db),
+      select category, ${LABEL} as week, action, reason, n, distance_sum, distance_n, 0 as cited from (
+        select category, ${WEEK_START} as week_start, action, reason, count(*) as n,
+          sum(edit_distance) filter (where action = 'edit') as distance_sum,
+          count(edit_distance) filter (where action = 'edit') as distance_n
+        from reviews
+        where tenant = ${tenant} and created_at >= ${from.toISOString()}::timestamptz and decision in ('review', 'autopilot')
+        group by category, week_start, action, reason) g`.execute(db),
     sql<{ category: string; week: string; n: string | number; autopilot: string | number; cited: string | number }>`
-      select category, ${WEEK} as week, count(*) as n, count(*) filter (where decision = 'autopilot') as autopilot,
-        count(*) filter (where jsonb_array_length(sources) > 0) as cited
-      from drafts
-      where tenant = ${tenant} and created_at >= ${from.toISOString()}::timestamptz
-      group by category, week`.execute(db),
+      select category, ${LABEL} as week, n, autopilot, cited from (
+        select category, ${WEEK_START} as week_start, count(*) as n, count(*) filter (where decision = 'autopilot') as autopilot,
+          count(*) filter (where cited) as cited
+        from drafts
+        where tenant = ${tenant} and created_at >= ${from.toISOString()}::timestamptz
+        group by category, week_start) g`.execute(db),
   ]);
   const byKey = new Map<string, WeekRow>();
   const row = (category: string, week: string) => {

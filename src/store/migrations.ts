@@ -251,9 +251,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('reviews').addColumn('decision', 'text').execute();
       await db.schema.alterTable('reviews').addColumn('confidence', 'real').execute();
       await sql`update reviews r set category = d.category, decision = d.decision, confidence = d.confidence from drafts d where d.id = r.draft_id`.execute(db);
-      await db.schema.createIndex('reviews_category_idx').on('reviews').columns(['tenant', 'category', 'created_at']).execute();
-      await db.schema.createIndex('reviews_autopilot_idx').on('reviews').columns(['tenant', 'category', 'created_at']).where(sql.ref('decision'), '=', 'autopilot').execute();
-      await db.schema.createIndex('drafts_category_idx').on('drafts').columns(['tenant', 'category', 'created_at']).execute();
+      // Covering indexes: a category's latest reviews, its autopilot replies' reviews and a tenant's
+      // weeks are read from the index alone (index-only scans, once vacuum has marked the pages visible).
+      const counted = sql`include (decision, action, reason, edit_distance, confidence, draft_id)`;
+      await sql`create index reviews_category_idx on reviews (tenant, category, created_at) ${counted}`.execute(db);
+      await sql`create index reviews_autopilot_idx on reviews (tenant, category, created_at) ${counted} where decision = 'autopilot'`.execute(db);
+      await sql`create index reviews_week_idx on reviews (tenant, created_at) include (category, decision, action, reason, edit_distance)`.execute(db);
+      await db.schema.dropIndex('reviews_tenant_idx').execute(); // the week index has its key and more
+      // Whether a draft cited a source, kept by the database itself, for the weekly source coverage.
+      await sql`alter table drafts add column cited boolean generated always as (jsonb_array_length(sources) > 0) stored`.execute(db);
+      await sql`create index drafts_week_idx on drafts (tenant, created_at) include (category, decision, cited)`.execute(db);
       // The live mode of each category per tenant (none stored: the categories file's mode), and when
       // it last changed: evidence before that does not count.
       await db.schema
@@ -285,7 +292,10 @@ const migrations: Record<string, Migration> = {
     async down(db: Kysely<any>) {
       await db.schema.dropTable('category_mode_changes').execute();
       await db.schema.dropTable('category_modes').execute();
-      await db.schema.dropIndex('drafts_category_idx').execute();
+      await db.schema.dropIndex('drafts_week_idx').execute();
+      await db.schema.alterTable('drafts').dropColumn('cited').execute();
+      await db.schema.createIndex('reviews_tenant_idx').on('reviews').columns(['tenant', 'created_at']).execute();
+      await db.schema.dropIndex('reviews_week_idx').execute();
       await db.schema.dropIndex('reviews_autopilot_idx').execute();
       await db.schema.dropIndex('reviews_category_idx').execute();
       await db.schema.alterTable('reviews').dropColumn('confidence').execute();
