@@ -80,31 +80,29 @@ export function categoryRoutes(deps: LifecycleDeps, defaultTenant: string | unde
     }
   });
 
-  router.post('/:id/promote', json({ limit: '16kb' }), async (req, res) => {
-    const tenant = tenantOf(req, res);
-    const id = tenant && categoryOf(req, res);
-    const admin = id && adminOf(req, res);
-    if (!tenant || !id || !admin) return;
-    try {
-      const result = await promoteCategory(deps, tenant, id, admin);
-      if (result.ok) res.json({ tenant, category: id, mode: result.mode, changed: result.changed, evidence: result.evidence });
-      else res.status(409).json({ error: result.error, message: result.error === 'sensitive' ? `${id} is sensitive: held in review, never promoted` : `${id} is not ready: ${result.missing.join('; ')}`, missing: result.missing, evidence: result.evidence });
-    } catch (err) {
-      notFound(res, err);
-    }
-  });
+  /** A mode change by an admin: the tenant, the category and the admin read and checked, then `change`. */
+  const modeChange = (change: (tenant: string, id: string, admin: { id: string; name?: string }, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      const tenant = tenantOf(req, res);
+      const id = tenant && categoryOf(req, res);
+      const admin = id && adminOf(req, res);
+      if (!tenant || !id || !admin) return;
+      try {
+        await change(tenant, id, admin, res);
+      } catch (err) {
+        notFound(res, err);
+      }
+    };
 
-  router.post('/:id/demote', json({ limit: '16kb' }), async (req, res) => {
-    const tenant = tenantOf(req, res);
-    const id = tenant && categoryOf(req, res);
-    const admin = id && adminOf(req, res);
-    if (!tenant || !id || !admin) return;
-    try {
-      const result = await demoteCategory(deps, tenant, id, admin);
-      res.json({ tenant, category: id, mode: result.mode, changed: result.changed, evidence: result.evidence });
-    } catch (err) {
-      notFound(res, err);
-    }
-  });
+  router.post('/:id/promote', json({ limit: '16kb' }), modeChange(async (tenant, id, admin, res) => {
+    const result = await promoteCategory(deps, tenant, id, admin);
+    if (result.ok) res.json({ tenant, category: id, mode: result.mode, changed: result.changed, evidence: result.evidence });
+    else res.status(409).json({ error: result.error, message: result.error === 'sensitive' ? `${id} is sensitive: held in review, never promoted` : `${id} is not ready: ${result.missing.join('; ')}`, missing: result.missing, evidence: result.evidence });
+  }));
+
+  router.post('/:id/demote', json({ limit: '16kb' }), modeChange(async (tenant, id, admin, res) => {
+    const result = await demoteCategory(deps, tenant, id, admin);
+    res.json({ tenant, category: id, mode: result.mode, changed: result.changed, evidence: result.evidence });
+  }));
   return router;
 }

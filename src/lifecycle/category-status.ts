@@ -13,24 +13,15 @@ import { CategoryMode, effectiveMode } from './state-machine';
  * tenant's notices.
  */
 
-export interface WeekStats {
+/** One ISO week: the window's figures over the week's reviews, and the week's drafts. */
+export type WeekStats = Omit<WindowEvidence, 'window' | 'since' | 'source_coverage'> & {
   week: string;
   /** drafts made in the category that week, and how many were decided autopilot */
   volume: number;
   autopilot: number;
-  reviews: number;
-  clean_approvals: number;
-  clean_rate: number;
-  edit_rate: number;
-  mean_edit_distance: number | null;
-  reject_rate: number;
-  reject_reasons: Record<string, number>;
-  escalation_rate: number;
-  escalation_reasons: Record<string, number>;
-  replaced_rate: number;
   /** the share of the week's drafts that cited a source */
   source_coverage: number;
-}
+};
 
 export interface CategoryStatus {
   id: string;
@@ -63,23 +54,8 @@ export interface CategoriesView {
 const ratio = (n: number, of: number) => (of === 0 ? 0 : Number((n / of).toFixed(4)));
 
 function weekStats(w: WeekRow): WeekStats {
-  const e = windowEvidence(w.tally, w.tally.reviews, null);
-  return {
-    week: w.week,
-    volume: w.drafts,
-    autopilot: w.autopilot,
-    reviews: e.reviews,
-    clean_approvals: e.clean_approvals,
-    clean_rate: e.clean_rate,
-    edit_rate: e.edit_rate,
-    mean_edit_distance: e.mean_edit_distance,
-    reject_rate: e.reject_rate,
-    reject_reasons: e.reject_reasons,
-    escalation_rate: e.escalation_rate,
-    escalation_reasons: e.escalation_reasons,
-    replaced_rate: e.replaced_rate,
-    source_coverage: ratio(w.drafts_cited, w.drafts),
-  };
+  const { window: _window, since: _since, source_coverage: _reviewed, ...e } = windowEvidence(w.tally, w.tally.reviews, null);
+  return { week: w.week, volume: w.drafts, autopilot: w.autopilot, ...e, source_coverage: ratio(w.drafts_cited, w.drafts) };
 }
 
 const labelOf = (mode: CategoryMode, ready: boolean, missing: string[]) => (mode === 'held' ? 'held: sensitive' : mode === 'autopilot' ? 'autopilot' : ready ? 'review: ready' : `review: ${missing.join('; ')}`);
