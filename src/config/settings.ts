@@ -38,6 +38,17 @@ export const settingsSchema = z.object({
   shutdown: z.object({ grace_ms: positive }).strict(),
   drafting: z.object({ sources_limit: positive }).strict(),
   knowledge: z.object({ sync_interval_minutes: z.number().int().min(0) }).strict(),
+  lifecycle: z
+    .object({
+      mode_cache_ms: z.number().int().min(0),
+      calibration_window: positive,
+      calibration_buckets: z.number().int().min(2).max(100),
+      threshold_min_sample: positive,
+      weeks: z.number().int().min(1).max(104),
+      repeated_reason_per_week: positive,
+      notices_limit: positive,
+    })
+    .strict(),
   delivery: z
     .object({
       intercom: z.object({ max_calls_per_message: z.number().int().min(2).max(20) }).strict(),

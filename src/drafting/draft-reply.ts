@@ -11,11 +11,14 @@ import { escalationReasons, Reason } from '../policy/reasons';
 import { isSpecific } from '../policy/specificity';
 import type { CategoriesFile } from '../policy/categories';
 import type { EscalationRules } from '../policy/escalation-rules';
+import { ModeOverrides, withLiveMode } from '../lifecycle/live-modes';
 
 export interface DraftDeps {
   index: KnowledgeIndex;
   model: DraftModel;
   categories: CategoriesFile;
+  /** the tenant's stored category modes (promotions, demotions) over the categories' own `mode` */
+  modes?: ModeOverrides;
   rules: EscalationRules;
   /** number of passages retrieved for the model */
   sourcesLimit?: number;
@@ -113,7 +116,8 @@ export async function draftReply(deps: DraftDeps, thread: Thread): Promise<Draft
   const output: ModelOutput = result.ok
     ? result.output
     : { ...FALLBACK, confidence: 0, recommended_next_step: `The model gave no usable answer (${result.kind}): answer personally.` };
-  const category = deps.categories.categories.find((c) => c.id === output.category);
+  const listed = deps.categories.categories.find((c) => c.id === output.category);
+  const category = listed && withLiveMode(listed, deps.modes);
   const thresholds = { ...deps.rules.thresholds, ...(category?.thresholds ?? {}) };
   const cited: Hit[] = output.cited_source_ids.map((id) => retrieved.find((h) => h.id === id)).filter((h): h is Hit => Boolean(h));
   const guard = guardDraft({ draft: output.draft, cited, question, rules: deps.rules, ...(deps.canary ? { canary: deps.canary } : {}) });

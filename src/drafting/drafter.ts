@@ -21,6 +21,7 @@ import type { Reason } from '../policy/reasons';
 import { describe } from '../domain/errors';
 import { isPermanent } from '../jobs/job-errors';
 import type { EscalationRules } from '../policy/escalation-rules';
+import type { ModeOverrides } from '../lifecycle/live-modes';
 
 export interface DrafterDeps {
   db: Kysely<Database>;
@@ -37,6 +38,8 @@ export interface DrafterDeps {
    * and delivery over the service's. Undefined: the service's configuration.
    */
   tenantSettings?: (tenant: string) => Promise<TenantSettings | undefined>;
+  /** the tenant's stored category modes (cached: docs/lifecycle.md, How the decision reads the mode) */
+  liveModes?: (tenant: string) => Promise<ModeOverrides>;
   /** delivery into the helpdesk; a draft is delivered once, and again on a retry if that failed */
   deliver?: (request: DeliveryRequest, context: DeliverContext) => Promise<DeliveryOutcome>;
 }
@@ -75,6 +78,7 @@ export function createDrafter(deps: DrafterDeps) {
         index: await deps.knowledge(thread.tenant),
         model: deps.model,
         categories: own?.categories ?? deps.categories(thread.tenant),
+        ...(deps.liveModes ? { modes: await deps.liveModes(thread.tenant) } : {}),
         rules: own?.thresholds ? { ...deps.rules, thresholds: { ...deps.rules.thresholds, ...own.thresholds } } : deps.rules,
         sourcesLimit: deps.sourcesLimit,
         ...(canaryOf(deps.model) ? { canary: canaryOf(deps.model)! } : {}),

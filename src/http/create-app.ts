@@ -12,6 +12,9 @@ import { settingsRoutes } from './settings-routes';
 import type { ServiceDefaults } from '../settings/effective-settings';
 import { healthRoutes, Probe } from './health-routes';
 import { reviewRoutes } from './review-routes';
+import { categoryRoutes } from './category-routes';
+import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
+import type { AfterRecord } from '../reviews/record-review';
 import { sendError } from './send-error';
 import type { RequestListener } from 'node:http';
 import { webhookListener } from './webhook-listener';
@@ -33,6 +36,12 @@ export interface AppDeps {
   appSessionSecret?: string;
   /** the service's configuration under the tenants' own settings (GET /api/settings/:tenant) */
   settingsDefaults?: () => ServiceDefaults;
+  /** the category lifecycle (GET /api/categories, promote, demote, audit) */
+  lifecycle?: LifecycleDeps;
+  /** the tenant GET /api/categories answers for without ?tenant= */
+  defaultTenant?: string;
+  /** called after each review is stored: the lifecycle's automatic transitions */
+  afterReview?: AfterRecord;
   /** extra routers of the web role (the Zendesk OAuth install) */
   routers?: Router[];
 }
@@ -54,15 +63,16 @@ export function createApp(deps: AppDeps): RequestListener {
     });
     if (deps.db && deps.appSessionSecret) {
       // before the admin routes: these also accept an app session
-      app.use('/api', reviewRoutes(deps.db, { adminToken: deps.adminToken, sessionSecret: deps.appSessionSecret, now: deps.now }));
+      app.use('/api', reviewRoutes(deps.db, { adminToken: deps.adminToken, sessionSecret: deps.appSessionSecret, now: deps.now }, deps.afterReview));
     }
     if (deps.db && deps.settingsDefaults) app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
+    if (deps.lifecycle) app.use('/api/categories', requireAdmin(deps.adminToken), categoryRoutes(deps.lifecycle, deps.defaultTenant));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
     for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -2,7 +2,7 @@ import { json, Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { draftIdParam } from './draft-id-param';
 import { zodMessage } from '../domain/zod-message';
-import { DraftNotFoundError, recordBriefFeedback, recordReview } from '../reviews/record-review';
+import { AfterRecord, DraftNotFoundError, recordBriefFeedback, recordReview } from '../reviews/record-review';
 import { briefFeedbackInputSchema, ReviewAgent, reviewInputSchema, ReviewSource } from '../reviews/review-input';
 import { briefFeedbackForDraft, draftToReview, reviewsForDraft } from '../reviews/review-store';
 import type { Database } from '../store/schema';
@@ -45,7 +45,7 @@ const scope = (caller: Caller) => ({ source: sourceOf(caller), ...(caller.kind =
  * Reviews and brief feedback (docs/contracts.md, Reviews): open to the admin token and to the
  * helpdesk apps' sessions, which only reach their own tenant's drafts.
  */
-export function reviewRoutes(db: Kysely<Database>, auth: AppAuth): Router {
+export function reviewRoutes(db: Kysely<Database>, auth: AppAuth, afterRecord?: AfterRecord): Router {
   const router = Router();
   const authenticate = adminOrAppSession(auth);
 
@@ -58,7 +58,7 @@ export function reviewRoutes(db: Kysely<Database>, auth: AppAuth): Router {
     const caller = callerOf(res);
     const agent = agentOf(caller, input.data.agent, res);
     if (!agent) return;
-    await answerStored(res, () => recordReview(db, { ...input.data, agent }, { ...scope(caller), now: auth.now() }));
+    await answerStored(res, () => recordReview(db, { ...input.data, agent }, { ...scope(caller), now: auth.now(), ...(afterRecord ? { afterRecord } : {}) }));
   });
 
   router.post('/drafts/:id/brief-feedback', authenticate, json({ limit: '16kb' }), async (req, res) => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
+import type { AfterRecord } from '../reviews/record-review';
 import type { ReplyGuardOptions } from './reply-guard';
 import type { TeammateWrites } from './teammate-writes';
 import type { Component } from './canvas-schema';
@@ -33,6 +34,8 @@ export interface IntercomAppDeps {
   shadow: (tenant: string) => boolean;
   guard: ReplyGuardOptions;
   settings: TenantSettingsPort;
+  /** called after each review is stored (the category lifecycle) */
+  afterReview?: AfterRecord;
   now: () => Date;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
 }

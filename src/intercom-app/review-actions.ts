@@ -81,7 +81,7 @@ async function teamOf(deps: IntercomAppDeps, ctx: CanvasContext): Promise<{ team
 const agentOf = (ctx: CanvasContext) => ({ id: ctx.teammate.id, ...(ctx.teammate.name ? { name: ctx.teammate.name } : {}) });
 
 async function record(deps: IntercomAppDeps, ctx: CanvasContext, input: ReviewToRecord): Promise<void> {
-  await recordReview(deps.db, input, { source: SOURCE, now: deps.now(), tenant: ctx.tenant });
+  await recordReview(deps.db, input, { source: SOURCE, now: deps.now(), tenant: ctx.tenant, ...(deps.afterReview ? { afterRecord: deps.afterReview } : {}) });
 }
 
 /** The publication guard first: its findings are shown, and sending anyway is another click. */

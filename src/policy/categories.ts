@@ -8,6 +8,16 @@ const thresholds = z
   })
   .strict();
 
+const rate = z.number().min(0).max(1);
+const count = z.number().int().positive();
+
+/** Readiness for autopilot (docs/lifecycle.md): any of these, over the defaults they override. */
+export const promotionOverrideSchema = z
+  .object({ min_clean_approvals: count.optional(), window: count.optional(), min_clean_rate: rate.optional(), auto_promote: z.boolean().optional() })
+  .strict();
+/** Automatic demotion (docs/lifecycle.md): any of these, over the defaults they override. */
+export const demotionOverrideSchema = z.object({ sample_window: count.optional(), max_reject_rate: rate.optional() }).strict();
+
 export const categorySchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, "_" and "-"'),
@@ -17,16 +27,23 @@ export const categorySchema = z
     mode: z.enum(['review', 'autopilot']).default('review'),
     sensitive: z.boolean().default(false),
     thresholds: thresholds.optional(),
-    promotion: z.record(z.string(), z.number()).optional(),
-    demotion: z.record(z.string(), z.number()).optional(),
+    /** a reject of one of its autopilot replies as policy_violation or wrong_information returns it to review at once */
+    strict: z.boolean().default(false),
+    /** this category's own readiness rule, over the file's and the tenant's (docs/lifecycle.md) */
+    promotion: promotionOverrideSchema.optional(),
+    /** this category's own demotion rule, over the file's and the tenant's */
+    demotion: demotionOverrideSchema.optional(),
   })
   .strict();
 
 /** The categories file (docs/contracts.md, Categories); promotion, demotion and sampling take these defaults when a file leaves them out. */
 export const categoriesFileSchema = z.object({
   categories: z.array(categorySchema).min(1, 'at least one category'),
-  promotion: z.object({ min_clean_approvals: z.number().int().positive(), window: z.number().int().positive(), min_clean_rate: z.number().min(0).max(1) }).default({ min_clean_approvals: 50, window: 100, min_clean_rate: 0.9 }),
-  demotion: z.object({ sample_window: z.number().int().positive(), max_reject_rate: z.number().min(0).max(1) }).default({ sample_window: 20, max_reject_rate: 0.1 }),
+  promotion: z
+    .object({ min_clean_approvals: count, window: count, min_clean_rate: rate, auto_promote: z.boolean().default(false) })
+    .strict()
+    .default({ min_clean_approvals: 50, window: 100, min_clean_rate: 0.9, auto_promote: false }),
+  demotion: z.object({ sample_window: count, max_reject_rate: rate }).strict().default({ sample_window: 20, max_reject_rate: 0.1 }),
   sampling: z.object({ autopilot_rate: z.number().min(0).max(1), solved_rate: z.number().min(0).max(1) }).default({ autopilot_rate: 0.1, solved_rate: 0.05 }),
 });
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Thread } from '../domain/thread';
 import type { Database } from '../store/schema';
 import { implicitReview, replyAfter } from './implicit-review';
-import { recordReview } from './record-review';
+import { AfterRecord, recordReview } from './record-review';
 import type { ReviewView } from './review-view';
 
 /**
@@ -11,7 +11,7 @@ import type { ReviewView } from './review-view';
  * implicit review of that reply. Idempotent: a draft with a review gets none, so a retried job or a
  * redelivered reply records nothing twice.
  */
-export async function recordImplicitReview(db: Kysely<Database>, thread: Thread, now: Date): Promise<ReviewView | undefined> {
+export async function recordImplicitReview(db: Kysely<Database>, thread: Thread, now: Date, afterRecord?: AfterRecord): Promise<ReviewView | undefined> {
   if (!thread.messages.some((m) => m.author === 'agent' && m.public)) return undefined;
   const draft = await db
     .selectFrom('drafts')
@@ -29,5 +29,5 @@ export async function recordImplicitReview(db: Kysely<Database>, thread: Thread,
   const reply = replyAfter(thread.messages, { message_id: draft.message_id, draft: draft.draft, created_at: new Date(draft.created_at) });
   if (!reply) return undefined;
   const review = implicitReview(draft.draft, reply);
-  return recordReview(db, { draft_id: draft.id, action: review.action, sent_text: review.sent_text, agent: review.agent }, { source: 'implicit', now });
+  return recordReview(db, { draft_id: draft.id, action: review.action, sent_text: review.sent_text, agent: review.agent }, { source: 'implicit', now, ...(afterRecord ? { afterRecord } : {}) });
 }

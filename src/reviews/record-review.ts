@@ -31,7 +31,12 @@ export interface RecordOptions {
   now: Date;
   /** only a draft of this tenant counts (an app session's tenant); another tenant's draft is not found */
   tenant?: string;
+  /** called once the review is stored (the category lifecycle evaluates promotion and demotion) */
+  afterRecord?: AfterRecord;
 }
+
+/** What was just stored, with the reviewed draft's category and decision. */
+export type AfterRecord = (recorded: { review: ReviewView; category: string; decision: string }) => Promise<void>;
 
 /** The version of a draft a review is about: the sha256 (hex) of its text (drafts are never rewritten). */
 export function draftVersion(text: string | null): string | null {
@@ -54,7 +59,7 @@ export async function recordReview(db: Kysely<Database>, input: ReviewToRecord, 
   let distance: number | null = null;
   if (draft.draft !== null && sent !== null) distance = editDistance(draft.draft, sent);
   else if (draft.draft !== null && input.action === 'approve') distance = 0;
-  return insertReview(db, {
+  const review = await insertReview(db, {
     id: newRowId('r'),
     draft_id: draft.id,
     tenant: draft.tenant,
@@ -70,7 +75,12 @@ export async function recordReview(db: Kysely<Database>, input: ReviewToRecord, 
     seconds_to_review: Math.max(0, Math.round((options.now.getTime() - draft.created_at.getTime()) / 1000)),
     source: options.source,
     created_at: options.now,
+    category: draft.category,
+    decision: draft.decision,
+    confidence: draft.confidence,
   });
+  await options.afterRecord?.({ review, category: draft.category, decision: draft.decision });
+  return review;
 }
 
 /** Stores an agent's "was this brief useful?" answer. */

@@ -17,12 +17,14 @@ export interface ReviewedDraft {
   provider: string;
   thread_id: string;
   decision: string;
+  category: string;
+  confidence: number;
   draft: string | null;
   created_at: Date;
 }
 
 export async function draftToReview(db: Kysely<Database>, draftId: string): Promise<ReviewedDraft | undefined> {
-  const row = await db.selectFrom('drafts').select(['id', 'tenant', 'provider', 'thread_id', 'decision', 'draft', 'created_at']).where('id', '=', draftId).executeTakeFirst();
+  const row = await db.selectFrom('drafts').select(['id', 'tenant', 'provider', 'thread_id', 'decision', 'category', 'confidence', 'draft', 'created_at']).where('id', '=', draftId).executeTakeFirst();
   return row && { ...row, created_at: new Date(row.created_at) };
 }
 

@@ -10,10 +10,11 @@ import { loadMarkdownArticles } from '../knowledge/markdown-source';
 import type { Logger } from '../logger';
 import type { ServiceDefaults } from '../settings/effective-settings';
 import type { Database } from '../store/schema';
+import type { AfterRecord } from '../reviews/record-review';
 import { readConfig } from './read-config';
 
 /** The inbox app's routes, wired to the store, the Intercom token and the tenants' settings. */
-export function intercomApp(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, defaults: () => ServiceDefaults) {
+export function intercomApp(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, defaults: () => ServiceDefaults, afterReview?: AfterRecord) {
   const { env, intercom } = config;
   const access = intercomAccess(intercom);
   const rules = readConfig('ESCALATION_FILE', () => loadEscalation(env.ESCALATION_FILE));
@@ -23,6 +24,7 @@ export function intercomApp(config: Config, db: Kysely<Database>, logger: Logger
     shadow: (tenant) => env.SHADOW_MODE || env.SHADOW_TENANTS.includes(tenant),
     guard: { fallbackArticles: readConfig('KNOWLEDGE_DIR', () => loadMarkdownArticles(env.KNOWLEDGE_DIR)), allowedLinkDomains: rules.allowedLinkDomains },
     settings: tenantSettingsPort(db, { defaults, now }),
+    ...(afterReview ? { afterReview } : {}),
     now,
     logger,
   };

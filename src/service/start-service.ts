@@ -26,6 +26,9 @@ import { intercomApp } from './intercom-app';
 import { settingsDefaultsOf } from './settings-defaults';
 import { startWorker, WorkerSide } from './start-worker';
 import { zendeskAppRouter } from './zendesk-app';
+import { LiveModes } from '../lifecycle/live-modes';
+import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
+import { lifecycleAfterReview } from '../lifecycle/after-review';
 
 export interface ServiceOptions {
   config: Config;
@@ -83,8 +86,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (queue instanceof BullmqQueue && !(await queue.connect())) {
     logger.warn('Redis did not answer at start; deliveries are recorded and the dispatcher enqueues them when it does');
   }
+  const settingsDefaults = settingsDefaultsOf(config);
+  // One cache of the stored category modes per process: a change made here applies to its next message.
+  const lifecycle: LifecycleDeps = { db: store.db, defaults: settingsDefaults, settings: settings.lifecycle, modes: new LiveModes(store.db, settings.lifecycle.mode_cache_ms), now, logger };
+  const afterReview = lifecycleAfterReview(lifecycle);
   const worker: WorkerSide | undefined = runWorker
-    ? await startWorker({ config, logger, now, db: store.db, inbox, queue, edges, ...(options.onThread ? { onThread: options.onThread } : {}) })
+    ? await startWorker({ config, logger, now, db: store.db, inbox, queue, edges, modes: lifecycle.modes, afterReview, ...(options.onThread ? { onThread: options.onThread } : {}) })
     : undefined;
   if (queue.kind === 'inline') {
     // The embedded queue lives in memory over the inbox table: a restart resumes what was not done.
@@ -107,7 +114,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // the workers enqueues them): Redis being away does not make it unready.
   const usesQueue = runWorker || queue.kind === 'inline';
   const probes: Probe[] = [{ name: 'store', check: () => store.ping() }, ...(usesQueue ? [{ name: 'queue', check: () => queue.ping() }] : [])];
-  const settingsDefaults = settingsDefaultsOf(config);
   const app = createApp({
     ...(serveWebhooks ? { edges, inbox, queue } : {}),
     logger,
@@ -120,6 +126,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     db: store.db,
     appSessionSecret: config.appSession.secret,
     settingsDefaults,
+    lifecycle,
+    afterReview,
+    ...(config.zendesk.tenant ? { defaultTenant: config.zendesk.tenant } : {}),
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,
@@ -132,7 +141,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         logger,
       }),
       zendeskAppRouter(config, store.db, logger, now),
-      intercomApp(config, store.db, logger, now, settingsDefaults),
+      intercomApp(config, store.db, logger, now, settingsDefaults, afterReview),
       dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now }),
     ],
   });

@@ -16,6 +16,8 @@ import type { Logger } from '../logger';
 import { recordImplicitReview } from '../reviews/implicit-reviews';
 import { tenantSettingsOf } from '../settings/settings-store';
 import type { Database } from '../store/schema';
+import type { LiveModes } from '../lifecycle/live-modes';
+import type { AfterRecord } from '../reviews/record-review';
 import { createDeliveryFolder } from '../threads/fold-deliveries';
 import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
 import { loadDrafting } from './load-drafting';
@@ -32,6 +34,10 @@ export interface WorkerDeps {
   queue: JobQueue;
   edges: Record<Provider, ProviderEdge>;
   onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
+  /** the tenants' stored category modes, shared with this process's routes */
+  modes?: LiveModes;
+  /** the category lifecycle's evaluation after a review (implicit reviews here) */
+  afterReview?: AfterRecord;
 }
 
 export interface WorkerSide {
@@ -72,6 +78,7 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     categories: () => drafting.categories,
     rules: drafting.rules,
     tenantSettings: (tenant) => tenantSettingsOf(db, tenant),
+    ...(deps.modes ? { liveModes: (tenant: string) => deps.modes!.forTenant(tenant) } : {}),
     sourcesLimit: settings.drafting.sources_limit,
     logger,
     now,
@@ -80,7 +87,7 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
   const loader = ThreadLoader.forAccounts(config, { ...(intercomTenant ? { intercomTenant } : {}), zendeskAuth });
   // An agent's public reply first reviews the draft it followed (implicit review), then the thread is drafted.
   const afterStore = async (thread: Thread) => {
-    const review = await recordImplicitReview(db, thread, now());
+    const review = await recordImplicitReview(db, thread, now(), deps.afterReview);
     if (review) logger.info({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: review.draft_id, action: review.action, editDistance: review.edit_distance }, 'implicit review recorded from an agent reply');
     return drafter(thread);
   };

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { categoriesFileSchema } from '../policy/categories';
+import { categoriesFileSchema, demotionOverrideSchema, promotionOverrideSchema } from '../policy/categories';
 
 /**
  * A tenant's own settings (docs/contracts.md, Tenant settings): what its admin sets in the helpdesk
@@ -39,6 +39,10 @@ export const tenantSettingsSchema = z
       })
       .strict()
       .optional(),
+    /** readiness for autopilot, over the categories' `promotion`; a category's own `promotion` still wins */
+    promotion: promotionOverrideSchema.optional(),
+    /** automatic demotion, over the categories' `demotion`; a category's own `demotion` still wins */
+    demotion: demotionOverrideSchema.optional(),
     sampling: z.object({ autopilot_rate: z.number().min(0).max(1).optional(), solved_rate: z.number().min(0).max(1).optional() }).strict().optional(),
     /** Zendesk review drafts: an internal note, or a note and a pending macro */
     delivery_mode: z.enum(['note', 'pending_macro'], { message: 'note or pending_macro' }).optional(),

@@ -242,6 +242,67 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('reviews').execute();
     },
   },
+  '0010_category_lifecycle': {
+    async up(db: Kysely<any>) {
+      // A review keeps its draft's category, decision and confidence (drafts are never rewritten, so the
+      // copy is exact): the lifecycle's statistics read a category's latest reviews from one index
+      // instead of joining every review to its draft. Rows of earlier versions are filled in here.
+      await db.schema.alterTable('reviews').addColumn('category', 'text').execute();
+      await db.schema.alterTable('reviews').addColumn('decision', 'text').execute();
+      await db.schema.alterTable('reviews').addColumn('confidence', 'real').execute();
+      await sql`update reviews r set category = d.category, decision = d.decision, confidence = d.confidence from drafts d where d.id = r.draft_id`.execute(db);
+      // Covering indexes: a category's latest reviews, its autopilot replies' reviews and a tenant's
+      // weeks are read from the index alone (index-only scans, once vacuum has marked the pages visible).
+      const counted = sql`include (decision, action, reason, edit_distance, confidence, draft_id)`;
+      await sql`create index reviews_category_idx on reviews (tenant, category, created_at) ${counted}`.execute(db);
+      await sql`create index reviews_autopilot_idx on reviews (tenant, category, created_at) ${counted} where decision = 'autopilot'`.execute(db);
+      await sql`create index reviews_week_idx on reviews (tenant, created_at) include (category, decision, action, reason, edit_distance)`.execute(db);
+      await db.schema.dropIndex('reviews_tenant_idx').execute(); // the week index has its key and more
+      // Whether a draft cited a source, kept by the database itself, for the weekly source coverage.
+      await sql`alter table drafts add column cited boolean generated always as (jsonb_array_length(sources) > 0) stored`.execute(db);
+      await sql`create index drafts_week_idx on drafts (tenant, created_at) include (category, decision, cited)`.execute(db);
+      // The live mode of each category per tenant (none stored: the categories file's mode), and when
+      // it last changed: evidence before that does not count.
+      await db.schema
+        .createTable('category_modes')
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('category_modes_pkey', ['tenant', 'category'])
+        .execute();
+      // Every mode change: who or what, when, from and to, why, and the evidence at that moment.
+      await db.schema
+        .createTable('category_mode_changes')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('from_mode', 'text', (c) => c.notNull())
+        .addColumn('to_mode', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('actor_name', 'text')
+        .addColumn('why', 'text', (c) => c.notNull())
+        .addColumn('evidence', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('category_mode_changes_idx').on('category_mode_changes').columns(['tenant', 'category', 'created_at']).execute();
+      await db.schema.createIndex('category_mode_changes_tenant_idx').on('category_mode_changes').columns(['tenant', 'created_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('category_mode_changes').execute();
+      await db.schema.dropTable('category_modes').execute();
+      await db.schema.dropIndex('drafts_week_idx').execute();
+      await db.schema.alterTable('drafts').dropColumn('cited').execute();
+      await db.schema.createIndex('reviews_tenant_idx').on('reviews').columns(['tenant', 'created_at']).execute();
+      await db.schema.dropIndex('reviews_week_idx').execute();
+      await db.schema.dropIndex('reviews_autopilot_idx').execute();
+      await db.schema.dropIndex('reviews_category_idx').execute();
+      await db.schema.alterTable('reviews').dropColumn('confidence').execute();
+      await db.schema.alterTable('reviews').dropColumn('decision').execute();
+      await db.schema.alterTable('reviews').dropColumn('category').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { envSchema, parseEnv } from '../../src/config/env';
 import { settingsSchema } from '../../src/config/settings';
+import { categoriesFileSchema, categorySchema } from '../../src/policy/categories';
 
 /**
  * docs/configuration.md is the reference an operator reads; it is checked against the schemas so it
@@ -79,5 +80,26 @@ describe('docs/configuration.md', () => {
 
   it('gives each setting the value config/default.yaml ships', () => {
     for (const [key, cell] of settings) expect([key, shipped[key]]).toEqual([key, documentedValue(cell)]);
+  });
+});
+
+describe('docs/lifecycle.md', () => {
+  const lifecycle = readFileSync(path.join(ROOT, 'docs/lifecycle.md'), 'utf8');
+  const section = lifecycle.slice(lifecycle.indexOf('\n## Configuration\n'), lifecycle.indexOf('\n## How the decision reads the mode\n'));
+  const rows = section
+    .split('\n')
+    .filter((l) => /^\| `[^`]+`/.test(l))
+    .map((l) => l.split(' | ').map((c) => c.replace(/^\| /, '')));
+
+  it('gives the categories file\'s promotion and demotion defaults as the schema applies them, and documents every key', () => {
+    const parsed = categoriesFileSchema.parse({ categories: [{ id: 'a', name: 'A' }] });
+    const fileKeys = rows.map(([key]) => /^`([^`]+)`$/.exec(key!)?.[1]).filter((k): k is string => Boolean(k));
+    expect(fileKeys.sort()).toEqual([...Object.keys(parsed.promotion).map((k) => `promotion.${k}`), ...Object.keys(parsed.demotion).map((k) => `demotion.${k}`)].sort());
+    for (const key of fileKeys) expect([key, flatten({ promotion: parsed.promotion, demotion: parsed.demotion })[key]]).toEqual([key, documentedValue(rows.find(([k]) => k === `\`${key}\``)![1]!)]);
+    const category = categorySchema.parse({ id: 'a', name: 'A' });
+    for (const field of ['strict', 'sensitive'] as const) {
+      const row = rows.find(([k]) => k!.startsWith(`\`${field}\``));
+      expect([field, documentedValue(row![1]!)]).toEqual([field, category[field]]);
+    }
   });
 });

@@ -98,7 +98,7 @@ describe('repeat after an AI answer', () => {
 });
 
 describe('decision', () => {
-  const cat = (o: Partial<Category>): Category => ({ id: 'c', name: 'C', description: '', examples: [], mode: 'autopilot', sensitive: false, ...o });
+  const cat = (o: Partial<Category>): Category => ({ id: 'c', name: 'C', description: '', examples: [], mode: 'autopilot', sensitive: false, strict: false, ...o });
   const base = { reasons: [], hasCitation: true, confidence: 0.9, autopilotThreshold: 0.6 };
   it('autopilots only an autopilot, non-sensitive category with a citation and enough confidence', () => {
     expect(decide({ ...base, category: cat({}) })).toBe('autopilot');

@@ -1,7 +1,7 @@
 import { effectiveSettings, ServiceDefaults } from '../../src/settings/effective-settings';
 import { parseTenantSettings } from '../../src/settings/tenant-settings';
 
-const categories = { categories: [{ id: 'shipping', name: 'Shipping', description: '', examples: [], mode: 'review' as const, sensitive: false }], promotion: { min_clean_approvals: 50, window: 100, min_clean_rate: 0.9 }, demotion: { sample_window: 20, max_reject_rate: 0.1 }, sampling: { autopilot_rate: 0.1, solved_rate: 0.05 } };
+const categories = { categories: [{ id: 'shipping', name: 'Shipping', description: '', examples: [], mode: 'review' as const, sensitive: false, strict: false }], promotion: { min_clean_approvals: 50, window: 100, min_clean_rate: 0.9, auto_promote: false }, demotion: { sample_window: 20, max_reject_rate: 0.1 }, sampling: { autopilot_rate: 0.1, solved_rate: 0.05 } };
 const defaults: ServiceDefaults = { categories, thresholds: { negative_sentiment: -0.5, low_confidence: 0.4, autopilot: 0.8 }, deliveryMode: () => 'note', escalation: { zendesk_group_id: '1' } };
 
 describe('tenant settings', () => {
