@@ -4,6 +4,7 @@ import { DraftpilotError } from '../domain/errors';
 import { storableText } from '../domain/storable-text';
 import type { Database } from '../store/schema';
 import { editDistance } from './compare-texts';
+import { answerSamples } from './sampled-review';
 import type { BriefFeedbackInput, ReviewAction, ReviewAgent, ReviewSource } from './review-input';
 import { draftToReview, insertBriefFeedback, insertReview, newRowId, ReviewedDraft } from './review-store';
 import type { BriefFeedbackView, ReviewView } from './review-view';
@@ -54,7 +55,7 @@ export async function recordReview(db: Kysely<Database>, input: ReviewToRecord, 
   let distance: number | null = null;
   if (draft.draft !== null && sent !== null) distance = editDistance(draft.draft, sent);
   else if (draft.draft !== null && input.action === 'approve') distance = 0;
-  return insertReview(db, {
+  const review = await insertReview(db, {
     id: newRowId('r'),
     draft_id: draft.id,
     tenant: draft.tenant,
@@ -71,6 +72,10 @@ export async function recordReview(db: Kysely<Database>, input: ReviewToRecord, 
     source: options.source,
     created_at: options.now,
   });
+  // An agent's review through an app or the API answers the draft's open samples; a reply seen on the
+  // thread (implicit) is how the conversation went on, not a rating of the sample.
+  if (options.source !== 'implicit') await answerSamples(db, draft.id, review.id, options.now);
+  return review;
 }
 
 /** Stores an agent's "was this brief useful?" answer. */
