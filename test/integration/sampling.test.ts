@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { markerFor } from '../../src/domain/marker';
 import { applyTenantSettings } from '../../src/settings/settings-store';
+import type { IntercomAppDeps } from '../../src/intercom-app/app-deps';
+import { homeCanvas } from '../../src/intercom-app/review-actions';
 import { SHOP_CATEGORIES } from '../helpers/drafting';
 import { IntercomStandIn } from '../helpers/intercom-stand-in';
 import { startTestService, TestService } from '../helpers/test-service';
+import { until } from '../helpers/until';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 
 /**
@@ -27,16 +30,6 @@ const SHIPPING = {
   url: 'https://help.demo-shop.example/articles/shipping',
   body: '<p>Orders placed before 2 pm on a working day leave our warehouse the same day. Standard delivery takes 2 to 4 working days; express delivery takes 1 working day.</p>',
 };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(['pglite', 'postgres'] as const)('sampling on %s', (store) => {
   let t: TestService;
@@ -71,7 +64,7 @@ describe.each(['pglite', 'postgres'] as const)('sampling on %s', (store) => {
       store,
       env: { CATEGORIES_FILE: SHOP_CATEGORIES, ZENDESK_ACCESS_TOKEN: ZD_TOKEN, ZENDESK_BASE_URL: zendesk.baseUrl, INTERCOM_ACCESS_TOKEN: IC_TOKEN, INTERCOM_BASE_URL: intercom.baseUrl },
     });
-    for (const tenant of [ZD_TENANT, IC_TENANT]) await until(`the ${tenant} articles`, async () => (await t.service.knowledge!.forTenant(tenant)).size > 0);
+    for (const tenant of [ZD_TENANT, IC_TENANT]) await until(`the ${tenant} articles`, async () => ((await t.service.knowledge!.forTenant(tenant)).size > 0 ? true : undefined));
   });
 
   afterAll(async () => {
@@ -187,6 +180,9 @@ describe.each(['pglite', 'postgres'] as const)('sampling on %s', (store) => {
     expect(intercom.conversations.get(SAMPLED)!.tags.map((tag) => tag.name)).toContain('draftpilot_sample');
     // a note, never a reply the customer sees: the autopilot reply is the one comment
     expect(intercom.partsBy(SAMPLED, OUR_ADMIN).map((p) => p.part_type)).toEqual(['comment', 'note']);
+    // the inbox app's first canvas says the draft waits for its sampled rating
+    const canvas = await homeCanvas({ db: db() } as IntercomAppDeps, { tenant: IC_TENANT, conversationId: SAMPLED, teammate: { id: '5017734' }, isAdmin: false });
+    expect(JSON.stringify(canvas)).toContain('Sampled for review: a solved conversation (looks bad: low rating)');
 
     const again = await t.postIntercom(close);
     expect([again.status, await again.json()]).toEqual([200, expect.objectContaining({ status: 'duplicate' })]);
