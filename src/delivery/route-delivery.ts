@@ -2,6 +2,11 @@ import type { DeliverContext, DeliveryOutcome, DeliveryRequest, HelpdeskWriter }
 
 type Writers = Partial<Record<DeliveryRequest['provider'], HelpdeskWriter>>;
 
+/** The writer for a tenant: a shadow tenant always gets the shadow one (undefined: none configured). */
+export function writerFor<W>(request: Pick<DeliveryRequest, 'tenant' | 'provider'>, writers: Partial<Record<DeliveryRequest['provider'], W>>, shadowWriters: Partial<Record<DeliveryRequest['provider'], W>> | undefined, shadowTenants: ReadonlySet<string>): W | undefined {
+  return shadowTenants.has(request.tenant) ? shadowWriters?.[request.provider] : writers[request.provider];
+}
+
 /**
  * Hands a decision to the writer of its helpdesk; without one, nothing is written and that is
  * recorded. Tenants listed as shadow tenants always get the shadow writer: a team can try draftpilot
@@ -10,7 +15,7 @@ type Writers = Partial<Record<DeliveryRequest['provider'], HelpdeskWriter>>;
 export function routeDelivery(writers: Writers, options: { shadowWriters?: Writers; shadowTenants?: readonly string[] } = {}) {
   const shadowTenants = new Set(options.shadowTenants ?? []);
   return async (request: DeliveryRequest, context: DeliverContext = {}): Promise<DeliveryOutcome> => {
-    const writer = shadowTenants.has(request.tenant) ? options.shadowWriters?.[request.provider] : writers[request.provider];
+    const writer = writerFor(request, writers, options.shadowWriters, shadowTenants);
     if (writer) return writer.deliver(request, context);
     return { written: false, shadow: true, apiCalls: 0, writes: [], detail: `no ${request.provider} writer configured: decision recorded only` };
   };

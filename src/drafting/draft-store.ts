@@ -118,6 +118,11 @@ export async function saveDraft(db: Kysely<Database>, thread: Thread, r: DraftRe
   return row?.id ?? null;
 }
 
+/** The ids of one requester's drafts in one category, on other threads than one (drafts_requester_idx). */
+export function requesterDraftsElsewhere(db: Kysely<Database>, q: { tenant: string; requesterId: string; category: string; excludeThreadId: string }) {
+  return db.selectFrom('drafts').select('id').where('tenant', '=', q.tenant).where('requester_id', '=', q.requesterId).where('category', '=', q.category).where('thread_id', '!=', q.excludeThreadId);
+}
+
 /**
  * Cross-ticket repeat: an autopilot answer that was really sent (not a shadow-mode decision) to the
  * same requester in the same category since a date.
@@ -126,16 +131,10 @@ export async function hadRecentAiAnswer(
   db: Kysely<Database>,
   q: { tenant: string; requesterId: string; category: string; since: Date; excludeThreadId: string },
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('drafts')
-    .select('id')
-    .where('tenant', '=', q.tenant)
-    .where('requester_id', '=', q.requesterId)
-    .where('category', '=', q.category)
+  const row = await requesterDraftsElsewhere(db, q)
     .where('decision', '=', 'autopilot')
     .where(sql<boolean>`delivery->>'written' = 'true'`)
     .where('created_at', '>=', q.since)
-    .where('thread_id', '!=', q.excludeThreadId)
     .executeTakeFirst();
   return row !== undefined;
 }

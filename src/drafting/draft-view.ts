@@ -87,6 +87,22 @@ const threadDeliverySchema = z.object({
 });
 export type ThreadDelivery = z.infer<typeof threadDeliverySchema>;
 
+/** A draft's sample: why it was picked, and the review it got since, if any. */
+export const sampleViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['autopilot', 'solved']),
+  stratum: z.string(),
+  signals: z.array(z.string()),
+  created_at: iso,
+  review_id: z.string().nullable(),
+});
+export type SampleView = z.infer<typeof sampleViewSchema>;
+
+/** A stored sample row as the API shows it. */
+export function sampleView(row: { id: string; kind: string; stratum: string; signals: string[]; created_at: Date | string; review_id: string | null }): SampleView {
+  return { id: row.id, kind: row.kind === 'solved' ? 'solved' : 'autopilot', stratum: row.stratum, signals: row.signals, created_at: new Date(row.created_at).toISOString(), review_id: row.review_id };
+}
+
 /** GET /api/drafts/:id: everything the list shows, and the draft, the brief and the writes. */
 export const draftDetailSchema = draftSummarySchema.extend({
   requester_id: z.string().nullable(),
@@ -120,6 +136,8 @@ export const draftDetailSchema = draftSummarySchema.extend({
   reviews: z.array(reviewViewSchema),
   /** "was this brief useful?" answers, oldest first */
   brief_feedback: z.array(briefFeedbackViewSchema),
+  /** sampled for an after-the-fact review (docs/sampling.md): the newest sample of this draft, or null */
+  sampled: sampleViewSchema.nullable(),
 });
 export type DraftDetail = z.infer<typeof draftDetailSchema>;
 
@@ -161,7 +179,7 @@ export function draftSummary(row: DraftRow): DraftSummary {
 export function draftDetail(
   row: DraftRow,
   deliveries: readonly ThreadDeliveryRow[],
-  recorded: { reviews: readonly ReviewView[]; briefFeedback: readonly BriefFeedbackView[] },
+  recorded: { reviews: readonly ReviewView[]; briefFeedback: readonly BriefFeedbackView[]; sample?: SampleView | null },
 ): DraftDetail {
   const summary = draftSummary(row);
   const delivery = storedOutcome(row.delivery);
@@ -195,5 +213,6 @@ export function draftDetail(
     })),
     reviews: [...recorded.reviews],
     brief_feedback: [...recorded.briefFeedback],
+    sampled: recorded.sample ?? null,
   };
 }

@@ -39,7 +39,21 @@ export interface ProviderEdge {
    * Intercom assignment or close carries no message, so there is nothing to read.
    */
   announcesMessage(payload: unknown): boolean;
+  /**
+   * The solve this stored delivery tells of (a Zendesk ticket set to solved, an Intercom conversation
+   * closed), or undefined: what the sampling of solved conversations starts from.
+   */
+  solveOf(payload: unknown): SolveEvent | undefined;
 }
+
+/** A conversation solved: when, and the satisfaction rating (1 to 5) the event carries, if any. */
+export interface SolveEvent {
+  at: string;
+  rating?: number;
+}
+
+/** The topics under which solve events are stored in the inbox (the route's `topic`). */
+export const SOLVE_TOPICS = ['ticket.solved', 'conversation.admin.closed'] as const;
 
 export function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];

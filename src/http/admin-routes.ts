@@ -2,12 +2,13 @@ import { json, NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import { findDraftById, recentDrafts, resetFailedDeliveries, threadDeliveries } from '../drafting/draft-store';
-import { draftDetail, DraftList, draftSummary } from '../drafting/draft-view';
+import { draftDetail, DraftList, draftSummary, sampleView } from '../drafting/draft-view';
 import { draftIdParam } from './draft-id-param';
 import { zodMessage } from '../domain/zod-message';
 import type { Provider } from '../domain/thread';
 import type { Inbox } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
+import { sampleForDraft } from '../sampling/sample-store';
 import type { Database } from '../store/schema';
 import { bearerOf, sameToken } from './bearer';
 import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
@@ -98,8 +99,8 @@ export function adminRoutes(inbox: Inbox, adminToken: string | undefined, db?: K
         return;
       }
       const deliveries = await threadDeliveries(db, { tenant: row.tenant, provider: row.provider as Provider, threadId: row.thread_id }, THREAD_DELIVERIES);
-      const [reviews, briefFeedback] = await Promise.all([reviewsForDraft(db, row.id), briefFeedbackForDraft(db, row.id)]);
-      res.json(draftDetail(row, deliveries, { reviews, briefFeedback }));
+      const [reviews, briefFeedback, sample] = await Promise.all([reviewsForDraft(db, row.id), briefFeedbackForDraft(db, row.id), sampleForDraft(db, row.id)]);
+      res.json(draftDetail(row, deliveries, { reviews, briefFeedback, sample: sample ? sampleView(sample) : null }));
     });
 
     /**

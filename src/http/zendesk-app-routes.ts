@@ -9,7 +9,8 @@ import { verifySignedLoad } from '../apps/zendesk/signed-load';
 import type { SettingsState } from '../apps/zendesk/sync-settings';
 import { zendeskTenant } from '../domain/tenant';
 import { latestDraftOfThread } from '../drafting/draft-store';
-import { draftDetail } from '../drafting/draft-view';
+import { draftDetail, sampleView } from '../drafting/draft-view';
+import { sampleForDraft } from '../sampling/sample-store';
 import type { Logger } from '../logger';
 import { BRIEF_FIELDS, REJECT_REASONS } from '../reviews/review-input';
 import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
@@ -140,8 +141,8 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
       res.json({ draft: null, reviews: [], brief_feedback: [] });
       return;
     }
-    const [reviews, briefFeedback] = await Promise.all([reviewsForDraft(o.db, row.id), briefFeedbackForDraft(o.db, row.id)]);
-    const detail = draftDetail(row, [], { reviews, briefFeedback });
+    const [reviews, briefFeedback, sample] = await Promise.all([reviewsForDraft(o.db, row.id), briefFeedbackForDraft(o.db, row.id), sampleForDraft(o.db, row.id)]);
+    const detail = draftDetail(row, [], { reviews, briefFeedback, sample: sample ? sampleView(sample) : null });
     res.set('Cache-Control', 'no-store').json({
       draft: {
         id: detail.id,
@@ -155,6 +156,7 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
         sources: detail.sources,
         created_at: detail.created_at,
         superseded_by: detail.superseded_by,
+        sampled: detail.sampled,
       },
       reviews,
       brief_feedback: briefFeedback,

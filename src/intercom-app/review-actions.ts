@@ -9,6 +9,8 @@ import type { CanvasContext, IntercomAppDeps } from './app-deps';
 import { DraftAction, inputText, INPUT } from './canvas-action';
 import type { Component } from './canvas-schema';
 import { latestDraftOf } from './conversation-draft';
+import { sampleForDraft } from '../sampling/sample-store';
+import { text } from './canvas-text';
 import { guardTeammateReply } from './reply-guard';
 import { detailsCanvas, noDraftCanvas, problemCanvas, reviewCanvas, wasSent } from './review-canvas';
 import { teamAssignmentBody, teammateReplyBody } from './teammate-writes';
@@ -26,7 +28,17 @@ const SOURCE = 'intercom_app' as const;
 export async function homeCanvas(deps: IntercomAppDeps, ctx: CanvasContext, notice: Component[] = []): Promise<Component[]> {
   const draft = await latestDraftOf(deps.db, ctx.tenant, ctx.conversationId);
   if (!draft) return [...notice, ...noDraftCanvas({ isAdmin: ctx.isAdmin })];
-  return reviewCanvas(draft, await reviewsForDraft(deps.db, draft.id), { isAdmin: ctx.isAdmin, notice });
+  const sample = await sampleForDraft(deps.db, draft.id);
+  // A sample waiting for its rating says so first: the teammate rates it with the usual actions.
+  const sampled = sample && !sample.review_id ? [text(sampledLine(sample), 'muted')] : [];
+  return reviewCanvas(draft, await reviewsForDraft(deps.db, draft.id), { isAdmin: ctx.isAdmin, notice: [...notice, ...sampled] });
+}
+
+/** "Sampled for review: a solved conversation (looks bad: reopened). Rate this draft." */
+export function sampledLine(sample: { kind: string; signals: string[] }): string {
+  const what = sample.kind === 'solved' ? 'a solved conversation' : 'an autopilot reply';
+  const bad = sample.signals.length ? ` (looks bad: ${sample.signals.join(', ').replace(/_/g, ' ')})` : '';
+  return `Sampled for review: ${what}${bad}. Rate this draft with Approve, Edit, Reject or Escalate.`;
 }
 
 export async function draftAction(deps: IntercomAppDeps, ctx: CanvasContext, kind: DraftAction, draftId: string, inputs: Record<string, unknown>): Promise<Component[]> {

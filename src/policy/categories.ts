@@ -33,6 +33,8 @@ export const categorySchema = z
     promotion: promotionOverrideSchema.optional(),
     /** this category's own demotion rule, over the file's and the tenant's */
     demotion: demotionOverrideSchema.optional(),
+    /** this category's own sampling rates, over the tenant's and the file's (docs/sampling.md) */
+    sampling: z.object({ autopilot_rate: rate.optional(), solved_rate: rate.optional(), min_per_week: z.number().int().min(0).optional() }).strict().optional(),
   })
   .strict();
 
@@ -44,7 +46,19 @@ export const categoriesFileSchema = z.object({
     .strict()
     .default({ min_clean_approvals: 50, window: 100, min_clean_rate: 0.9, auto_promote: false }),
   demotion: z.object({ sample_window: count, max_reject_rate: rate }).strict().default({ sample_window: 20, max_reject_rate: 0.1 }),
-  sampling: z.object({ autopilot_rate: z.number().min(0).max(1), solved_rate: z.number().min(0).max(1) }).default({ autopilot_rate: 0.1, solved_rate: 0.05 }),
+  sampling: z
+    .object({
+      autopilot_rate: rate,
+      solved_rate: rate,
+      /** solved conversations sampled per category, stratum and ISO week whatever the rate (default 1) */
+      min_per_week: z.number().int().min(0).optional(),
+      /** the same requester in the same category again within this many days is a repeat contact (default 7) */
+      repeat_contact_days: z.number().int().positive().optional(),
+      /** a satisfaction rating (1 to 5) at or below this looks bad (default 2) */
+      low_rating_max: z.number().int().min(1).max(5).optional(),
+    })
+    .strict()
+    .default({ autopilot_rate: 0.1, solved_rate: 0.05 }),
 });
 
 export type Category = z.infer<typeof categorySchema>;

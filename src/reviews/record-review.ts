@@ -4,6 +4,7 @@ import { DraftpilotError } from '../domain/errors';
 import { storableText } from '../domain/storable-text';
 import type { Database } from '../store/schema';
 import { editDistance } from './compare-texts';
+import { answerSamples } from './sampled-review';
 import type { BriefFeedbackInput, ReviewAction, ReviewAgent, ReviewSource } from './review-input';
 import { draftToReview, insertBriefFeedback, insertReview, newRowId, ReviewedDraft } from './review-store';
 import type { BriefFeedbackView, ReviewView } from './review-view';
@@ -79,6 +80,9 @@ export async function recordReview(db: Kysely<Database>, input: ReviewToRecord, 
     decision: draft.decision,
     confidence: draft.confidence,
   });
+  // An agent's review through an app or the API answers the draft's open samples; a reply seen on the
+  // thread (implicit) is how the conversation went on, not a rating of the sample.
+  if (options.source !== 'implicit') await answerSamples(db, draft.id, review.id, options.now);
   await options.afterRecord?.({ review, category: draft.category, decision: draft.decision });
   return review;
 }

@@ -23,7 +23,10 @@ import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
 import { loadDrafting } from './load-drafting';
 import { isDemoKnowledge, logDraftingPlan } from './drafting-plan';
 import { readConfig } from './read-config';
-import { buildWriters, startJanitor, zendeskAuthFor } from './writers';
+import { buildSampleWriters, buildWriters, startJanitor, zendeskAuthFor } from './writers';
+import { routeSampleDelivery } from '../delivery/sample-port';
+import { keyedRandom } from '../policy/random-source';
+import { createSampler } from '../sampling/sample-thread';
 
 export interface WorkerDeps {
   config: Config;
@@ -83,13 +86,28 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     logger,
     now,
   });
+  const sampleWriters = buildSampleWriters(config, configured, zendeskAuth);
+  const sampler = createSampler({
+    db,
+    // each item's draw is its own (keyed by tenant and item), so a rerun decides as the first run did
+    random: keyedRandom('draftpilot-sampling'),
+    categories: () => drafting.categories,
+    tenantSettings: (tenant) => tenantSettingsOf(db, tenant),
+    solveOf: (provider, payload) => deps.edges[provider].solveOf(payload),
+    deliver: routeSampleDelivery(sampleWriters.live, { shadowWriters: sampleWriters.shadow, shadowTenants: env.SHADOW_TENANTS }),
+    logger,
+    now,
+  });
   const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
   const loader = ThreadLoader.forAccounts(config, { ...(intercomTenant ? { intercomTenant } : {}), zendeskAuth });
-  // An agent's public reply first reviews the draft it followed (implicit review), then the thread is drafted.
+  // An agent's public reply first reviews the draft it followed (implicit review), then the thread is
+  // drafted (unless it is solved: a solve event drafts nothing), then sampled for an after-the-fact review.
   const afterStore = async (thread: Thread) => {
     const review = await recordImplicitReview(db, thread, now(), deps.afterReview);
     if (review) logger.info({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: review.draft_id, action: review.action, editDistance: review.edit_distance }, 'implicit review recorded from an agent reply');
-    return drafter(thread);
+    const outcome = isSolved(thread) ? {} : await drafter(thread);
+    await sampler(thread);
+    return outcome;
   };
   const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
   await queue.startWorker(
@@ -106,4 +124,9 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     },
   );
   return { knowledge, timers };
+}
+
+/** A solved (Zendesk) or closed (Intercom) thread: nothing is drafted for it until it is reopened. */
+function isSolved(thread: Thread): boolean {
+  return thread.status === 'solved' || thread.status === 'closed';
 }

@@ -11,6 +11,10 @@ import type { TokenStore } from '../helpdesk/zendesk/token-store';
 import type { ConfiguredSource } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { readConfig } from './read-config';
+import type { SampleWriter } from '../delivery/sample-port';
+import { ZendeskSampleWriter } from '../delivery/zendesk/sample-writer';
+import { IntercomSampleWriter } from '../delivery/intercom/sample-writer';
+import { intercomAccess } from '../helpdesk/access';
 
 export type Writers = Partial<Record<Provider, HelpdeskWriter>>;
 
@@ -75,4 +79,21 @@ export function startJanitor(config: Config, access: ZendeskAuth | undefined, st
   if (env.SHADOW_TENANTS.includes(zendesk.tenant)) return undefined;
   const janitor = new MacroJanitor({ access, store, tenant: zendesk.tenant, ...(zendesk.botUserId ? { botUserId: zendesk.botUserId } : {}) });
   return startMacroJanitor(janitor, pending.sweep_interval_minutes, logger);
+}
+
+export type SampleWriters = Partial<Record<Provider, SampleWriter>>;
+
+/** The writers of the sample review requests, live and shadow, with the same credentials and rules as the draft writers. */
+export function buildSampleWriters(config: Config, configured: ConfiguredSource[], zendeskAuth: ZendeskAuth | undefined): { live: SampleWriters; shadow: SampleWriters } {
+  const { env, zendesk, intercom } = config;
+  const access = intercomAccess(intercom);
+  const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
+  const zendeskWriter = (shadow: boolean) =>
+    new ZendeskSampleWriter({ shadow: shadow || !zendeskAuth, ...(zendeskAuth ? { access: zendeskAuth } : {}), ...(zendesk.tenant ? { tenant: zendesk.tenant } : {}), ...(zendesk.botUserId ? { botUserId: zendesk.botUserId } : {}) });
+  const intercomWriter = (shadow: boolean) =>
+    new IntercomSampleWriter({ shadow, ...(access ? { access } : {}), ...(intercom.adminId ? { adminId: intercom.adminId } : {}), ...(intercomTenant ? { tenant: intercomTenant } : {}) });
+  return {
+    live: { zendesk: zendeskWriter(env.SHADOW_MODE), intercom: intercomWriter(env.SHADOW_MODE) },
+    shadow: { zendesk: zendeskWriter(true), intercom: intercomWriter(true) },
+  };
 }

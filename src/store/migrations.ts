@@ -303,6 +303,40 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('reviews').dropColumn('category').execute();
     },
   },
+  '0011_samples': {
+    async up(db: Kysely<any>) {
+      // Autopilot replies and solved conversations sampled for an after-the-fact review (docs/sampling.md).
+      await db.schema
+        .createTable('samples')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('thread_id', 'text', (c) => c.notNull())
+        .addColumn('draft_id', 'text')
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull()) // autopilot | solved
+        .addColumn('stratum', 'text', (c) => c.notNull()) // autopilot | ai_good | ai_bad | human_good | human_bad
+        .addColumn('signals', 'jsonb', (c) => c.notNull()) // why a solved conversation looks bad
+        .addColumn('why', 'text', (c) => c.notNull()) // minimum | rate
+        // what was sampled: draft:<draft id> (an autopilot reply) or solve:<delivery id> (a solve event)
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('week', 'text', (c) => c.notNull()) // ISO week of the reply or the solve, e.g. 2026-W48
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('delivered_at', 'timestamptz')
+        .addColumn('delivery', 'jsonb') // the note's outcome, or in shadow mode the would-be writes
+        .addColumn('review_id', 'text')
+        .addColumn('reviewed_at', 'timestamptz')
+        .addUniqueConstraint('samples_subject_key', ['tenant', 'provider', 'subject'])
+        .execute();
+      // the per-week counts of the stratification, and what the apps ask: is this draft or thread sampled
+      await db.schema.createIndex('samples_stratum_idx').on('samples').columns(['tenant', 'kind', 'category', 'stratum', 'week']).execute();
+      await db.schema.createIndex('samples_draft_idx').on('samples').columns(['draft_id', 'created_at']).execute();
+      await db.schema.createIndex('samples_thread_idx').on('samples').columns(['tenant', 'provider', 'thread_id']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('samples').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

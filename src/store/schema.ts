@@ -105,6 +105,7 @@ export interface Database {
   tenant_settings: TenantSettingsTable;
   category_modes: CategoryModesTable;
   category_mode_changes: CategoryModeChangesTable;
+  samples: SamplesTable;
 }
 
 /** The live mode of a category for one tenant (migration 0010); none stored: the categories file's. */
@@ -132,6 +133,35 @@ export interface CategoryModeChangesTable {
   /** the evidence at that moment: readiness, the window, the sampled autopilot reviews */
   evidence: ColumnType<unknown, string, string>;
   created_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** An autopilot reply or a solved conversation sampled for an after-the-fact review (migration 0011). */
+export interface SamplesTable {
+  id: string;
+  tenant: string;
+  provider: string;
+  thread_id: string;
+  /** the draft the review is about: the autopilot reply, or the solved conversation's newest draft */
+  draft_id: string | null;
+  category: string;
+  /** autopilot | solved */
+  kind: string;
+  /** autopilot | ai_good | ai_bad | human_good | human_bad */
+  stratum: string;
+  /** reopened | low_rating | repeat_contact: why a solved conversation looks bad */
+  signals: ColumnType<string[], string, string>;
+  /** minimum | rate: the rule that sampled it */
+  why: string;
+  /** draft:<draft id> or solve:<delivery id>: unique per tenant and provider, so an item is sampled once */
+  subject: string;
+  /** ISO week of the reply or the solve (2026-W48): the stratification counts per week */
+  week: string;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  delivery: ColumnType<unknown, string | null | undefined, string | null>;
+  /** the first review of the draft given after it was sampled */
+  review_id: ColumnType<string | null, string | null | undefined, string | null>;
+  reviewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** An agent's review of a draft (migration 0009; docs/contracts.md, Reviews). */

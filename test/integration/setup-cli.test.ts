@@ -65,7 +65,7 @@ const desiredBody = {
     http_method: 'POST',
     request_format: 'json',
     status: 'active',
-    subscriptions: ['zen:event-type:ticket.created', 'zen:event-type:ticket.comment_added'],
+    subscriptions: ['zen:event-type:ticket.created', 'zen:event-type:ticket.comment_added', 'zen:event-type:ticket.status_changed'],
   },
 };
 const existingWebhook = (overrides: Record<string, unknown> = {}) => ({
@@ -76,7 +76,7 @@ const existingWebhook = (overrides: Record<string, unknown> = {}) => ({
   request_format: 'json',
   status: 'active',
   // Zendesk's order need not be ours: compared as a set
-  subscriptions: ['zen:event-type:ticket.comment_added', 'zen:event-type:ticket.created'],
+  subscriptions: ['zen:event-type:ticket.status_changed', 'zen:event-type:ticket.comment_added', 'zen:event-type:ticket.created'],
   created_at: '2026-05-01T09:00:00Z',
   ...overrides,
 });
@@ -95,7 +95,7 @@ describe('setup zendesk', () => {
     expect(run.out).toContain('--dry-run: GET requests only');
     expect(run.out).toMatch(/webhook "draftpilot"\s+create/);
     expect(run.out).toContain(`endpoint ${ENDPOINT}`);
-    expect(run.out).toContain('zen:event-type:ticket.created, zen:event-type:ticket.comment_added');
+    expect(run.out).toContain('zen:event-type:ticket.created, zen:event-type:ticket.comment_added, zen:event-type:ticket.status_changed');
     expect(run.out).toMatch(/triggers\s+none created/);
     expect(run.out).toContain('nothing to create: Zendesk tags are free-form');
     expect(run.out).toContain('suggested: ZENDESK_ESCALATION_GROUP_ID=360002');

@@ -1,4 +1,6 @@
 import { intercomBodyFormats, normalizeIntercom } from '../../src/edge/intercom/normalize';
+import { intercomEdge } from '../../src/edge/intercom/intercom-edge';
+import { zendeskEdge } from '../../src/edge/zendesk/zendesk-edge';
 import { htmlToText, looksLikeHtml } from '../../src/domain/html-to-text';
 import { markerFor } from '../../src/domain/marker';
 import { threadSchema } from '../../src/domain/thread';
@@ -58,6 +60,28 @@ describe('normalizeZendesk', () => {
     expect(normalizeZendesk(body, ctx).messages.map((m) => m.text)).toEqual([body.text]);
     delete body.text;
     expect(normalizeZendesk(body, ctx)).toMatchObject({ id: '4813', messages: [] });
+  });
+});
+
+describe('solve events', () => {
+  it('a Zendesk status change to solved: the ticket’s new status, no message, and the solve the sampling reads', () => {
+    const body = fixture('zendesk', 'ticket-status-solved');
+    expect(normalizeZendesk(body, ctx)).toMatchObject({ id: '4812', status: 'solved', messages: [] });
+    const edge = zendeskEdge({ secrets: ['s'], toleranceSeconds: 300 });
+    expect(edge.solveOf(body)).toEqual({ at: '2026-11-27T15:40:12Z' });
+    // no message to read from the API: the solve is not a comment
+    expect(edge.announcesMessage(body)).toBe(false);
+    expect(edge.solveOf(fixture('zendesk', 'comment-added'))).toBeUndefined();
+    expect(edge.solveOf({ ...body, event: { current: 'OPEN', previous: 'SOLVED' } })).toBeUndefined();
+  });
+
+  it('an Intercom close: the conversation closed, no message, and its rating', () => {
+    const body = fixture('intercom', 'conversation-admin-closed');
+    expect(normalizeIntercom(body, { ...ctx, tenant: 'intercom:x7k2pq9a' })).toMatchObject({ status: 'closed', messages: [expect.objectContaining({ id: 'source-2201848891' })] });
+    const edge = intercomEdge({ secrets: ['s'], maxAgeSeconds: 3600 });
+    expect(edge.solveOf(body)).toEqual({ at: new Date(1795773601 * 1000).toISOString(), rating: 2 });
+    expect(edge.solveOf({ ...body, data: { ...body.data, item: { ...body.data.item, conversation_rating: null } } })).toEqual({ at: new Date(1795773601 * 1000).toISOString() });
+    expect(edge.solveOf(fixture('intercom', 'conversation-admin-noted'))).toBeUndefined();
   });
 });
 

@@ -164,11 +164,29 @@ describe('routeZendesk: event-connected webhooks', () => {
   });
 
   it('ignores event types draftpilot does not subscribe to', () => {
-    const body = { ...fixture('zendesk', 'ticket-created'), type: 'zen:event-type:ticket.status_changed' };
+    const body = { ...fixture('zendesk', 'ticket-created'), type: 'zen:event-type:ticket.priority_changed' };
     expect(route(body)).toEqual({
       ok: true,
-      route: { action: 'ignore', reason: 'unsupported_event', detail: 'event type zen:event-type:ticket.status_changed is not used by draftpilot' },
+      route: { action: 'ignore', reason: 'unsupported_event', detail: 'event type zen:event-type:ticket.priority_changed is not used by draftpilot' },
     });
+  });
+
+  it('records a ticket set to solved under the topic ticket.solved, for the sampling of solved conversations (nothing drafted)', () => {
+    expect(route(fixture('zendesk', 'ticket-status-solved'))).toEqual({
+      ok: true,
+      route: { action: 'record', deliveryId: '01JQ9A1B2C3D4E5F6G7H8J9K0M', tenant: 'zendesk:acme', topic: 'ticket.solved', threadId: '4812', reason: 'solved' },
+    });
+  });
+
+  it('ignores a status change to anything but solved', () => {
+    const body = fixture('zendesk', 'ticket-status-solved');
+    body.event = { current: 'PENDING', previous: 'OPEN' };
+    expect(route(body)).toEqual({ ok: true, route: { action: 'ignore', reason: 'unsupported_event', detail: 'a status change to pending is not used by draftpilot (only to solved)' } });
+  });
+
+  it('names the missing field of a status change without its event', () => {
+    const body = { ...fixture('zendesk', 'ticket-status-solved'), event: {} };
+    expect(route(body)).toEqual({ ok: false, code: 'schema_mismatch', message: expect.stringContaining('event.current') });
   });
 
   it.each([

@@ -59,7 +59,7 @@ export interface IntercomWriterStats {
 }
 
 /** POST /tags answers with the tag: https://developers.intercom.com/docs/references/2.3/rest-api/tags/create-and-update-tags/ */
-const tagSchema = z.looseObject({ type: z.literal('tag'), id: intercomId, name: z.string() });
+export const tagSchema = z.looseObject({ type: z.literal('tag'), id: intercomId, name: z.string() });
 /** GET /tags lists every tag of the workspace: https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/listtags */
 const tagListSchema = z.looseObject({ data: z.array(tagSchema) });
 /**

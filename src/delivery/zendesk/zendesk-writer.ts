@@ -30,7 +30,7 @@ const macroSearchSchema = z.looseObject({ macros: z.array(z.looseObject({ id: ze
  * GET /api/v2/tickets/{id}/comments.json, newest first, one cursor page:
  * https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments
  */
-const commentsSchema = z.looseObject({
+export const commentsSchema = z.looseObject({
   comments: z.array(
     z.looseObject({
       id: zendeskId,
@@ -278,15 +278,8 @@ export class ZendeskWriter implements HelpdeskWriter {
     }
   }
 
-  private async readTicket(api: ZendeskApi, ticketId: string, meter: CallMeter): Promise<TicketSnapshot> {
-    const { ticket } = await api.get(`/api/v2/tickets/${ticketId}.json`, ticketSchema, meter);
-    const status = (ticket.status ?? '').toLowerCase();
-    if (status === 'deleted') throw gone(ticketId);
-    if (status === 'closed') {
-      // Zendesk refuses any update to a closed ticket (422); say why instead of spending the call.
-      throw new HelpdeskError('zendesk', 0, 'zendesk_ticket_closed', `zendesk: ticket ${ticketId} is closed and takes no more comments; nothing written, the draft is dropped`, true);
-    }
-    return { updatedAt: ticket.updated_at, tags: ticket.tags ?? [], assigneeId: ticket.assignee_id ?? null, groupId: ticket.group_id ?? null };
+  private readTicket(api: ZendeskApi, ticketId: string, meter: CallMeter): Promise<TicketSnapshot> {
+    return readTicketSnapshot(api, ticketId, meter, 'the draft');
   }
 
   private checkRequest(request: DeliveryRequest): string {
@@ -303,6 +296,18 @@ export class ZendeskWriter implements HelpdeskWriter {
     const group = request.tenantDelivery?.escalationGroupId ?? this.options.escalationGroupId;
     return { ...(group !== undefined ? { escalationGroupId: group } : {}), ...(title ? { macroTitle: title } : {}) };
   }
+}
+
+/** The ticket as an update needs it (updated_at, tags, assignee, group); a deleted or closed ticket is a permanent error. */
+export async function readTicketSnapshot(api: ZendeskApi, ticketId: string, meter: CallMeter, what: string): Promise<TicketSnapshot> {
+  const { ticket } = await api.get(`/api/v2/tickets/${ticketId}.json`, ticketSchema, meter);
+  const status = (ticket.status ?? '').toLowerCase();
+  if (status === 'deleted') throw gone(ticketId);
+  if (status === 'closed') {
+    // Zendesk refuses any update to a closed ticket (422); say why instead of spending the call.
+    throw new HelpdeskError('zendesk', 0, 'zendesk_ticket_closed', `zendesk: ticket ${ticketId} is closed and takes no more comments; nothing written, ${what} is dropped`, true);
+  }
+  return { updatedAt: ticket.updated_at, tags: ticket.tags ?? [], assigneeId: ticket.assignee_id ?? null, groupId: ticket.group_id ?? null };
 }
 
 /** DELETE /api/v2/macros/{id}: 204; a 404 means it is gone already (an admin or agent deleted it). */
@@ -339,7 +344,7 @@ function gone(ticketId: string, cause?: string): HelpdeskError {
 }
 
 /** A 404 anywhere in a delivery means the ticket is gone: say so. Everything else passes unchanged. */
-function explain(err: unknown, ticketId: string, meter: CallMeter): unknown {
+export function explain(err: unknown, ticketId: string, meter: CallMeter): unknown {
   // Only the API's own 404 (map-error's zendesk_not_found): a 404 from the token endpoint is an OAuth problem.
   if (err instanceof HelpdeskError && err.code === 'zendesk_not_found') return gone(ticketId, `${err.message}; ${meter.describe()}`);
   return err;

@@ -1,5 +1,5 @@
 import type { ProviderEdge } from '../provider-edge';
-import { normalizeIntercom } from './normalize';
+import { intercomSolve, normalizeIntercom } from './normalize';
 import { routeIntercom } from './route';
 import { verifyIntercom } from './verify';
 import { topicSchema, USER_TOPICS } from './schema';
@@ -24,5 +24,6 @@ export function intercomEdge(options: IntercomEdgeOptions): ProviderEdge {
       const topic = topicSchema.safeParse(payload);
       return topic.success && (USER_TOPICS as readonly string[]).includes(topic.data.topic);
     },
+    solveOf: intercomSolve,
   };
 }

@@ -1,4 +1,4 @@
-import type { DeliveryContext } from '../provider-edge';
+import type { DeliveryContext, SolveEvent } from '../provider-edge';
 import { BodyFormat, bodyText } from '../../domain/html-to-text';
 import { CUSTOMER_TYPES, isOwnAdmin } from './route';
 import type { Message, Thread } from '../../domain/thread';
@@ -46,6 +46,14 @@ function authorOf(a: { id?: string | null; type: string } | null | undefined, op
 const isNote = (partType: string) => partType.startsWith('note');
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
+
+/** A teammate closed the conversation: the solve the sampling reads, with the customer's rating when the payload has one. */
+export function intercomSolve(payload: unknown): SolveEvent | undefined {
+  const n = notificationSchema.safeParse(payload);
+  if (!n.success || n.data.topic !== 'conversation.admin.closed') return undefined;
+  const rating = n.data.data.item.conversation_rating?.rating;
+  return { at: iso(n.data.created_at), ...(typeof rating === 'number' ? { rating } : {}) };
+}
 
 /** Turns a stored Intercom notification into the normalized thread it tells about (docs/contracts.md, Thread). */
 export function normalizeIntercom(payload: unknown, ctx: DeliveryContext, options: IntercomNormalizeOptions = {}): Thread {

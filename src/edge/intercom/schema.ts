@@ -41,6 +41,8 @@ export const conversationSchema = z.looseObject({
   user: reference.nullish(),
   customers: z.array(reference).nullish(),
   conversation_parts: z.looseObject({ conversation_parts: z.array(partSchema) }).nullish(),
+  /** the customer's rating, 1 to 5, once given (Intercom's conversation model) */
+  conversation_rating: z.looseObject({ rating: z.number().int().nullish() }).nullish(),
 });
 
 /** The notification envelope: https://developers.intercom.com/docs/references/webhooks/webhook-models */

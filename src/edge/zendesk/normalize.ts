@@ -1,9 +1,9 @@
-import type { DeliveryContext } from '../provider-edge';
+import type { DeliveryContext, SolveEvent } from '../provider-edge';
 import { htmlToText } from '../../domain/html-to-text';
 import { isInstant } from '../../domain/instant';
 import { zendeskAuthor } from './author';
 import type { Message, Thread } from '../../domain/thread';
-import { commentAddedSchema, ticketCreatedSchema, triggerBodySchema, ZendeskPayload } from './schema';
+import { commentAddedSchema, statusChangedSchema, ticketCreatedSchema, triggerBodySchema, ZendeskPayload } from './schema';
 
 export interface ZendeskNormalizeOptions {
   botUserId?: string;
@@ -25,6 +25,11 @@ export function normalizeZendesk(payload: unknown, ctx: DeliveryContext, options
       : [];
     return base(ctx, e.detail.id, e.detail, messages);
   }
+  if (body.type === 'zen:event-type:ticket.status_changed') {
+    // No message: the ticket's new status, which the stored thread takes.
+    const e = statusChangedSchema.parse(payload);
+    return base(ctx, e.detail.id, { ...e.detail, status: e.event.current }, []);
+  }
   const e = commentAddedSchema.parse(payload);
   const c = e.event.comment;
   const text = c.body ?? (c.html_body ? htmlToText(c.html_body) : '');
@@ -36,6 +41,12 @@ export function normalizeZendesk(payload: unknown, ctx: DeliveryContext, options
 /** Who wrote an agent's message, for the review it may be of a draft. */
 function agentOf(id: string | null | undefined, name?: string | null): Pick<Message, 'authorId' | 'authorName'> {
   return { ...(id ? { authorId: id } : {}), ...(name ? { authorName: name } : {}) };
+}
+
+/** A status change to solved, as the sampling of solved conversations reads it (Zendesk's events carry no rating). */
+export function zendeskSolve(payload: unknown): SolveEvent | undefined {
+  const e = statusChangedSchema.safeParse(payload);
+  return e.success && e.data.event.current.toLowerCase() === 'solved' ? { at: e.data.time } : undefined;
 }
 
 function base(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { zendeskTenant } from '../../domain/tenant';
 import { header, Headers, Parsed } from '../provider-edge';
 import { zodMessage } from '../../domain/zod-message';
-import { commentAddedSchema, SUPPORTED_EVENT_TYPES, ticketCreatedSchema, triggerBodySchema, zendeskKindSchema } from './schema';
+import { commentAddedSchema, statusChangedSchema, SUPPORTED_EVENT_TYPES, ticketCreatedSchema, triggerBodySchema, zendeskKindSchema } from './schema';
 import { recordReason, zendeskAuthor } from './author';
 
 export { isOwnAuthor } from './author';
@@ -53,6 +53,8 @@ export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, o
     return { ok: true, route: reason ? { action: 'record', ...base, reason } : { action: 'accept', ...base } };
   }
 
+  if (type === 'zen:event-type:ticket.status_changed') return routeStatusChange(json, options);
+
   const parsed = commentAddedSchema.safeParse(json);
   if (!parsed.success) return { ok: false, code: 'schema_mismatch', message: zodMessage(parsed.error) };
   const e = parsed.data;
@@ -62,6 +64,19 @@ export function routeZendesk(json: unknown, headers: Headers, rawBody: Buffer, o
   // public comment by any end user (the requester, or a CC on the customer's side) is a customer message.
   const reason = recordReason(zendeskAuthor(options, { id: comment.author.id, isStaff: comment.author.is_staff }, e.detail.requester_id), comment.is_public);
   return { ok: true, route: reason ? { action: 'record', ...base, reason } : { action: 'accept', ...base } };
+}
+
+/**
+ * A ticket set to solved is recorded (folded into the thread, drafts nothing) for the sampling of
+ * solved conversations, under the topic `ticket.solved`; any other status change is not used.
+ */
+function routeStatusChange(json: unknown, options: ZendeskRouteOptions): Parsed {
+  const parsed = statusChangedSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, code: 'schema_mismatch', message: zodMessage(parsed.error) };
+  const e = parsed.data;
+  const status = e.event.current.toLowerCase();
+  if (status !== 'solved') return { ok: true, route: { action: 'ignore', reason: 'unsupported_event', detail: `a status change to ${status} is not used by draftpilot (only to solved)` } };
+  return { ok: true, route: { action: 'record', deliveryId: e.id, tenant: tenantOfDelivery(options, e.account_id), topic: 'ticket.solved', threadId: e.detail.id, reason: 'solved' } };
 }
 
 function routeTrigger(json: unknown, headers: Headers, rawBody: Buffer, options: ZendeskRouteOptions): Parsed {

@@ -4,7 +4,7 @@ import { isInstant } from '../../domain/instant';
 /** Zendesk sends ids as strings in event details and as numbers elsewhere: keep them as strings. */
 export const zendeskId = z.union([z.string().min(1), z.number().int()]).transform(String);
 
-export const SUPPORTED_EVENT_TYPES = ['zen:event-type:ticket.created', 'zen:event-type:ticket.comment_added'] as const;
+export const SUPPORTED_EVENT_TYPES = ['zen:event-type:ticket.created', 'zen:event-type:ticket.comment_added', 'zen:event-type:ticket.status_changed'] as const;
 
 /** Just enough to tell which kind of body arrived. */
 export const zendeskKindSchema = z.union([
@@ -58,6 +58,17 @@ export const commentAddedSchema = z.looseObject({
   event: z.looseObject({ comment: commentSchema }),
 });
 
+/**
+ * Event-connected webhook, zen:event-type:ticket.status_changed: `event` holds the status before and
+ * after, upper-case (`{"current": "SOLVED", "previous": "OPEN"}`), the detail the ticket after it.
+ * https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events/
+ */
+export const statusChangedSchema = z.looseObject({
+  ...envelope,
+  type: z.literal('zen:event-type:ticket.status_changed'),
+  event: z.looseObject({ current: z.string().min(1), previous: z.string().nullish() }),
+});
+
 const triggerBool = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
 const optionalId = z.union([zendeskId, z.literal('')]).transform((v) => (v === '' ? null : v)).nullish();
 
@@ -79,4 +90,5 @@ export const triggerBodySchema = z.looseObject({
 export type TicketCreated = z.infer<typeof ticketCreatedSchema>;
 export type CommentAdded = z.infer<typeof commentAddedSchema>;
 export type TriggerBody = z.infer<typeof triggerBodySchema>;
-export type ZendeskPayload = TicketCreated | CommentAdded | TriggerBody;
+export type StatusChanged = z.infer<typeof statusChangedSchema>;
+export type ZendeskPayload = TicketCreated | CommentAdded | StatusChanged | TriggerBody;

@@ -1,5 +1,5 @@
 import type { ProviderEdge } from '../provider-edge';
-import { normalizeZendesk } from './normalize';
+import { normalizeZendesk, zendeskSolve } from './normalize';
 import { routeZendesk } from './route';
 import { verifyZendesk } from './verify';
 
@@ -17,7 +17,8 @@ export function zendeskEdge(options: ZendeskEdgeOptions): ProviderEdge {
     verify: (raw, headers, now) => verifyZendesk(raw, headers, options.secrets, now, options.toleranceSeconds),
     route: (json, headers, raw) => routeZendesk(json, headers, raw, options),
     normalize: (payload, ctx) => normalizeZendesk(payload, ctx, options),
-    // a ticket's creation, a comment, a trigger body: each tells of a comment
-    announcesMessage: () => true,
+    // a ticket's creation, a comment, a trigger body: each tells of a comment; a status change does not
+    announcesMessage: (payload) => (payload as { type?: unknown } | null)?.type !== 'zen:event-type:ticket.status_changed',
+    solveOf: zendeskSolve,
   };
 }
