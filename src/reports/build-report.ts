@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { effectiveSettings, ServiceDefaults } from '../settings/effective-settings';
 import { tenantSettingsOf } from '../settings/settings-store';
 import type { Database } from '../store/schema';
@@ -66,7 +66,20 @@ export function isBuiltReport(name: string): name is BuiltReportName {
   return Object.hasOwn(builders, name);
 }
 
-/** One report for a week (default: the current one) and optionally one tenant. */
+/**
+ * One report for a week (default: the current one) and optionally one tenant. Its queries run in one
+ * read-only transaction (one snapshot: the parts of a report agree) without PostgreSQL's JIT
+ * compilation, which costs more than these short queries over a week take (its estimate of a JSON
+ * array's rows makes them look expensive).
+ */
 export async function buildReport(ctx: ReportContext, name: BuiltReportName, query: { week?: string; tenant?: string }): Promise<Report> {
-  return builders[name](ctx, reportScope(query, (ctx.now ?? (() => new Date()))()));
+  const scope = reportScope(query, (ctx.now ?? (() => new Date()))());
+  return ctx.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      await sql`set local jit = off`.execute(trx);
+      return builders[name]({ ...ctx, db: trx }, scope);
+    });
 }

@@ -57,6 +57,8 @@ export function clusterQuestions<T>(questions: readonly Question<T>[], minSimila
 
   const clusters: { leader: Set<string>; groups: Group<T>[] }[] = [];
   const byTerm = new Map<string, number[]>();
+  // terms each candidate cluster's leader shares with the group, counted through the index
+  const shared: number[] = [];
   let termless: { leader: Set<string>; groups: Group<T>[] } | undefined;
   for (const g of ordered) {
     if (g.terms.size === 0) {
@@ -64,13 +66,20 @@ export function clusterQuestions<T>(questions: readonly Question<T>[], minSimila
       termless.groups.push(g);
       continue;
     }
-    const candidates = new Set<number>();
-    for (const t of g.terms) for (const c of byTerm.get(t) ?? []) candidates.add(c);
+    const touched: number[] = [];
+    for (const t of g.terms) {
+      for (const c of byTerm.get(t) ?? []) {
+        if (!shared[c]) touched.push(c);
+        shared[c] = (shared[c] ?? 0) + 1;
+      }
+    }
     let best = -1;
     let bestScore = 0;
-    for (const c of [...candidates].sort((a, b) => a - b)) {
-      const score = jaccard(g.terms, clusters[c]!.leader);
-      if (score > bestScore) {
+    for (const c of touched) {
+      const n = shared[c]!;
+      shared[c] = 0;
+      const score = n / (g.terms.size + clusters[c]!.leader.size - n);
+      if (score > bestScore || (score === bestScore && c < best)) {
         best = c;
         bestScore = score;
       }

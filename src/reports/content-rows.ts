@@ -24,32 +24,34 @@ export interface ReviewedArticleRow {
  * edit distance of the edits; most reviews first.
  */
 export async function reviewedArticleRows(db: Kysely<Database>, scope: ReportScope, limit: number): Promise<ReviewedArticleRow[]> {
+  // The reviews are counted per draft first; each draft is then read once (by its key: "offset 0"
+  // keeps the lookup a nested loop on the primary key) and its sources once per article.
   const { rows } = await sql<Record<string, unknown>>`
-    with r as (
-      select r.id, r.draft_id, r.action, r.reason, r.edit_distance
+    with per_draft as (
+      select r.draft_id, r.action, r.reason, count(*)::int as n, sum(r.edit_distance)::float8 as distance_sum, count(r.edit_distance)::int as distance_n
         from reviews r
        where r.action in ('reject', 'edit', 'replaced') and ${inScope('r', scope)}
-    ), cited as (
-      -- one row per review and article: an article's passages cited twice in a draft count once
-      select d.tenant, ${ARTICLE_ID} as article_id, min(s->>'title') as title, min(s->>'url') as url,
-             r.action, r.reason, r.edit_distance
-        from r join drafts d on d.id = r.draft_id
-        cross join lateral jsonb_array_elements(d.sources) s
-       group by d.tenant, ${ARTICLE_ID}, r.id, r.action, r.reason, r.edit_distance
-    ), reasons as (
-      select tenant, article_id, jsonb_object_agg(reason, n) as reject_reasons
-        from (select tenant, article_id, reason, count(*)::int as n from cited where action = 'reject' and reason is not null group by 1, 2, 3) x
-       group by 1, 2
+       group by r.draft_id, r.action, r.reason
+    ), per_article as (
+      select d.tenant, a.article_id, min(a.title) as title, min(a.url) as url, p.action, p.reason,
+             sum(p.n)::int as n, sum(p.distance_sum)::float8 as distance_sum, sum(p.distance_n)::int as distance_n
+        from per_draft p
+        cross join lateral (select d.tenant, d.sources from drafts d where d.id = p.draft_id offset 0) d
+        cross join lateral (
+          select distinct on (1) ${ARTICLE_ID} as article_id, s->>'title' as title, s->>'url' as url
+            from jsonb_array_elements(d.sources) s
+        ) a
+       group by d.tenant, a.article_id, p.action, p.reason
     )
-    select c.tenant, c.article_id, min(c.title) as title, min(c.url) as url,
-           count(*) filter (where c.action = 'reject')::int as rejected,
-           count(*) filter (where c.action = 'edit')::int as edited,
-           count(*) filter (where c.action = 'replaced')::int as replaced,
-           coalesce(min(x.reject_reasons::text), '{}') as reject_reasons,
-           avg(c.edit_distance) filter (where c.action = 'edit')::float8 as mean_edit_distance
-      from cited c left join reasons x on x.tenant = c.tenant and x.article_id = c.article_id
-     group by c.tenant, c.article_id
-     order by count(*) desc, c.tenant, c.article_id
+    select tenant, article_id, min(title) as title, min(url) as url,
+           coalesce(sum(n) filter (where action = 'reject'), 0)::int as rejected,
+           coalesce(sum(n) filter (where action = 'edit'), 0)::int as edited,
+           coalesce(sum(n) filter (where action = 'replaced'), 0)::int as replaced,
+           coalesce(jsonb_object_agg(reason, n) filter (where action = 'reject' and reason is not null), '{}'::jsonb)::text as reject_reasons,
+           (sum(distance_sum) filter (where action = 'edit') / nullif(sum(distance_n) filter (where action = 'edit'), 0))::float8 as mean_edit_distance
+      from per_article
+     group by tenant, article_id
+     order by sum(n) desc, tenant, article_id
      limit ${limit}`.execute(db);
   return rows.map((r) => ({
     tenant: String(r.tenant),

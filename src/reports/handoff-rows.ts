@@ -52,34 +52,39 @@ export interface HandoffSums {
  * Messages whose time is not an ISO timestamp are left out.
  */
 export async function handoffSums(db: Kysely<Database>, scope: ReportScope): Promise<HandoffSums> {
+  // Per handoff, one pass over its thread's messages after it (a few rows): the first agent reply,
+  // the customer's next message after that reply, and whether an agent message between them asks.
   const { rows } = await sql<Record<string, unknown>>`
     with h as (
       select d.id, d.tenant, d.provider, d.thread_id, d.created_at as at
         from drafts d
        where d.decision = 'escalate' and ${inScope('d', scope)}
-    ), m as (
-      select * from (
-        select h.id, h.at, e->>'author' as author, e->>'text' as text,
-               case when e->>'createdAt' ~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}' then (e->>'createdAt')::timestamptz end as t
-          from h
-          join threads th on th.tenant = h.tenant and th.provider = h.provider and th.thread_id = h.thread_id
-          cross join lateral jsonb_array_elements(th.messages) e
-         where e->>'author' = 'customer' or (e->>'author' = 'agent' and e->>'public' = 'true')
-      ) timed
-       where t > at
-    ), first_reply as (
-      select id, min(t) as t from m where author = 'agent' group by id
-    ), next_customer as (
-      select m.id, min(m.t) as t from m join first_reply f on f.id = m.id where m.author = 'customer' and m.t > f.t group by m.id
-    ), asked as (
-      select distinct m.id
-        from m join first_reply f on f.id = m.id left join next_customer n on n.id = m.id
-       where m.author = 'agent' and m.t >= f.t and (n.t is null or m.t < n.t) and position('?' in m.text) > 0
+    ), per as (
+      select h.at, x.first_t, x.asked
+        from h
+        left join threads th on th.tenant = h.tenant and th.provider = h.provider and th.thread_id = h.thread_id
+        left join lateral (
+          select min(first_t) as first_t,
+                 coalesce(bool_or(author = 'agent' and t >= first_t and (next_t is null or t < next_t) and position('?' in text) > 0), false) as asked
+            from (
+              select *, min(t) filter (where author = 'customer' and t > first_t) over () as next_t
+                from (
+                  select *, min(t) filter (where author = 'agent') over () as first_t
+                    from (
+                      select e->>'author' as author, e->>'text' as text,
+                             case when e->>'createdAt' ~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}' then (e->>'createdAt')::timestamptz end as t
+                        from jsonb_array_elements(th.messages) e
+                       where e->>'author' = 'customer' or (e->>'author' = 'agent' and e->>'public' = 'true')
+                    ) messages
+                   where t > h.at
+                ) with_first
+            ) with_next
+        ) x on true
     )
-    select count(*)::int as handoffs, count(f.t)::int as replied, count(a.id)::int as asked,
-           percentile_cont(0.5) within group (order by extract(epoch from f.t - h.at)) filter (where f.t is not null) as p50,
-           percentile_cont(0.9) within group (order by extract(epoch from f.t - h.at)) filter (where f.t is not null) as p90
-      from h left join first_reply f on f.id = h.id left join asked a on a.id = h.id`.execute(db);
+    select count(*)::int as handoffs, count(first_t)::int as replied, count(*) filter (where asked)::int as asked,
+           percentile_cont(0.5) within group (order by extract(epoch from first_t - at)) filter (where first_t is not null) as p50,
+           percentile_cont(0.9) within group (order by extract(epoch from first_t - at)) filter (where first_t is not null) as p90
+      from per`.execute(db);
   const r = rows[0] ?? {};
   return { handoffs: num(r.handoffs), replied: num(r.replied), asked: num(r.asked), p50: numOrNull(r.p50), p90: numOrNull(r.p90) };
 }
