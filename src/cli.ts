@@ -2,11 +2,12 @@
 import { CliIo, EXIT, runIntercomSetup, runZendeskSetup, SetupCommand, UsageError } from './setup/commands';
 import { DRAFTS_USAGE, runDrafts } from './setup/drafts-command';
 import { REDRIVE_USAGE, runRedrive } from './setup/redrive';
+import { REPORT_USAGE, runReport } from './setup/report-command';
 
 /**
  * `npx draftpilot setup zendesk|intercom [--dry-run] [--triggers] [--url https://host] [--dotenv path] [--no-store]`
  * (package.json "bin"; from a checkout: `npm run setup -- zendesk --dry-run --url https://host`), and
- * `redrive`, `drafts list` and `drafts show ID`, which talk to the running service's admin API.
+ * `redrive`, `drafts list`, `drafts show ID` and `report NAME`, which talk to the running service's admin API.
  * Exit codes: 0 done, 1 a helpdesk call failed or a check found a problem, 2 wrong arguments or
  * configuration missing (the message names what to set; nothing was sent).
  */
@@ -33,7 +34,9 @@ export const USAGE = `usage: draftpilot setup zendesk|intercom [--dry-run] [--tr
 
 ${REDRIVE_USAGE}
 
-${DRAFTS_USAGE}`;
+${DRAFTS_USAGE}
+
+${REPORT_USAGE}`;
 
 export type ParsedArgs = { help: true } | ({ help: false } & SetupCommand);
 
@@ -68,7 +71,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (positional.length === 0) {
     if (argv.length === 0) return { help: true };
-    throw new UsageError('missing command: setup zendesk, setup intercom, redrive, drafts list or drafts show');
+    throw new UsageError('missing command: setup zendesk, setup intercom, redrive, drafts list, drafts show or report');
   }
   const [command, provider, ...rest] = positional;
   if (command !== 'setup') throw new UsageError(`unknown command "${command}"`);
@@ -92,6 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     if (argv[0] === 'redrive') return await runRedrive(argv.slice(1), io);
     if (argv[0] === 'drafts') return await runDrafts(argv.slice(1), io);
+    if (argv[0] === 'report') return await runReport(argv.slice(1), io);
     const args = parseArgs(argv);
     if (args.help) {
       // No arguments at all is a usage error (stderr, exit 2); --help is an answer (stdout, exit 0).
@@ -106,10 +110,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`draftpilot: ${err.message}\n`);
-      if (/^(unknown|setup what|drafts what|unexpected|missing command|--(url|dotenv|tenant|since|limit) needs)/.test(err.message)) io.stderr(`\n${argv[0] === 'drafts' ? DRAFTS_USAGE : USAGE}\n`);
+      if (/^(unknown|setup what|drafts what|report what|unexpected|missing command|--(url|dotenv|tenant|since|limit|week) needs)/.test(err.message)) io.stderr(`\n${argv[0] === 'drafts' ? DRAFTS_USAGE : argv[0] === 'report' ? REPORT_USAGE : USAGE}\n`);
       return EXIT.usage;
     }
-    io.stderr(`draftpilot: ${argv[0] === 'drafts' || argv[0] === 'redrive' ? argv[0] : 'setup'} failed unexpectedly: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    io.stderr(`draftpilot: ${argv[0] === 'drafts' || argv[0] === 'redrive' || argv[0] === 'report' ? argv[0] : 'setup'} failed unexpectedly: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.failed;
   }
 }

@@ -1,4 +1,5 @@
 import type { Provider } from './thread';
+import { z } from 'zod';
 
 /**
  * A tenant is one helpdesk account: `zendesk:<subdomain>` or `intercom:<workspace id>`. Every stored
@@ -22,4 +23,18 @@ export function providerOfTenant(tenant: string): Provider | undefined {
 /** A Zendesk account's own origin: https://<subdomain>.zendesk.com. */
 export function zendeskOrigin(subdomain: string): string {
   return `https://${subdomain}.zendesk.com`;
+}
+
+/** A tenant as the API takes it (a query or path parameter). */
+export const tenantSchema = z.string().regex(/^(zendesk|intercom):[^\s/]+$/, 'a tenant such as zendesk:acme or intercom:<workspace id>');
+
+/**
+ * Where an agent opens a ticket or conversation: Zendesk's agent view of the ticket, Intercom's inbox
+ * view of the conversation in the tenant's workspace. Undefined for a tenant of neither helpdesk.
+ */
+export function threadLink(tenant: string, threadId: string): string | undefined {
+  const id = encodeURIComponent(threadId);
+  if (tenant.startsWith('zendesk:')) return `${zendeskOrigin(tenant.slice('zendesk:'.length))}/agent/tickets/${id}`;
+  if (tenant.startsWith('intercom:')) return `https://app.intercom.com/a/inbox/${encodeURIComponent(tenant.slice('intercom:'.length))}/inbox/conversation/${id}`;
+  return undefined;
 }

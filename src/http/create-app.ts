@@ -15,6 +15,7 @@ import { reviewRoutes } from './review-routes';
 import { categoryRoutes } from './category-routes';
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import type { AfterRecord } from '../reviews/record-review';
+import { reportRoutes } from './report-routes';
 import { sendError } from './send-error';
 import type { RequestListener } from 'node:http';
 import { webhookListener } from './webhook-listener';
@@ -65,14 +66,17 @@ export function createApp(deps: AppDeps): RequestListener {
       // before the admin routes: these also accept an app session
       app.use('/api', reviewRoutes(deps.db, { adminToken: deps.adminToken, sessionSecret: deps.appSessionSecret, now: deps.now }, deps.afterReview));
     }
-    if (deps.db && deps.settingsDefaults) app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
+    if (deps.db && deps.settingsDefaults) {
+      app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
+      app.use('/api/reports', requireAdmin(deps.adminToken), reportRoutes({ db: deps.db, defaults: deps.settingsDefaults, now: deps.now }));
+    }
     if (deps.lifecycle) app.use('/api/categories', requireAdmin(deps.adminToken), categoryRoutes(deps.lifecycle, deps.defaultTenant));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
     for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -1,12 +1,10 @@
 import { json, Response, Router, text } from 'express';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import { tenantSchema } from '../domain/tenant';
 import { effectiveSettings, ServiceDefaults } from '../settings/effective-settings';
 import { applyTenantSettings, storedTenantSettings } from '../settings/settings-store';
 import type { Database } from '../store/schema';
 import { sendError } from './send-error';
-
-const tenantSchema = z.string().regex(/^(zendesk|intercom):[^\s/]+$/, 'a tenant such as zendesk:acme or intercom:<workspace id>');
 
 /**
  * GET and PUT /api/settings/:tenant (behind the admin token): a tenant's own settings, what applies

@@ -5,6 +5,7 @@ import { zodMessage } from '../domain/zod-message';
 import { DraftDetail, draftDetailSchema, draftIdSchema, DraftList, draftListSchema, HelpdeskWrite } from '../drafting/draft-view';
 import { CliIo, EXIT, UsageError } from './commands';
 import { callService, errorOf, ServiceAnswer, serviceTarget, ServiceUnreachable } from './service-client';
+import { serviceArgs } from './service-args';
 
 export const DRAFTS_USAGE = `usage: draftpilot drafts list [--limit N] [--json] [--url http://127.0.0.1:3000] [--dotenv <path>]
        draftpilot drafts show <draft id> [--json] [--url http://127.0.0.1:3000] [--dotenv <path>]
@@ -24,27 +25,7 @@ export type DraftsCommand =
   | { command: 'show'; id: string; json: boolean; url?: string; envFile?: string };
 
 export function parseDraftsArgs(argv: readonly string[]): DraftsCommand {
-  const positional: string[] = [];
-  const values: { limit?: string; url?: string; envFile?: string } = {};
-  const names: Record<string, keyof typeof values> = { '--limit': 'limit', '--url': 'url', '--dotenv': 'envFile' };
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--json') {
-      json = true;
-      continue;
-    }
-    if (!arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const key = names[flag];
-    if (!key) throw new UsageError(`unknown option ${flag} for drafts`);
-    const value = inline ?? argv[++i];
-    if (!value || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    values[key] = value;
-  }
+  const { positional, values, json } = serviceArgs(argv, { '--limit': 'limit', '--url': 'url', '--dotenv': 'envFile' }, 'drafts');
   const [command, ...rest] = positional;
   const common = { json, ...(values.url !== undefined ? { url: values.url } : {}), ...(values.envFile !== undefined ? { envFile: values.envFile } : {}) };
   if (command === 'list') {

@@ -337,6 +337,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('samples').execute();
     },
   },
+  '0012_report_indexes': {
+    async up(db: Kysely<any>) {
+      // The weekly reports (docs/reports.md) read a week of drafts, reviews and brief feedback, for
+      // every tenant or one: an index on the time for the first, on (tenant, time) for the second.
+      // Escalations (the unanswered and handoff reports) are a small share of the drafts: a partial index.
+      await db.schema.createIndex('drafts_tenant_created_idx').on('drafts').columns(['tenant', 'created_at']).execute();
+      await db.schema.createIndex('drafts_escalated_idx').on('drafts').column('created_at').where(sql.ref('decision'), '=', 'escalate').execute();
+      await db.schema.createIndex('reviews_created_idx').on('reviews').column('created_at').execute();
+      await db.schema.createIndex('brief_feedback_created_idx').on('brief_feedback').column('created_at').execute();
+      await db.schema.createIndex('brief_feedback_tenant_idx').on('brief_feedback').columns(['tenant', 'created_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const name of ['brief_feedback_tenant_idx', 'brief_feedback_created_idx', 'reviews_created_idx', 'drafts_escalated_idx', 'drafts_tenant_created_idx']) {
+        await db.schema.dropIndex(name).execute();
+      }
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
