@@ -5,18 +5,24 @@
  * several runs for the last seeded week, for every tenant and for one. The goal is under one second.
  *
  * The drafts are spread evenly over --weeks weeks (default 10, so a week holds 20,000 drafts and
- * 100,000 reviews; --weeks 1 puts everything in the week reported on), five tenants, 20 categories:
+ * 100,000 reviews; --weeks 1 puts everything in the week reported on), five tenants, 20 categories
+ * (--categories N; every tenth sensitive, every seventh strict, the first four in autopilot for zendesk:t0):
  * 60% review, 20% autopilot, 20% escalate (a third each missing_source, low_confidence,
  * negative_sentiment); confidence uniform in [0, 1); questions of 10 verbs × 50 things × 200 places.
  * Five reviews per draft, brief feedback on every escalation, one thread per draft (a customer
  * message, an agent's reply that asks in one of four, the customer's answer), 1,000 articles per tenant.
  *
- * Options: --drafts N (default 200000), --reviews N (default 1000000), --weeks W, --runs R (default 5),
+ * A review keeps its draft's category, decision and confidence, as the store writes them.
+ *
+ * Options: --drafts N (default 200000), --reviews N (default 1000000), --weeks W, --runs R (default 5), --categories N,
  *          --keep NAME (seed database NAME once and keep it: later runs with the same NAME reuse it)
  */
 import { Client } from 'pg';
-import { buildReport, BUILT_REPORTS, ReportContext } from '../src/reports/build-report';
+import { loadSettings } from '../src/config/settings';
+import { parseCategories } from '../src/policy/categories';
+import { buildReport, ReportContext } from '../src/reports/build-report';
 import { weekRange } from '../src/reports/iso-week';
+import { REPORT_NAMES } from '../src/reports/report-view';
 import type { ServiceDefaults } from '../src/settings/effective-settings';
 import { openStore } from '../src/store/open-store';
 
@@ -29,6 +35,7 @@ const REVIEWS = Number(arg('reviews', '1000000'));
 const WEEKS = Number(arg('weeks', '10'));
 const RUNS = Number(arg('runs', '5'));
 const KEEP = arg('keep', '');
+const CATEGORIES = Number(arg('categories', '20'));
 const WEEK = '2026-W48';
 const TENANTS = ['zendesk:t0', 'zendesk:t1', 'zendesk:t2', 'intercom:w0', 'intercom:w1'];
 
@@ -49,7 +56,7 @@ async function seed(c: Client, from: Date): Promise<void> {
   await c.query(`insert into drafts (id, tenant, provider, thread_id, message_id, requester_id, decision, category, intent, confidence, sentiment, reasons, sources, draft, brief, guard, model, usage, created_at)
     select ${draftId('g')}, ${tenant('g')}, split_part(${tenant('g')}, ':', 1), g::text, 'm' || g, null,
            case when g % 10 < 6 then 'review' when g % 10 < 8 then 'autopilot' else 'escalate' end,
-           'cat' || (g / 7) % 20, 'question', ((g * 7919) % 1000) / 1000.0, '{"label":"neutral","score":0}',
+           'cat' || (g / 7) % ${CATEGORIES}, 'question', ((g * 7919) % 1000) / 1000.0, '{"label":"neutral","score":0}',
            (case when g % 10 < 8 then '[]' when g % 3 = 0 then '["missing_source"]' when g % 3 = 1 then '["low_confidence"]' else '["negative_sentiment"]' end)::jsonb,
            case when g % 10 < 8 then jsonb_build_array(jsonb_build_object('id', 'a' || (g * 31) % 600 || '#0', 'title', 'Article ' || (g * 31) % 600, 'url', 'https://help.example.com/a' || (g * 31) % 600),
                                                        jsonb_build_object('id', 'a' || (g * 17) % 600 || '#1', 'title', 'Article ' || (g * 17) % 600, 'url', 'https://help.example.com/a' || (g * 17) % 600))
@@ -59,13 +66,19 @@ async function seed(c: Client, from: Date): Promise<void> {
                               'missing_fields', case when g % 2 = 0 then '["order_number"]'::jsonb else '[]'::jsonb end),
            '[]', 'offline', null, ${created('g')}
       from generate_series(0, ${DRAFTS - 1}) g`);
-  await c.query(`insert into reviews (id, draft_id, tenant, provider, action, reason, text, sent_text, agent_id, agent_name, draft_version, edit_distance, seconds_to_review, source, created_at)
+  const d = `(g % ${DRAFTS})`;
+  await c.query(`insert into reviews (id, draft_id, tenant, provider, action, reason, text, sent_text, agent_id, agent_name, draft_version, edit_distance, seconds_to_review, source, created_at, category, decision, confidence)
     select 'r_b' || lpad(g::text, 11, '0'), ${draftId(`g % ${DRAFTS}`)}, ${tenant(`g % ${DRAFTS}`)}, split_part(${tenant(`g % ${DRAFTS}`)}, ':', 1),
            (array['approve','approve','approve','approve','approve','edit','edit','reject','escalate','replaced'])[1 + (g / 3) % 10],
            case when (g / 3) % 10 = 7 then (array['wrong_information','missing_information','wrong_tone','off_brand','policy_violation','not_relevant','should_escalate','other'])[1 + g % 8] end,
            null, null, 'agent' || g % 40, null, null, case when (g / 3) % 10 in (5, 6) then g % 200 end, 600, 'api',
-           ${created(`g % ${DRAFTS}`)} + ((g / ${DRAFTS}) + 1) * interval '7 minutes'
+           ${created(`g % ${DRAFTS}`)} + ((g / ${DRAFTS}) + 1) * interval '7 minutes',
+           'cat' || (${d} / 7) % ${CATEGORIES},
+           case when ${d} % 10 < 6 then 'review' when ${d} % 10 < 8 then 'autopilot' else 'escalate' end,
+           ((${d} * 7919) % 1000) / 1000.0
       from generate_series(0, ${REVIEWS - 1}) g`);
+  await c.query(`insert into category_modes (tenant, category, mode, changed_at, changed_by)
+    select '${TENANTS[0]}', 'cat' || k, 'autopilot', timestamptz '${from.toISOString()}', 'bench' from generate_series(0, 3) k`);
   await c.query(`insert into brief_feedback (id, draft_id, tenant, provider, useful, missing, agent_id, agent_name, source, created_at)
     select 'f_b' || lpad(g::text, 11, '0'), ${draftId('g')}, ${tenant('g')}, split_part(${tenant('g')}, ':', 1), g % 3 <> 0,
            case when g % 3 = 0 then (array['question','previous_answers','sentiment','sources'])[1 + g % 4] end, 'agent1', null, 'api', ${created('g')} + interval '30 minutes'
@@ -83,7 +96,13 @@ async function seed(c: Client, from: Date): Promise<void> {
 }
 
 const defaults: ServiceDefaults = {
-  categories: {} as ServiceDefaults['categories'],
+  categories: parseCategories(
+    {
+      categories: Array.from({ length: CATEGORIES }, (_, i) => ({ id: `cat${i}`, name: `Category ${i}`, sensitive: i % 10 === 9, strict: i % 7 === 0 })),
+      promotion: { min_clean_approvals: 50, window: 100, min_clean_rate: 0.5 },
+    },
+    'bench',
+  ),
   thresholds: { negative_sentiment: -0.5, low_confidence: 0.35, autopilot: 0.8 },
   deliveryMode: () => 'note',
   escalation: {},
@@ -116,10 +135,10 @@ async function main(): Promise<void> {
     const seeded = exists ? `reused ${name}:` : `seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s:`;
     process.stdout.write(`${seeded} ${counts.drafts} drafts and ${counts.reviews} reviews; week ${WEEK} holds ${counts.week_drafts} drafts and ${counts.week_reviews} reviews\n\n`);
 
-    const ctx: ReportContext = { db: store.db, defaults: () => defaults };
+    const ctx: ReportContext = { db: store.db, defaults: () => defaults, lifecycle: loadSettings('config/default.yaml').lifecycle, now: () => new Date(to.getTime() - 1) };
     process.stdout.write(`${'report'.padEnd(16)}${'scope'.padEnd(14)}${'median ms'.padStart(10)}${'max ms'.padStart(10)}  ${'result'}\n`);
     let worst = 0;
-    for (const report of BUILT_REPORTS) {
+    for (const report of REPORT_NAMES) {
       for (const tenant of [undefined, TENANTS[0]]) {
         const query = { week: WEEK, ...(tenant ? { tenant } : {}) };
         const result = await buildReport(ctx, report, query); // warm: plans, the language model of the titles
@@ -153,6 +172,11 @@ function summary(r: Awaited<ReturnType<typeof buildReport>>): string {
       return `${r.below_threshold} below ${r.threshold}, sample ${r.sample_size}, ${r.calibration.reviews} reviews calibrated`;
     case 'handoff':
       return `${r.handoffs} handoffs, ${r.votes.answers} votes, first reply p50 ${r.first_reply_seconds.p50} s`;
+    case 'readiness': {
+      const categories = r.tenants.flatMap((t) => t.categories);
+      const n = (x: string) => categories.filter((c) => c.recommendation === x).length;
+      return `${r.tenants.length} tenants, ${categories.length} categories: promote ${n('promote')}, hold ${n('hold')}, demote ${n('demote')}, stay sensitive ${n('stay sensitive')}`;
+    }
   }
 }
 

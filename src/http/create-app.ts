@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): RequestListener {
     }
     if (deps.db && deps.settingsDefaults) {
       app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
-      app.use('/api/reports', requireAdmin(deps.adminToken), reportRoutes({ db: deps.db, defaults: deps.settingsDefaults, now: deps.now }));
+      if (deps.lifecycle) app.use('/api/reports', requireAdmin(deps.adminToken), reportRoutes({ db: deps.db, defaults: deps.settingsDefaults, lifecycle: deps.lifecycle.settings, now: deps.now }));
     }
     if (deps.lifecycle) app.use('/api/categories', requireAdmin(deps.adminToken), categoryRoutes(deps.lifecycle, deps.defaultTenant));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));

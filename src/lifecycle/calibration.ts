@@ -1,7 +1,8 @@
 /**
- * Calibration: a category's stated confidence against the actual clean-approval rate of its reviewed
- * drafts (docs/lifecycle.md, Calibration). The store answers a histogram at 0.01 of confidence; the
- * buckets, the expected calibration error and the suggested threshold are computed here. Pure.
+ * Calibration: stated confidence against the actual clean-approval rate of reviewed drafts: a
+ * category's (docs/lifecycle.md, Calibration) and a week's (docs/reports.md, low-confidence). The store
+ * answers a histogram at 0.01 of confidence; the buckets, the expected calibration error and the
+ * suggested threshold are computed here, once for both. Pure.
  */
 
 /** Reviews of drafts whose confidence rounds to `level` (0 to 100, hundredths). */
@@ -32,7 +33,8 @@ const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 export function calibrationOf(levels: readonly ConfidenceLevel[], bucketCount: number): Calibration {
   const sums = Array.from({ length: bucketCount }, () => ({ reviews: 0, clean: 0, confidence: 0 }));
   for (const l of levels) {
-    const b = sums[Math.min(bucketCount - 1, Math.floor((l.level / 100) * bucketCount))]!;
+    // in integers: (58 / 100) * 50 is 28.999999999999996 in floating point, and 0.58 belongs to [0.58, 0.6)
+    const b = sums[Math.min(bucketCount - 1, Math.max(0, Math.floor((l.level * bucketCount) / 100)))]!;
     b.reviews += l.reviews;
     b.clean += l.clean;
     b.confidence += l.confidence_sum;

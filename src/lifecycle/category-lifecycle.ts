@@ -29,6 +29,9 @@ export interface LifecycleDeps {
   logger?: Logger;
 }
 
+/** What reading a category's status takes (GET /api/categories, the readiness report): no mode writes. */
+export type LifecycleReader = Pick<LifecycleDeps, 'db' | 'defaults' | 'settings' | 'now'>;
+
 export class CategoryNotFoundError extends DraftpilotError {
   constructor(readonly categoryId: string, tenant: string) {
     super('category_not_found', `no category "${categoryId}" for ${tenant}; GET /api/categories lists them`, 404);
@@ -45,7 +48,7 @@ export interface TenantCategories {
   thresholdOf: (c: Category) => number;
 }
 
-export async function tenantCategories(deps: LifecycleDeps, tenant: string): Promise<TenantCategories> {
+export async function tenantCategories(deps: Pick<LifecycleDeps, 'db' | 'defaults'>, tenant: string): Promise<TenantCategories> {
   const own = await tenantSettingsOf(deps.db, tenant);
   const effective = effectiveSettings(own ?? null, deps.defaults(), tenant);
   return { tenant, file: effective.categories, own, thresholdOf: (c) => c.thresholds?.autopilot ?? effective.thresholds.autopilot };
@@ -69,7 +72,7 @@ export interface Assessment {
 }
 
 /** The state and evidence of the given categories (two queries for all of them). */
-export async function assess(deps: LifecycleDeps, ctx: TenantCategories, categories: readonly Category[]): Promise<Assessment[]> {
+export async function assess(deps: Pick<LifecycleDeps, 'db'>, ctx: TenantCategories, categories: readonly Category[]): Promise<Assessment[]> {
   const stored = await storedModes(deps.db, ctx.tenant);
   const items = categories.map((category) => {
     const row = stored.get(category.id);

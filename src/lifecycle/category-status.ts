@@ -1,6 +1,6 @@
 import { Calibration, calibrationOf, suggestedThreshold } from './calibration';
 import { windowEvidence, SampleEvidence, WindowEvidence } from './evidence';
-import { assess, categoryOf, LifecycleDeps, tenantCategories } from './category-lifecycle';
+import { assess, categoryOf, LifecycleDeps, LifecycleReader, tenantCategories } from './category-lifecycle';
 import type { LifecyclePolicy } from './lifecycle-policy';
 import { confidenceLevels, isoWeek, weeklyStats, WeekRow, weekStart } from './lifecycle-stats';
 import { latestAutoDemotions, ModeChangeView, modeChanges } from './mode-store';
@@ -60,16 +60,19 @@ function weekStats(w: WeekRow): WeekStats {
 
 const labelOf = (mode: CategoryMode, ready: boolean, missing: string[]) => (mode === 'held' ? 'held: sensitive' : mode === 'autopilot' ? 'autopilot' : ready ? 'review: ready' : `review: ${missing.join('; ')}`);
 
-/** Every category of the tenant with its status, and the tenant's notices. */
-export async function listCategoryStatus(deps: LifecycleDeps, tenant: string): Promise<CategoriesView> {
+/**
+ * Every category of the tenant with its status, and the tenant's notices. `weeksUpTo` (default now):
+ * the weekly statistics start `lifecycle.weeks` - 1 ISO weeks before the week holding it, and the
+ * notices' repeated reasons end with that week (the readiness report asks for a past week this way).
+ */
+export async function listCategoryStatus(deps: LifecycleReader, tenant: string, weeksUpTo: Date = deps.now()): Promise<CategoriesView> {
   const ctx = await tenantCategories(deps, tenant);
   const categories = ctx.file.categories;
   const s = deps.settings;
-  const now = deps.now();
   const [assessed, levels, weeks, demotions] = await Promise.all([
     assess(deps, ctx, categories),
     confidenceLevels(deps.db, tenant, categories.map((c) => c.id), s.calibration_window),
-    weeklyStats(deps.db, tenant, weekStart(now, s.weeks - 1)),
+    weeklyStats(deps.db, tenant, weekStart(weeksUpTo, s.weeks - 1)),
     latestAutoDemotions(deps.db, tenant, s.notices_limit),
   ]);
   const byCategory = new Map<string, WeekRow[]>();
@@ -99,7 +102,7 @@ export async function listCategoryStatus(deps: LifecycleDeps, tenant: string): P
       weekly: (byCategory.get(a.category.id) ?? []).map(weekStats),
     };
   });
-  const thisWeek = isoWeek(now);
+  const thisWeek = isoWeek(weeksUpTo);
   return { tenant, categories: statuses, notices: noticesOf(demotions, weeks.filter((w) => w.week <= thisWeek), s.repeated_reason_per_week, s.notices_limit) };
 }
 

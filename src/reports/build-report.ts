@@ -1,16 +1,19 @@
 import { Kysely, sql } from 'kysely';
+import type { Settings } from '../config/settings';
+import { CategoriesView, listCategoryStatus } from '../lifecycle/category-status';
 import { effectiveSettings, ServiceDefaults } from '../settings/effective-settings';
 import { tenantSettingsOf } from '../settings/settings-store';
 import type { Database } from '../store/schema';
-import { CALIBRATION_BUCKETS } from './calibration';
 import { contentReport, MAX_ARTICLES } from './content-report';
 import { neverCitedRows, reviewedArticleRows } from './content-rows';
 import { handoffReport } from './handoff-report';
 import { briefMissingFields, feedbackSums, handoffSums } from './handoff-rows';
 import { lowConfidenceReport, SAMPLE_SIZE, sampleQuotas, sampleSeed } from './low-confidence-report';
-import { calibrationSums, latestReviews, lowConfidenceStrata, sampleCandidates } from './low-confidence-rows';
+import { calibrationLevels, latestReviews, lowConfidenceStrata, sampleCandidates } from './low-confidence-rows';
 import { reportScope } from './report-query';
-import type { BuiltReportName, Report, ReportScope } from './report-view';
+import { readinessReport } from './readiness-report';
+import { readinessTenants } from './readiness-rows';
+import type { Report, ReportName, ReportScope } from './report-view';
 import { clusterUnanswered, unansweredReport } from './unanswered-report';
 import { unansweredRows } from './unanswered-rows';
 
@@ -23,6 +26,8 @@ export interface ReportContext {
   db: Kysely<Database>;
   /** the service's thresholds (and categories) under the tenants' own settings */
   defaults: () => ServiceDefaults;
+  /** the lifecycle's settings (settings `lifecycle`): the readiness report reads the lifecycle's status */
+  lifecycle: Settings['lifecycle'];
   now?: () => Date;
 }
 
@@ -33,7 +38,7 @@ export async function lowConfidenceThreshold(ctx: ReportContext, tenant: string 
   return effectiveSettings((await tenantSettingsOf(ctx.db, tenant)) ?? null, defaults, tenant).thresholds.low_confidence;
 }
 
-const builders: Record<BuiltReportName, (ctx: ReportContext, scope: ReportScope) => Promise<Report>> = {
+const builders: Record<ReportName, (ctx: ReportContext, scope: ReportScope) => Promise<Report>> = {
   unanswered: async (ctx, scope) => unansweredReport(scope, await unansweredRows(ctx.db, scope)),
 
   content: async (ctx, scope) => {
@@ -46,7 +51,7 @@ const builders: Record<BuiltReportName, (ctx: ReportContext, scope: ReportScope)
     const strata = await lowConfidenceStrata(ctx.db, scope, threshold);
     const quotas = sampleQuotas(strata, SAMPLE_SIZE);
     const perStratum = Math.max(0, ...quotas.values());
-    const [candidates, calibration] = await Promise.all([sampleCandidates(ctx.db, scope, threshold, sampleSeed(scope), perStratum), calibrationSums(ctx.db, scope, CALIBRATION_BUCKETS)]);
+    const [candidates, calibration] = await Promise.all([sampleCandidates(ctx.db, scope, threshold, sampleSeed(scope), perStratum), calibrationLevels(ctx.db, scope)]);
     const reviews = await latestReviews(
       ctx.db,
       candidates.map((c) => c.draft_id),
@@ -58,13 +63,19 @@ const builders: Record<BuiltReportName, (ctx: ReportContext, scope: ReportScope)
     const [feedback, briefMissing, sums] = await Promise.all([feedbackSums(ctx.db, scope), briefMissingFields(ctx.db, scope, 20), handoffSums(ctx.db, scope)]);
     return handoffReport(scope, feedback, briefMissing, sums);
   },
+
+  readiness: async (ctx, scope) => {
+    const tenants = scope.tenant !== null ? [scope.tenant] : await readinessTenants(ctx.db, scope);
+    // the report shows one week's statistics: the lifecycle reads that week (and any after it) alone
+    const lifecycle = { db: ctx.db, defaults: ctx.defaults, settings: { ...ctx.lifecycle, weeks: 1 }, now: ctx.now ?? (() => new Date()) };
+    // the weekly statistics reach the report's week (a past one, or this one up to now)
+    const upTo = new Date(Math.min(lifecycle.now().getTime(), scope.to.getTime() - 1));
+    const views: CategoriesView[] = [];
+    // one tenant after the other: the report's transaction is one connection
+    for (const tenant of tenants) views.push(await listCategoryStatus(lifecycle, tenant, upTo));
+    return readinessReport(scope, views, ctx.lifecycle.repeated_reason_per_week);
+  },
 };
-
-export const BUILT_REPORTS = Object.keys(builders) as BuiltReportName[];
-
-export function isBuiltReport(name: string): name is BuiltReportName {
-  return Object.hasOwn(builders, name);
-}
 
 /**
  * One report for a week (default: the current one) and optionally one tenant. Its queries run in one
@@ -72,7 +83,7 @@ export function isBuiltReport(name: string): name is BuiltReportName {
  * compilation, which costs more than these short queries over a week take (its estimate of a JSON
  * array's rows makes them look expensive).
  */
-export async function buildReport(ctx: ReportContext, name: BuiltReportName, query: { week?: string; tenant?: string }): Promise<Report> {
+export async function buildReport(ctx: ReportContext, name: ReportName, query: { week?: string; tenant?: string }): Promise<Report> {
   const scope = reportScope(query, (ctx.now ?? (() => new Date()))());
   return ctx.db
     .transaction()

@@ -1,11 +1,13 @@
 import { threadLink } from '../domain/tenant';
-import { weekCalibration, BucketSums } from './calibration';
+import { calibrationOf, ConfidenceLevel } from '../lifecycle/calibration';
 import type { CandidateRow, LatestReview, StratumRow } from './low-confidence-rows';
 import { LowConfidenceReport, ReportScope, scopeHeader } from './report-view';
 import { allocateSample } from './stratified-sample';
 
 /** How many low-confidence drafts a week's sample shows. */
 export const SAMPLE_SIZE = 30;
+/** The week's calibration: five equal buckets of confidence, 0–0.2 … 0.8–1. */
+export const CALIBRATION_BUCKETS = 5;
 
 export const stratumKey = (s: { category: string; decision: string }) => `${s.category}\u0000${s.decision}`;
 
@@ -22,10 +24,10 @@ export function sampleQuotas(strata: readonly StratumRow[], size = SAMPLE_SIZE):
   );
 }
 
-/** The low-confidence report from the strata, the candidates in seeded order, their latest reviews and the calibration sums. Pure. */
+/** The low-confidence report from the strata, the candidates in seeded order, their latest reviews and the week's reviews by confidence. Pure. */
 export function lowConfidenceReport(
   scope: ReportScope,
-  input: { threshold: number; strata: readonly StratumRow[]; candidates: readonly CandidateRow[]; reviews: ReadonlyMap<string, LatestReview>; calibration: readonly BucketSums[]; size?: number },
+  input: { threshold: number; strata: readonly StratumRow[]; candidates: readonly CandidateRow[]; reviews: ReadonlyMap<string, LatestReview>; calibration: readonly ConfidenceLevel[]; size?: number },
 ): LowConfidenceReport {
   const size = input.size ?? SAMPLE_SIZE;
   const quotas = sampleQuotas(input.strata, size);
@@ -57,6 +59,6 @@ export function lowConfidenceReport(
           outcome: review ? { action: review.action, reason: review.reason, at: review.created_at.toISOString() } : { action: 'no review', reason: null, at: null },
         };
       }),
-    calibration: weekCalibration(input.calibration),
+    calibration: calibrationOf(input.calibration, CALIBRATION_BUCKETS),
   };
 }

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema';
-import type { BucketSums } from './calibration';
+import type { ConfidenceLevel } from '../lifecycle/calibration';
 import type { ReportScope } from './report-view';
 import { inScope, num } from './report-sql';
 
@@ -88,15 +88,18 @@ export async function latestReviews(db: Kysely<Database>, draftIds: readonly str
   return new Map(rows.map((r) => [r.draft_id, { action: r.action, reason: r.reason, created_at: new Date(r.created_at) }]));
 }
 
-/** The week's reviews per confidence bucket of the reviewed draft: how many, how many clean approvals, the confidence sum. */
-export async function calibrationSums(db: Kysely<Database>, scope: ReportScope, buckets: number): Promise<BucketSums[]> {
+/**
+ * The week's reviews by the confidence of the reviewed draft in hundredths (the lifecycle's histogram,
+ * src/lifecycle/calibration.ts): how many, how many clean approvals, the confidence sum.
+ */
+export async function calibrationLevels(db: Kysely<Database>, scope: ReportScope): Promise<ConfidenceLevel[]> {
   const { rows } = await sql<Record<string, unknown>>`
-    select least(floor(d.confidence * ${buckets})::int, ${buckets - 1}) as bucket,
+    select round(d.confidence * 100)::int as level,
            count(*)::int as reviews,
            count(*) filter (where r.action = 'approve')::int as clean,
            sum(d.confidence)::float8 as confidence_sum
       from reviews r join drafts d on d.id = r.draft_id
      where ${inScope('r', scope)}
      group by 1`.execute(db);
-  return rows.map((r) => ({ bucket: num(r.bucket), reviews: num(r.reviews), clean: num(r.clean), confidence_sum: num(r.confidence_sum) }));
+  return rows.map((r) => ({ level: num(r.level), reviews: num(r.reviews), clean: num(r.clean), confidence_sum: num(r.confidence_sum) }));
 }

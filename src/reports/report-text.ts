@@ -1,4 +1,4 @@
-import type { ContentReport, HandoffReport, LowConfidenceReport, Report, UnansweredReport } from './report-view';
+import type { ContentReport, HandoffReport, LowConfidenceReport, ReadinessCategory, ReadinessReport, Report, UnansweredReport } from './report-view';
 
 /**
  * A report as text for a person (`npx draftpilot report NAME`; docs/reports.md has examples). Pure.
@@ -86,7 +86,41 @@ function handoff(r: HandoffReport): string[] {
   return out;
 }
 
+const threshold = (t: number | null) => (t === null ? '-' : t.toFixed(2));
+
+function readinessCategory(c: ReadinessCategory): string[] {
+  const e = c.evidence;
+  const out = [`  ${c.id} (${c.name}), ${c.mode}${c.strict ? ', strict' : ''}: ${c.recommendation.toUpperCase()}`, `    ${c.why}`];
+  for (const m of c.missing) out.push(`    missing: ${m}`);
+  out.push(`    evidence: ${e.reviews} reviews (window ${e.window}${e.since ? ` since ${e.since.slice(0, 10)}` : ''}): clean ${pct(e.clean_rate)}, edited ${pct(e.edit_rate)}, rejected ${pct(e.reject_rate)}, escalated ${pct(e.escalation_rate)}, replaced ${pct(e.replaced_rate)}, with sources ${pct(e.source_coverage)}`);
+  if (c.mode === 'autopilot') out.push(`    sampled autopilot replies: ${c.autopilot_samples.rejects} of ${c.autopilot_samples.reviews} rejected (max_reject_rate ${c.policy.max_reject_rate})`);
+  out.push(`    autopilot threshold: configured ${threshold(c.configured_threshold)}, suggested ${threshold(c.suggested_threshold)} (calibration over ${c.calibration.reviews} reviews, ECE ${c.calibration.ece === null ? '-' : c.calibration.ece.toFixed(3)})`);
+  const w = c.week;
+  out.push(w ? `    this week: ${w.volume} drafts (${w.autopilot} autopilot), ${w.reviews} reviews: clean ${pct(w.clean_rate)}, rejected ${pct(w.reject_rate)} (${counts(w.reject_reasons)})` : '    this week: no drafts or reviews');
+  if (c.repeated_reasons.length) out.push(`    repeated rejection reasons: ${c.repeated_reasons.map((x) => `${x.reason} ${x.count}`).join(', ')}`);
+  return out;
+}
+
+function readiness(r: ReadinessReport): string[] {
+  const out = heading(r, 'Category readiness');
+  out.push(`A rejection reason repeats at ${r.repeated_reason_threshold} or more in one category in the week.`);
+  if (!r.tenants.length) out.push('', 'No tenant had drafts or reviews this week.');
+  for (const t of r.tenants) {
+    out.push('', `${t.tenant}: ${counts(t.recommendations)}`);
+    for (const c of t.categories) out.push(...readinessCategory(c));
+  }
+  return out;
+}
+
+const formatters: { [K in Report['report']]: (r: Extract<Report, { report: K }>) => string[] } = {
+  unanswered,
+  content,
+  'low-confidence': lowConfidence,
+  handoff,
+  readiness,
+};
+
 export function formatReport(r: Report): string {
-  const lines = r.report === 'unanswered' ? unanswered(r) : r.report === 'content' ? content(r) : r.report === 'low-confidence' ? lowConfidence(r) : handoff(r);
-  return `${lines.join('\n')}\n`;
+  const format = formatters[r.report] as (r: Report) => string[];
+  return `${format(r).join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECOMMENDATIONS } from './recommendation';
 
 /**
  * What GET /api/reports/:name answers (docs/reports.md): one schema per report, used by the builders'
@@ -7,6 +8,7 @@ import { z } from 'zod';
 
 export const REPORT_NAMES = ['unanswered', 'content', 'low-confidence', 'handoff', 'readiness'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
+export const isReportName = (name: string): name is ReportName => (REPORT_NAMES as readonly string[]).includes(name);
 
 const header = {
   week: z.string(),
@@ -129,14 +131,74 @@ export const handoffReportSchema = z.object({
 });
 export type HandoffReport = z.infer<typeof handoffReportSchema>;
 
+const rate = z.number();
+/** the lifecycle's figures over a set of reviews (src/lifecycle/evidence.ts) */
+const reviewFigures = {
+  reviews: z.number(),
+  clean_approvals: z.number(),
+  clean_rate: rate,
+  edit_rate: rate,
+  mean_edit_distance: z.number().nullable(),
+  reject_rate: rate,
+  reject_reasons: counts,
+  escalation_rate: rate,
+  escalation_reasons: counts,
+  replaced_rate: rate,
+  source_coverage: rate,
+};
+
+export const readinessCategorySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** review, autopilot, or held (sensitive) */
+  mode: z.enum(['review', 'autopilot', 'held']),
+  sensitive: z.boolean(),
+  strict: z.boolean(),
+  mode_changed_at: z.string().nullable(),
+  recommendation: z.enum(RECOMMENDATIONS),
+  why: z.string(),
+  /** what readiness still lacks, in words */
+  missing: z.array(z.string()),
+  /** the readiness window: the category's latest reviews since its last mode change (docs/lifecycle.md, Evidence) */
+  evidence: z.object({ ...reviewFigures, window: z.number(), since: z.string().nullable() }),
+  /** the sampled reviews of its autopilot replies, which demotion is decided on */
+  autopilot_samples: z.object({ reviews: z.number(), rejects: z.number(), reject_rate: rate, strict_rejects: counts, sample_window: z.number(), since: z.string().nullable() }),
+  policy: z.object({ min_clean_approvals: z.number(), window: z.number(), min_clean_rate: rate, auto_promote: z.boolean(), sample_window: z.number(), max_reject_rate: rate, strict: z.boolean() }),
+  configured_threshold: z.number(),
+  /** the lowest autopilot threshold the calibration supports; null without enough reviews */
+  suggested_threshold: z.number().nullable(),
+  calibration: calibrationSchema,
+  /** the report's week: drafts made (volume, autopilot) and the figures of its reviews; null with neither */
+  week: z.object({ volume: z.number(), autopilot: z.number(), ...reviewFigures }).nullable(),
+  /** reject reasons given repeated_reason_threshold times or more in the week, most often first */
+  repeated_reasons: z.array(z.object({ reason: z.string(), count: z.number() })),
+});
+export type ReadinessCategory = z.infer<typeof readinessCategorySchema>;
+
+export const readinessReportSchema = z.object({
+  report: z.literal('readiness'),
+  ...header,
+  /** a reject reason repeats when given this often in one category in the week (lifecycle.repeated_reason_per_week) */
+  repeated_reason_threshold: z.number(),
+  /** one section per tenant: the one asked for, else each with drafts or reviews in the week */
+  tenants: z.array(
+    z.object({
+      tenant: z.string(),
+      recommendations: z.object({ promote: z.number(), hold: z.number(), demote: z.number(), 'stay sensitive': z.number() }),
+      categories: z.array(readinessCategorySchema),
+    }),
+  ),
+});
+export type ReadinessReport = z.infer<typeof readinessReportSchema>;
+
 export const reportSchemas = {
   unanswered: unansweredReportSchema,
   content: contentReportSchema,
   'low-confidence': lowConfidenceReportSchema,
   handoff: handoffReportSchema,
-} as const;
-export type BuiltReportName = keyof typeof reportSchemas;
-export type Report = UnansweredReport | ContentReport | LowConfidenceReport | HandoffReport;
+  readiness: readinessReportSchema,
+} as const satisfies Record<ReportName, z.ZodType>;
+export type Report = UnansweredReport | ContentReport | LowConfidenceReport | HandoffReport | ReadinessReport;
 
 /** The reports' query: an ISO week (default the current one) and, optionally, one tenant. */
 export interface ReportScope {

@@ -1,7 +1,7 @@
 import { zodMessage } from '../domain/zod-message';
 import { reportQuerySchema } from '../reports/report-query';
 import { formatReport } from '../reports/report-text';
-import { REPORT_NAMES, reportSchemas } from '../reports/report-view';
+import { isReportName, REPORT_NAMES, reportSchemas } from '../reports/report-view';
 import { CliIo, EXIT, UsageError } from './commands';
 import { callService, errorOf, serviceTarget, ServiceUnreachable } from './service-client';
 import { serviceArgs } from './service-args';
@@ -13,7 +13,9 @@ export const REPORT_USAGE = `usage: draftpilot report ${REPORT_NAMES.join('|')} 
                    unanswered (escalations without an answer, clustered), content (articles behind
                    rejected and edited drafts, never cited, suggested new ones), low-confidence (a
                    sample of low-confidence drafts and the week's calibration), handoff (brief
-                   usefulness, asking again, time to the first human reply), readiness
+                   usefulness, asking again, time to the first human reply), readiness (per
+                   category the evidence, promote, hold, demote or stay sensitive, the suggested
+                   threshold, the week's repeated rejection reasons)
   --week W         an ISO week such as 2026-W48 (default: the current week, UTC)
   --tenant T       one tenant, e.g. zendesk:acme or intercom:<workspace id> (default: all)
   --json           print the service's JSON answer instead
@@ -32,7 +34,7 @@ export function parseReportArgs(argv: readonly string[]): ReportCommand {
   const { positional, values, json } = serviceArgs(argv, { '--week': 'week', '--tenant': 'tenant', '--url': 'url', '--dotenv': 'envFile' }, 'report');
   const [name, ...rest] = positional;
   if (!name) throw new UsageError(`report what? one of ${REPORT_NAMES.join(', ')}`);
-  if (!(REPORT_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown report "${name}": one of ${REPORT_NAMES.join(', ')}`);
+  if (!isReportName(name)) throw new UsageError(`unknown report "${name}": one of ${REPORT_NAMES.join(', ')}`);
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}": report takes one name`);
   const query = reportQuerySchema.safeParse({ week: values.week, tenant: values.tenant });
   if (!query.success) throw new UsageError(zodMessage(query.error).replace(/^week:/, '--week:').replace(/^tenant:/, '--tenant:'));

@@ -60,3 +60,35 @@ export function embeddedStoreForSuite(): () => Store {
     return store;
   };
 }
+
+/** A store and how to close it (and remove its data directory or drop its database). */
+export interface OpenedStore {
+  store: Store;
+  close: () => Promise<void>;
+}
+
+/** An embedded store on a fresh data directory. */
+export async function openEmbeddedStore(): Promise<OpenedStore> {
+  const dir = freshDataDir();
+  const store = await openStore({ dataDir: dir });
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      removeDir(dir);
+    },
+  };
+}
+
+/** A PostgreSQL store on a database of its own (see createDatabase). */
+export async function openPostgresStore(): Promise<OpenedStore> {
+  const db = await createDatabase();
+  const store = await openStore({ databaseUrl: db.url, dataDir: '' });
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
+}

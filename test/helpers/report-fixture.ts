@@ -146,7 +146,8 @@ export async function seedReportWeek(db: Kysely<Database>): Promise<void> {
     .insertInto('articles')
     .values(ARTICLES.map((a) => ({ tenant: a.tenant, id: a.id, title: a.title, url: articleUrl(a.id), locale: 'en-us', body: `${a.title} body`, updated_at: null, content_hash: a.id, synced_at: at('2026-11-01T00:00:00Z') })))
     .execute();
-  const tenantOf = (n: number) => DRAFTS.find((d) => d.n === n)!.tenant ?? ACME;
+  const draftOf = (n: number) => DRAFTS.find((d) => d.n === n)!;
+  const tenantOf = (n: number) => draftOf(n).tenant ?? ACME;
   await db
     .insertInto('reviews')
     .values(
@@ -166,6 +167,10 @@ export async function seedReportWeek(db: Kysely<Database>): Promise<void> {
         seconds_to_review: 600,
         source: 'api',
         created_at: at(r.at),
+        // as the store writes a review: its draft's category, decision and confidence
+        category: draftOf(r.draft).category ?? '',
+        decision: draftOf(r.draft).decision,
+        confidence: draftOf(r.draft).confidence,
       })),
     )
     .execute();

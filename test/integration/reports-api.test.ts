@@ -1,5 +1,5 @@
 import { runCli } from '../../src/cli';
-import { ACME, seedReportWeek, WEEK } from '../helpers/report-fixture';
+import { ACME, seedReportWeek, WEEK, WS1 } from '../helpers/report-fixture';
 import { describeWithPostgres } from '../helpers/services';
 import { useStrictNock } from '../helpers/strict-nock';
 import { startTestService, TestService, TestServiceOptions } from '../helpers/test-service';
@@ -68,8 +68,24 @@ function apiSuite(mode: Pick<TestServiceOptions, 'store'>) {
     expect(await get('/api/reports/handoff?week=2026-W01')).toMatchObject({ status: 200, body: { handoffs: 0 } });
   });
 
-  it('readiness is a report name, answered 501 until the category lifecycle exists', async () => {
-    expect(await get('/api/reports/readiness')).toMatchObject({ status: 501, body: { error: 'not_built', message: expect.stringContaining('not built yet') } });
+  it('readiness: per tenant of the week and category of its categories file, the recommendation and the evidence', async () => {
+    const { status, body } = await get(`/api/reports/readiness?week=${WEEK}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ report: 'readiness', week: WEEK, tenant: null, repeated_reason_threshold: 5 });
+    expect(body.tenants.map((t: { tenant: string }) => t.tenant)).toEqual([WS1, ACME]);
+    const acme = body.tenants[1];
+    // config/categories.yaml: 50 clean approvals needed, returns is sensitive, orders is strict
+    expect(acme.categories.map((c: { id: string; recommendation: string }) => [c.id, c.recommendation])).toEqual([
+      ['shipping', 'hold'],
+      ['returns', 'stay sensitive'],
+      ['orders', 'hold'],
+      ['account', 'hold'],
+      ['products', 'hold'],
+    ]);
+    expect(acme.categories[0]).toMatchObject({ mode: 'review', configured_threshold: 0.6, suggested_threshold: null, week: { volume: 3, autopilot: 1, reviews: 2, clean_approvals: 1, reject_reasons: { wrong_information: 1 } } });
+    expect(acme.categories[0].missing[0]).toMatch(/^49 more clean approvals \(1 of 50 within the last 100 reviews\)$/);
+    expect(await get(`/api/reports/readiness?week=${WEEK}&tenant=${WS1}`)).toMatchObject({ status: 200, body: { tenant: WS1, tenants: [{ tenant: WS1 }] } });
+    expect(await get('/api/reports/readiness?week=2026-W48&tenant=acme')).toMatchObject({ status: 422, body: { error: 'invalid_query' } });
   });
 
   it('`draftpilot report` prints each report as text through the running service', async () => {
@@ -97,6 +113,15 @@ function apiSuite(mode: Pick<TestServiceOptions, 'store'>) {
     expect(handoff.out).toContain('Asked the customer again: 2 of 6 answered handoffs (33%)');
     expect(handoff.out).toContain('First human reply after the handoff: p50 45 min, p90 2.5 h (6 replied)');
 
+    const readiness = await cli(['readiness', '--week', WEEK, '--tenant', ACME]);
+    expect(readiness).toMatchObject({ code: 0, err: '' });
+    expect(readiness.out).toContain('Category readiness, week 2026-W48 (2026-11-23 to 2026-11-30, UTC), zendesk:acme');
+    expect(readiness.out).toContain('zendesk:acme: hold 4, stay sensitive 1');
+    expect(readiness.out).toContain('  shipping (Shipping and delivery), review: HOLD');
+    expect(readiness.out).toContain('    missing: 49 more clean approvals (1 of 50 within the last 100 reviews)');
+    expect(readiness.out).toContain('    this week: 3 drafts (1 autopilot), 2 reviews: clean 50%, rejected 50% (wrong_information 1)');
+    expect(readiness.out).toContain('  returns (Returns and refunds), held: STAY SENSITIVE');
+
     const json = await cli(['handoff', '--json', '--week', WEEK]);
     expect(JSON.parse(json.out)).toMatchObject({ report: 'handoff', handoffs: 7 });
   });
@@ -108,7 +133,6 @@ function apiSuite(mode: Pick<TestServiceOptions, 'store'>) {
     expect(await cli(['handoff', '--limit', '3'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown option --limit for report') });
     expect(await cli([])).toMatchObject({ code: 2, err: expect.stringContaining('report what?') });
     expect(await cli(['handoff'], { ADMIN_TOKEN: 'wrong' })).toMatchObject({ code: 1, err: expect.stringContaining('answered 401 unauthorized') });
-    expect(await cli(['readiness'])).toMatchObject({ code: 1, err: expect.stringContaining('answered 501 not_built') });
     const help = await cli(['--help']);
     expect(help).toMatchObject({ code: 0, err: '' });
     expect(help.out).toContain('usage: draftpilot report unanswered|content|low-confidence|handoff|readiness');

@@ -1,10 +1,11 @@
+import { loadSettings } from '../../src/config/settings';
 import { buildReport, ReportContext } from '../../src/reports/build-report';
 import { sampleCandidates } from '../../src/reports/low-confidence-rows';
 import { reportScope } from '../../src/reports/report-query';
 import type { ContentReport, HandoffReport, LowConfidenceReport, UnansweredReport } from '../../src/reports/report-view';
 import type { ServiceDefaults } from '../../src/settings/effective-settings';
-import { openStore, Store } from '../../src/store/open-store';
-import { createDatabase, freshDataDir, removeDir } from '../helpers/databases';
+import type { Store } from '../../src/store/open-store';
+import { OpenedStore, openEmbeddedStore, openPostgresStore } from '../helpers/databases';
 import { ACME, draftId, seedReportWeek, WEEK, WS1 } from '../helpers/report-fixture';
 import { describeWithPostgres } from '../helpers/services';
 
@@ -17,14 +18,14 @@ const defaults: ServiceDefaults = {
   escalation: {},
 };
 
-function reportsSuite(open: () => Promise<{ store: Store; close: () => Promise<void> }>) {
+function reportsSuite(open: () => Promise<OpenedStore>) {
   let store: Store;
   let close: () => Promise<void>;
   let ctx: ReportContext;
   beforeAll(async () => {
     ({ store, close } = await open());
     await seedReportWeek(store.db);
-    ctx = { db: store.db, defaults: () => defaults, now: () => new Date('2026-11-26T12:00:00Z') };
+    ctx = { db: store.db, defaults: () => defaults, lifecycle: loadSettings('config/default.yaml').lifecycle, now: () => new Date('2026-11-26T12:00:00Z') };
   });
   afterAll(async () => close());
 
@@ -154,28 +155,5 @@ function reportsSuite(open: () => Promise<{ store: Store; close: () => Promise<v
   });
 }
 
-describe('reports (PGlite)', () =>
-  reportsSuite(async () => {
-    const dir = freshDataDir();
-    const store = await openStore({ dataDir: dir });
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        removeDir(dir);
-      },
-    };
-  }));
-
-describeWithPostgres('reports (PostgreSQL)', () =>
-  reportsSuite(async () => {
-    const db = await createDatabase();
-    const store = await openStore({ databaseUrl: db.url, dataDir: '' });
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        await db.drop();
-      },
-    };
-  }));
+describe('reports (PGlite)', () => reportsSuite(openEmbeddedStore));
+describeWithPostgres('reports (PostgreSQL)', () => reportsSuite(openPostgresStore));

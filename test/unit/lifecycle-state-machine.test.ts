@@ -226,6 +226,13 @@ describe('calibration', () => {
     expect(calibrationOf([], 10)).toMatchObject({ ece: null, reviews: 0 });
   });
 
+  it('puts a level on a bucket boundary into the bucket it starts, whatever the bucket count', () => {
+    // (58 / 100) × 50 is 28.999999999999996 in floating point: 0.58 starts bucket 29, [0.58, 0.6)
+    expect(calibrationOf([{ level: 58, reviews: 1, clean: 1, confidence_sum: 0.58 }], 50).buckets[29]).toMatchObject({ from: 0.58, reviews: 1 });
+    expect(calibrationOf([{ level: 57, reviews: 1, clean: 1, confidence_sum: 0.57 }], 100).buckets[57]).toMatchObject({ from: 0.57, reviews: 1 });
+    expect(calibrationOf([{ level: 100, reviews: 1, clean: 1, confidence_sum: 1 }], 5).buckets[4]).toMatchObject({ from: 0.8, to: 1, reviews: 1 });
+  });
+
   it('suggests the lowest threshold whose drafts at or above it keep the clean rate, with a minimum sample', () => {
     expect(suggestedThreshold(levels, 0.9, 30)).toBe(0.85); // 65/70 at 0.85; adding 0.65 gives 75/90 < 0.9
     expect(suggestedThreshold(levels, 0.8, 30)).toBe(0.65); // 75/90 = 0.83; adding 0.20 gives 76/100 < 0.8

@@ -1,4 +1,5 @@
-import { weekCalibration } from '../../src/reports/calibration';
+import { lowConfidenceReport } from '../../src/reports/low-confidence-report';
+import { reportScope } from '../../src/reports/report-query';
 import { clusterQuestions, jaccard } from '../../src/reports/cluster-questions';
 import { isoWeekOf, isoWeekSchema, weekRange, weeksInYear } from '../../src/reports/iso-week';
 import { allocateSample } from '../../src/reports/stratified-sample';
@@ -137,17 +138,25 @@ describe('stratified sample allocation', () => {
 });
 
 describe('week calibration', () => {
-  it('buckets, clean-approval rate and the expected calibration error', () => {
-    const c = weekCalibration([
-      { bucket: 0, reviews: 2, clean: 0, confidence_sum: 0.2 },
-      { bucket: 4, reviews: 8, clean: 6, confidence_sum: 7.2 },
-    ]);
+  it('the low-confidence report buckets the week\'s reviews with the lifecycle\'s calibration, in fifths', () => {
+    const scope = reportScope({ week: '2026-W48' }, new Date());
+    const { calibration: c } = lowConfidenceReport(scope, {
+      threshold: 0.35,
+      strata: [],
+      candidates: [],
+      reviews: new Map(),
+      calibration: [
+        { level: 10, reviews: 2, clean: 0, confidence_sum: 0.2 },
+        { level: 85, reviews: 4, clean: 3, confidence_sum: 3.4 },
+        { level: 95, reviews: 4, clean: 3, confidence_sum: 3.8 },
+      ],
+    });
     expect(c.reviews).toBe(10);
     expect(c.buckets[0]).toEqual({ from: 0, to: 0.2, reviews: 2, mean_confidence: 0.1, clean_rate: 0 });
     expect(c.buckets[2]).toEqual({ from: 0.4, to: 0.6, reviews: 0, mean_confidence: null, clean_rate: null });
     expect(c.buckets[4]).toEqual({ from: 0.8, to: 1, reviews: 8, mean_confidence: 0.9, clean_rate: 0.75 });
     // 0.2 × 0.1 + 0.8 × 0.15
     expect(c.ece).toBeCloseTo(0.14, 4);
-    expect(weekCalibration([])).toMatchObject({ ece: null, reviews: 0 });
+    expect(lowConfidenceReport(scope, { threshold: 0.35, strata: [], candidates: [], reviews: new Map(), calibration: [] }).calibration).toMatchObject({ ece: null, reviews: 0 });
   });
 });
