@@ -16,6 +16,7 @@ export const NAV: NavItem[] = [
   { href: '/dashboard/reports/content', label: 'Content' },
   { href: '/dashboard/reports/low-confidence', label: 'Low confidence' },
   { href: '/dashboard/reports/handoff', label: 'Handoff' },
+  { href: '/dashboard/reports/readiness', label: 'Readiness' },
 ];
 
 const STYLE = `

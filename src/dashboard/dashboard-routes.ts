@@ -10,7 +10,9 @@ import { loginPage, page } from './dashboard-page';
 import { categoryWeeks, decisionMix, escalationsByReason, queueHealth, tenantsWithDrafts } from './dashboard-queries';
 import { overviewPage } from './overview-page';
 import { reportPage, REPORT_PAGES } from './report-pages';
-import { buildReport, isBuiltReport } from '../reports/build-report';
+import { buildReport } from '../reports/build-report';
+import { isReportName } from '../reports/report-view';
+import type { Settings } from '../config/settings';
 import { reportQuerySchema } from '../reports/report-query';
 import type { ServiceDefaults } from '../settings/effective-settings';
 
@@ -23,6 +25,8 @@ export interface DashboardDeps {
   now: () => Date;
   /** the service's settings under the tenants' own (the reports' thresholds) */
   defaults: () => ServiceDefaults;
+  /** the lifecycle's settings (the readiness report) */
+  lifecycle: Settings['lifecycle'];
 }
 
 /**
@@ -88,7 +92,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
   });
   router.get('/dashboard/reports/:name', async (req, res) => {
     const name = String(req.params.name);
-    if (!isBuiltReport(name)) {
+    if (!isReportName(name)) {
       res.status(404).type('html').send(page({ title: 'No such report', current: '', signedIn: true, body: `<p class="error" role="alert">There is no report "${escapeHtml(name.slice(0, 60))}". The reports: ${REPORT_PAGES.map((r) => `<a href="/dashboard/reports/${r.name}">${escapeHtml(r.label)}</a>`).join(', ')}.</p>` }));
       return;
     }
@@ -98,7 +102,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       res.status(422).type('html').send(page({ title: 'Report', current: `/dashboard/reports/${name}`, signedIn: true, body: `<p class="error" role="alert">${escapeHtml(zodMessage(query.error))}</p><p><a href="/dashboard/reports/${name}">Show this week</a></p>` }));
       return;
     }
-    const ctx = { db: deps.db, defaults: deps.defaults, now: deps.now };
+    const ctx = { db: deps.db, defaults: deps.defaults, now: deps.now, lifecycle: deps.lifecycle };
     const [report, tenants] = await Promise.all([buildReport(ctx, name, { ...(query.data.week ? { week: query.data.week } : {}), ...(query.data.tenant ? { tenant: query.data.tenant } : {}) }), tenantsWithDrafts(deps.db)]);
     res.type('html').send(reportPage(report, tenants));
   });

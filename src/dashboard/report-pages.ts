@@ -1,5 +1,5 @@
 import { escapeHtml as esc } from '../brief/html';
-import type { ContentReport, HandoffReport, LowConfidenceReport, Report, UnansweredReport } from '../reports/report-view';
+import type { ContentReport, HandoffReport, LowConfidenceReport, ReadinessReport, Report, UnansweredReport } from '../reports/report-view';
 import { chartSection, page, percent, table } from './dashboard-page';
 
 /**
@@ -11,6 +11,7 @@ export const REPORT_PAGES: { name: string; label: string; day: string }[] = [
   { name: 'content', label: 'Content gaps', day: 'Tuesday' },
   { name: 'low-confidence', label: 'Low-confidence drafts', day: 'Wednesday' },
   { name: 'handoff', label: 'Handoff quality', day: 'Thursday' },
+  { name: 'readiness', label: 'Category readiness', day: 'Friday' },
 ];
 
 export function reportPage(report: Report, tenants: string[]): string {
@@ -38,6 +39,8 @@ function bodyOf(report: Report): string {
       return lowConfidence(report);
     case 'handoff':
       return handoff(report);
+    case 'readiness':
+      return readiness(report);
   }
 }
 
@@ -130,4 +133,23 @@ function handoff(r: HandoffReport): string {
     table: { caption: 'Brief fields marked missing', head: ['Field', 'Times'], rows: r.missing_marked.map((m) => [m.field, m.count]) },
   });
   return [section('handoffs', 'Handoff quality', summary), missing].join('\n');
+}
+
+function readiness(r: ReadinessReport): string {
+  if (r.tenants.length === 0) return '<p class="empty">No tenant had drafts or reviews this week.</p>';
+  return r.tenants
+    .map((t, i) => {
+      const rows = t.categories.map((c) => [
+        esc(c.name),
+        esc(c.mode),
+        `<strong>${esc(c.recommendation)}</strong>`,
+        esc(c.why),
+        `${percent(c.evidence.clean_rate)} of ${c.evidence.reviews}`,
+        `${percent(c.configured_threshold)}${c.suggested_threshold === null ? '' : ` (suggested ${percent(c.suggested_threshold)})`}`,
+        esc(c.repeated_reasons.map((x) => `${x.reason} ×${x.count}`).join(', ') || '–'),
+      ]);
+      const counts = Object.entries(t.recommendations).map(([k, v]) => `${v} ${k}`).join(', ');
+      return section(`tenant-${i}`, t.tenant, `<p>${esc(counts)}.</p>` + htmlTable(`Categories of ${t.tenant}`, ['Category', 'Mode', 'Recommendation', 'Why', 'Clean approvals', 'Autopilot threshold', 'Repeated reject reasons'], rows));
+    })
+    .join('\n');
 }

@@ -142,7 +142,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
       zendeskAppRouter(config, store.db, logger, now, lifecycle),
       intercomApp(config, store.db, logger, now, settingsDefaults, afterReview),
-      dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults }),
+      dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults, lifecycle: settings.lifecycle }),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -183,11 +183,15 @@ describe.each(stores)('the dashboard on %s', (store) => {
       expect(await cells(page, 'calibration')).toEqual([['60–80%', '2', '70%', '50%']]);
       expect(await page.locator('section[aria-labelledby="calibration"] svg path, section[aria-labelledby="calibration"] svg rect').count()).toBeGreaterThan(3);
       await page.screenshot({ path: path.join(OUTPUT, `dashboard-low-confidence-${store}.png`), fullPage: true });
-      for (const [name, heading] of [['content', 'Content gaps, 2026-W49'], ['handoff', 'Handoff quality, 2026-W49']] as const) {
+      for (const [name, heading] of [['content', 'Content gaps, 2026-W49'], ['handoff', 'Handoff quality, 2026-W49'], ['readiness', 'Category readiness, 2026-W49']] as const) {
         await page.click(`header nav a[href="/dashboard/reports/${name}"]`);
         await page.waitForURL(`${t.url}/dashboard/reports/${name}`);
         expect(await page.locator('h1').textContent()).toBe(heading);
       }
+      // the shop's returns category is sensitive; shipping has 7 clean approvals of 10 reviews, far from ready
+      const readiness = Object.fromEntries((await cells(page, 'tenant-0')).map((row) => [row[0], row]));
+      expect(readiness['Returns and refunds']![2]).toBe('stay sensitive');
+      expect(readiness['Shipping and delivery']!.slice(1, 3)).toEqual(['review', 'hold']);
     });
 
     it('answers an unknown report 404 and a bad week 422 with what to fix; signed out, a report page redirects to the login', async () => {
