@@ -10,7 +10,13 @@ export interface NavItem {
   label: string;
 }
 
-export const NAV: NavItem[] = [{ href: '/dashboard', label: 'Overview' }];
+export const NAV: NavItem[] = [
+  { href: '/dashboard', label: 'Overview' },
+  { href: '/dashboard/reports/unanswered', label: 'Unanswered' },
+  { href: '/dashboard/reports/content', label: 'Content' },
+  { href: '/dashboard/reports/low-confidence', label: 'Low confidence' },
+  { href: '/dashboard/reports/handoff', label: 'Handoff' },
+];
 
 const STYLE = `
 :root { color-scheme: light; font-family: system-ui, sans-serif; color: #1f2328; }

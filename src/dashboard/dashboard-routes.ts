@@ -9,6 +9,10 @@ import { cookieOf, mintDashboardSession, sessionCookie, validDashboardSession } 
 import { loginPage, page } from './dashboard-page';
 import { categoryWeeks, decisionMix, escalationsByReason, queueHealth, tenantsWithDrafts } from './dashboard-queries';
 import { overviewPage } from './overview-page';
+import { reportPage, REPORT_PAGES } from './report-pages';
+import { buildReport, isBuiltReport } from '../reports/build-report';
+import { reportQuerySchema } from '../reports/report-query';
+import type { ServiceDefaults } from '../settings/effective-settings';
 
 export interface DashboardDeps {
   db: Kysely<Database>;
@@ -17,6 +21,8 @@ export interface DashboardDeps {
   secret: string;
   sessionTtlSeconds: number;
   now: () => Date;
+  /** the service's settings under the tenants' own (the reports' thresholds) */
+  defaults: () => ServiceDefaults;
 }
 
 /**
@@ -79,6 +85,22 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
       queueHealth(deps.db, scope, now),
     ]);
     res.type('html').send(overviewPage({ ...(tenant ? { tenant } : {}), tenants, weeks, decisions, reasons, categories, queue }));
+  });
+  router.get('/dashboard/reports/:name', async (req, res) => {
+    const name = String(req.params.name);
+    if (!isBuiltReport(name)) {
+      res.status(404).type('html').send(page({ title: 'No such report', current: '', signedIn: true, body: `<p class="error" role="alert">There is no report "${escapeHtml(name.slice(0, 60))}". The reports: ${REPORT_PAGES.map((r) => `<a href="/dashboard/reports/${r.name}">${escapeHtml(r.label)}</a>`).join(', ')}.</p>` }));
+      return;
+    }
+    const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+    const query = reportQuerySchema.safeParse(raw);
+    if (!query.success) {
+      res.status(422).type('html').send(page({ title: 'Report', current: `/dashboard/reports/${name}`, signedIn: true, body: `<p class="error" role="alert">${escapeHtml(zodMessage(query.error))}</p><p><a href="/dashboard/reports/${name}">Show this week</a></p>` }));
+      return;
+    }
+    const ctx = { db: deps.db, defaults: deps.defaults, now: deps.now };
+    const [report, tenants] = await Promise.all([buildReport(ctx, name, { ...(query.data.week ? { week: query.data.week } : {}), ...(query.data.tenant ? { tenant: query.data.tenant } : {}) }), tenantsWithDrafts(deps.db)]);
+    res.type('html').send(reportPage(report, tenants));
   });
   return router;
 }

@@ -15,6 +15,8 @@ import type { Logger } from '../logger';
 import { BRIEF_FIELDS, REJECT_REASONS } from '../reviews/review-input';
 import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
 import type { Database } from '../store/schema';
+import { CategoryNotFoundError, demoteCategory, LifecycleDeps, promoteCategory } from '../lifecycle/category-lifecycle';
+import { listCategoryStatus } from '../lifecycle/category-status';
 import { bearerOf } from './bearer';
 import { sendError } from './send-error';
 
@@ -40,6 +42,8 @@ export interface ZendeskAppRoutesOptions {
   syncSettings?: (tenant: string, installationId: string) => Promise<SettingsState>;
   /** the Zendesk role of a user (GET /api/v2/users/{id}); absent without Zendesk credentials */
   roleOf?: (userId: string) => Promise<string>;
+  /** the category lifecycle: admins see and change category modes from the sidebar */
+  lifecycle?: LifecycleDeps;
   /** the folder of sidebar.js and sidebar.css (apps/zendesk/sidebar by default) */
   assetsDir?: string;
 }
@@ -162,7 +166,59 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
       brief_feedback: briefFeedback,
     });
   });
+  // An admin's view of the categories (mode, readiness, evidence, notices) and the two actions on them.
+  // The session says whether Zendesk called the user an admin; nobody else gets these.
+  router.get('/apps/zendesk/categories', async (req, res) => {
+    const claims = await adminSessionOf(req, res, o);
+    if (!claims || !o.lifecycle) return;
+    res.set('Cache-Control', 'no-store').json(await listCategoryStatus(o.lifecycle, claims.tenant));
+  });
+  router.post('/apps/zendesk/categories/:id/:action', async (req, res) => {
+    const claims = await adminSessionOf(req, res, o);
+    if (!claims || !o.lifecycle) return;
+    const id = categoryId.safeParse(req.params.id);
+    const action = modeAction.safeParse(req.params.action);
+    if (!id.success || !action.success) {
+      sendError(res, 404, 'not_found', `no route for POST ${req.path}: use /apps/zendesk/categories/<category id>/promote or /demote`);
+      return;
+    }
+    const admin = { id: claims.agentId, ...(claims.agentName ? { name: claims.agentName } : {}) };
+    try {
+      if (action.data === 'promote') {
+        const result = await promoteCategory(o.lifecycle, claims.tenant, id.data, admin);
+        if (!result.ok) {
+          res.status(409).json({ error: result.error, message: result.error === 'sensitive' ? 'a sensitive category stays in review' : `not ready: ${result.missing.join('; ')}`, missing: result.missing, evidence: result.evidence });
+          return;
+        }
+        res.json({ category: id.data, mode: result.mode, changed: result.changed });
+      } else {
+        const result = await demoteCategory(o.lifecycle, claims.tenant, id.data, admin);
+        res.json({ category: id.data, mode: result.mode, changed: result.changed });
+      }
+    } catch (err) {
+      if (!(err instanceof CategoryNotFoundError)) throw err;
+      sendError(res, 404, err.code, err.message);
+    }
+  });
   return router;
+}
+
+const categoryId = z.string().regex(/^[a-z0-9_-]+$/);
+const modeAction = z.enum(['promote', 'demote']);
+
+/** A Zendesk app session whose user Zendesk called an admin; 401 without a session, 403 for an agent's. */
+async function adminSessionOf(req: Request, res: Response, o: ZendeskAppRoutesOptions): Promise<AppSessionClaims | undefined> {
+  const claims = await sessionOf(req, res, o);
+  if (!claims) return undefined;
+  if (!claims.admin) {
+    sendError(res, 403, 'admin_only', 'only a Zendesk admin can see and change category modes; Zendesk did not report this user as an admin');
+    return undefined;
+  }
+  if (!o.lifecycle) {
+    sendError(res, 503, 'lifecycle_unavailable', 'the category lifecycle is not running in this process');
+    return undefined;
+  }
+  return claims;
 }
 
 async function sessionOf(req: Request, res: Response, o: ZendeskAppRoutesOptions): Promise<AppSessionClaims | undefined> {

@@ -17,7 +17,7 @@ import { detectLanguage } from './detect-language';
 /** Exasperation, matched on lemmas (so "fed up", "feeling fed up" and "I'm fed up" all count). */
 const EXASPERATION: [RegExp, number][] = [
   [/\bthank(s)? for nothing\b/, -0.8],
-  [/\b(a|what a|such a|complete|total) joke\b/, -0.6],
+  [/\b(a|what a|such a|complete|total|absolute|utter|bloody) joke\b/, -0.6],
   [/\b(fed up|sick of|sick and tired|have have enough|have enough|at my wit s end)\b/, -0.7],
   [/\b(waste|wast) (of )?(my |our )?(time|money)\b/, -0.7],
   [/\b(unacceptable|ridiculous|outrageous|disgraceful|pathetic|useless|shambles|appalling|incompetent)\b/, -0.7],
@@ -27,7 +27,7 @@ const EXASPERATION: [RegExp, number][] = [
   // "Third time this month the printer has jammed", "second time in a week": a fault that keeps coming back
   [/\b(second|third|fourth|fifth|\d+(st|nd|rd|th)|umpteenth|nth) time (this|in a|in the|in two|in three|today|running)\b/, -0.5],
   [/\b(again and again|over and over|every single time|yet again)\b/, -0.5],
-  [/\b(nobody|no one) (ever )?(reply|answer|respond|help|care|get back)\b/, -0.6],
+  [/\b(nobody|no one) (ever )?(reply|answer|respond|help|care|get back|tell|told|inform|informed|warn|warned)\b/, -0.6],
   [/\b(cancel|leave|switch) (my|the|our) (contract|subscription|account|plan|service)\b.*\b(if|unless)\b/, -0.5],
 ];
 

@@ -140,9 +140,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
-      zendeskAppRouter(config, store.db, logger, now),
+      zendeskAppRouter(config, store.db, logger, now, lifecycle),
       intercomApp(config, store.db, logger, now, settingsDefaults, lifecycle, afterReview),
-      dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now }),
+      dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults }),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import { readUserRole } from '../apps/zendesk/user-role';
 import type { Kysely } from 'kysely';
 import type { Router } from 'express';
@@ -22,7 +23,7 @@ export const SIGNED_LOAD_SKEW_SECONDS = 60;
  * installation's settings read with the account's credentials and applied to the tenant (no
  * credentials: they are not read, and the tenant keeps what it has).
  */
-export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date): Router {
+export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, lifecycle?: LifecycleDeps): Router {
   const { zendesk } = config;
   const auth = zendeskAuthFor(config, new DbTokenStore(db), logger);
   const api = auth ? new ZendeskApi(auth) : undefined;
@@ -43,5 +44,6 @@ export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: L
     logger,
     ...(syncSettings ? { syncSettings } : {}),
     ...(api ? { roleOf: (userId: string) => readUserRole(api, userId) } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
   });
 }

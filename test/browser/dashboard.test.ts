@@ -159,6 +159,50 @@ describe.each(stores)('the dashboard on %s', (store) => {
     });
   });
 
+  describe('the report pages', () => {
+    let page: Page;
+    let errors: string[];
+    beforeAll(async () => {
+      ({ page, errors } = await openPage());
+      await page.goto(`${t.url}/dashboard/login?next=%2Fdashboard%2Freports%2Funanswered`);
+      await page.fill('#token', TOKEN);
+      await Promise.all([page.waitForURL(`${t.url}/dashboard/reports/unanswered`), page.click('button[type=submit]')]);
+    });
+    afterAll(async () => {
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('draws each report for a week from the same records, reachable from the navigation', async () => {
+      // the week of the seeded escalations for a missing article
+      await page.goto(`${t.url}/dashboard/reports/unanswered?week=2026-W48`);
+      expect(await page.locator('h1').textContent()).toBe('Unanswered questions, 2026-W48');
+      expect(await page.textContent('section[aria-labelledby="clusters"]')).toContain('1 escalations for a missing article or low confidence on 1 tickets (1 missing_source, 0 low_confidence)');
+      await page.goto(`${t.url}/dashboard/reports/low-confidence?week=2026-W49`);
+      // the week's two reviews (one clean) of drafts at 70%: one band, drawn and tabled
+      expect(await cells(page, 'calibration')).toEqual([['60–80%', '2', '70%', '50%']]);
+      expect(await page.locator('section[aria-labelledby="calibration"] svg path, section[aria-labelledby="calibration"] svg rect').count()).toBeGreaterThan(3);
+      await page.screenshot({ path: path.join(OUTPUT, `dashboard-low-confidence-${store}.png`), fullPage: true });
+      for (const [name, heading] of [['content', 'Content gaps, 2026-W49'], ['handoff', 'Handoff quality, 2026-W49']] as const) {
+        await page.click(`header nav a[href="/dashboard/reports/${name}"]`);
+        await page.waitForURL(`${t.url}/dashboard/reports/${name}`);
+        expect(await page.locator('h1').textContent()).toBe(heading);
+      }
+    });
+
+    it('answers an unknown report 404 and a bad week 422 with what to fix; signed out, a report page redirects to the login', async () => {
+      const admin = { authorization: `Bearer ${TOKEN}` };
+      const unknown = await fetch(`${t.url}/dashboard/reports/nope`, { headers: admin });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).toContain('There is no report');
+      const bad = await fetch(`${t.url}/dashboard/reports/content?week=2026-W99`, { headers: admin });
+      expect(bad.status).toBe(422);
+      expect(await bad.text()).toContain('YYYY-Www');
+      const anonymous = await fetch(`${t.url}/dashboard/reports/content`, { redirect: 'manual' });
+      expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, '/dashboard/login?next=%2Fdashboard%2Freports%2Fcontent']);
+    });
+  });
+
   describe('the overview', () => {
     let page: Page;
     let errors: string[];

@@ -235,7 +235,60 @@ describe('the Zendesk sidebar in Chromium', () => {
       expect(await agent.page.$('#dp-settings-error')).toBeNull();
     } finally {
       standIn.installations.set('42', { draftpilot_url: t.url });
-  standIn.users.set(String(ADA.id), 'admin');
+    }
+  });
+
+  it("an admin sees the categories' readiness and promotes a ready one; an agent sees none of it and is refused", async () => {
+    // a category with no history yet (earlier tests reviewed 'deliveries' drafts), ready after one clean approval; returns is sensitive
+    const categories = [
+      'categories:',
+      '  - {id: deliveries, name: Deliveries, description: Delivery times and tracking., examples: [how long does delivery take], mode: review, promotion: {min_clean_approvals: 1, window: 10, min_clean_rate: 0.5}}',
+      '  - {id: returns, name: Returns, description: Returning an item and refunds., examples: [how do I return an item], mode: review, sensitive: true}',
+    ].join('\n');
+    standIn.installations.set('42', { draftpilot_url: t.url, categories });
+    try {
+      await (await openSidebar('8309', ADA)).close(); // applies the installation's categories
+      const draft = await draftedTicket('8309', REVIEW_QUESTION);
+      expect(draft.category).toBe('deliveries');
+      const admin = await openSidebar('8309', ADA);
+      await admin.page.waitForSelector('#dp-categories');
+      await admin.page.click('#dp-categories summary');
+      const row = (id: string) => admin.page.textContent(`#dp-category-list li[data-category="${id}"]`);
+      expect(await row('returns')).toContain('held: sensitive');
+      expect(await admin.page.$('#dp-category-list li[data-category="returns"] button')).toBeNull();
+      expect(await admin.page.$('#dp-category-list li[data-category="deliveries"] button')).toBeNull(); // not ready yet
+
+      const approved = await fetch(`${t.url}/api/reviews`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ draft_id: draft.id, action: 'approve', agent: { id: String(ALICE.id) } }) });
+      expect(approved.status).toBe(201);
+      await admin.close();
+      const again = await openSidebar('8309', ADA);
+      await again.page.click('#dp-categories summary');
+      expect(await again.page.textContent('#dp-category-list li[data-category="deliveries"]')).toContain('review: ready');
+      await again.screenshot('zendesk-sidebar-categories');
+      await again.page.click('#dp-category-list li[data-category="deliveries"] button');
+      await again.page.waitForSelector('#dp-category-list li[data-category="deliveries"][data-mode="autopilot"]');
+      await again.page.waitForSelector('#dp-notice.ok');
+      expect(await again.page.textContent('#dp-notice')).toContain('Deliveries is now in autopilot');
+      const listed = (await api('/api/categories?tenant=zendesk:acme')).categories.find((c: any) => c.id === 'deliveries');
+      expect(listed).toMatchObject({ mode: 'autopilot', mode_changed_by: String(ADA.id) });
+      const audit = (await api('/api/categories/deliveries/audit?tenant=zendesk:acme')).changes;
+      expect(audit[0]).toMatchObject({ from: 'review', to: 'autopilot', actor: String(ADA.id) });
+
+      // an agent: no categories in the page, and the routes refuse the agent's session
+      const agent = await openSidebar('8309', BOB);
+      expect(await agent.page.$('#dp-categories')).toBeNull();
+      const session = await agent.page.evaluate(() => JSON.parse((globalThis as any).document.getElementById('dp-boot').textContent).session);
+      const refused = await fetch(`${t.url}/apps/zendesk/categories/deliveries/demote`, { method: 'POST', headers: { authorization: `Bearer ${session}` } });
+      expect(refused.status).toBe(403);
+      expect((await api('/api/categories?tenant=zendesk:acme')).categories.find((c: any) => c.id === 'deliveries').mode).toBe('autopilot');
+
+      // back to review from the sidebar
+      await again.page.click('#dp-category-list li[data-category="deliveries"] button');
+      await again.page.waitForSelector('#dp-category-list li[data-category="deliveries"][data-mode="review"]');
+      await again.page.waitForSelector('#dp-notice.ok');
+      expect(await again.page.textContent('#dp-notice')).toContain('Deliveries is back in review');
+    } finally {
+      standIn.installations.set('42', { draftpilot_url: t.url });
     }
   });
 

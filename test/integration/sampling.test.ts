@@ -62,6 +62,10 @@ describe.each(['pglite', 'postgres'] as const)('sampling on %s', (store) => {
     await intercom.start();
     t = await startTestService({
       store,
+      // every message reads the stored category modes (the lifecycle demotes a category below)
+      settings: (s) => {
+        s.lifecycle.mode_cache_ms = 0;
+      },
       env: { CATEGORIES_FILE: SHOP_CATEGORIES, ZENDESK_ACCESS_TOKEN: ZD_TOKEN, ZENDESK_BASE_URL: zendesk.baseUrl, INTERCOM_ACCESS_TOKEN: IC_TOKEN, INTERCOM_BASE_URL: intercom.baseUrl },
     });
     for (const tenant of [ZD_TENANT, IC_TENANT]) await until(`the ${tenant} articles`, async () => ((await t.service.knowledge!.forTenant(tenant)).size > 0 ? true : undefined));
@@ -134,9 +138,14 @@ describe.each(['pglite', 'postgres'] as const)('sampling on %s', (store) => {
     expect(sampleNotes(TICKET)).toHaveLength(3);
     expect(sampleNotes(TICKET)[2]!.html_body).toContain('reopened after it was solved');
     expect(zendesk.unexpected).toEqual([]);
+    // one approval and one reject among the category's sampled autopilot replies: over the reject rate,
+    // so the lifecycle returned it to review
+    expect(await db().selectFrom('category_modes').select(['category', 'mode', 'changed_by']).where('tenant', '=', ZD_TENANT).execute()).toEqual([{ category: draft.category, mode: 'review', changed_by: 'auto_demote' }]);
   });
 
   it('Zendesk: with the rates at 0 and no weekly minimum, neither the reply nor the solve is sampled and no note is written', async () => {
+    // the category starts from the file's mode again (autopilot), as before the demotion above
+    await db().deleteFrom('category_modes').execute();
     const TICKET = '8200';
     await applyTenantSettings(db(), ZD_TENANT, { sampling: { autopilot_rate: 0, solved_rate: 0 }, categories: shopWithoutMinimum() }, { source: 'api', now: new Date() });
     zendesk.addTicket(TICKET, QUESTION).requester_id = Number(requesterOf(TICKET));

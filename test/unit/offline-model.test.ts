@@ -20,6 +20,7 @@ describe('sentiment', () => {
     'Thanks for nothing… this is a joke and I am fed up.',
     "I'm so fed up with this.",
     'Oh brilliant, a week-long hold on my card, really customer friendly of you.',
+    'Waited in the rain for an hour and nobody warned us the class was off. Utter joke.',
     'Third evening in a row it drops. Fantastic service, really worth the money.',
     "Second time this week the lift has been out. Lovely. Really getting my money's worth. Is there another way up?",
     'Not happy.',
@@ -61,6 +62,14 @@ describe('reason detectors beyond exact phrases', () => {
     ['accountAccess', 'my bank shows you took £44.99 on the 3rd. Can you tell me why?'],
     ['accountAccess', "the app says my membership is frozen and the gate won't let me in"],
     ['accountAccess', 'Did you receive the form I emailed last week?'],
+    ['accountAccess', 'has my replacement card arrived at the club yet?'],
+    ['accountAccess', 'how many lesson credits do we have left this term?'],
+    ['accountAccess', 'any news on my repair request? it has been two weeks'],
+    ['accountAccess', 'Could you just email me the invoice for March?'],
+    ['accountAccess', 'booked a table, confirmation AB-20417, can you push it to 8pm?'],
+    ['humanRequested', "honestly I'd rather deal with somebody at the shop itself than with a bot"],
+    ['policyException', 'I understand the deadline was Friday, but surely something can be done?'],
+    ['policyException', 'no receipt, I know. could you take them back anyway?'],
   ] as const)('%s catches "%s"', (detector, text) => {
     expect(detects(rules[detector], text)).toBe(true);
   });

@@ -6,6 +6,8 @@
  *                   ticket.save and reported on ticket.submit.done: unchanged -> approve, changed -> edit
  *   Reject          a reason from the taxonomy is required (and words for "other")
  *   Escalate        sets the ticket's group from the settings, with an optional reason
+ * Admins (as Zendesk reports them, carried in the session) also see the categories: mode, readiness,
+ * clean rate, notices (automatic demotions, repeated rejection reasons), and Promote / Back to review.
  * Draft and brief text are untrusted model output: they only ever reach the page through textContent,
  * and the composer through escaped HTML.
  */
@@ -26,7 +28,7 @@
     other: 'Other (describe)',
   };
   var ACTION_LABELS = { approve: 'approved', edit: 'edited and sent', reject: 'rejected', escalate: 'escalated', replaced: 'answered without the draft' };
-  var state = { ticketId: null, data: null, agent: { id: 'unknown' }, isAdmin: false, pending: null, panel: null, feedbackSent: false };
+  var state = { ticketId: null, data: null, agent: { id: 'unknown' }, isAdmin: false, pending: null, panel: null, feedbackSent: false, categories: null, categoriesOpen: false };
 
   // ---- DOM helpers: text goes in with textContent only ----
   function el(tag, attrs, children) {
@@ -247,11 +249,57 @@
     ]);
   }
 
+  // ---- admins: the categories' modes and readiness, notices, promote / back to review ----
+  function changeMode(category, action) {
+    return api('POST', '/apps/zendesk/categories/' + encodeURIComponent(category.id) + '/' + action).then(
+      function (r) {
+        // the list is drawn again first: drawing clears the notice
+        return loadCategories().then(function () {
+          notice(category.name + (r.mode === 'autopilot' ? ' is now in autopilot: its next confident answers are sent without review.' : ' is back in review: every draft waits for an agent.'), 'ok');
+        });
+      },
+      function (err) { notice(category.name + ' was not changed: ' + err.message, 'error'); },
+    );
+  }
+  function categoriesView() {
+    var view = state.categories;
+    if (!view) return null;
+    var notices = (view.notices || []).map(function (n) { return el('li', { class: 'notice-' + n.kind, text: n.message }); });
+    var rows = view.categories.map(function (c) {
+      var e = c.evidence || {};
+      var button = c.mode === 'autopilot'
+        ? el('button', { type: 'button', class: 'small', 'data-category': c.id, text: 'Back to review', on: { click: function () { changeMode(c, 'demote'); } } })
+        : c.mode === 'review' && c.ready
+          ? el('button', { type: 'button', class: 'small primary', 'data-category': c.id, text: 'Promote', on: { click: function () { changeMode(c, 'promote'); } } })
+          : null;
+      return el('li', { class: 'category', 'data-category': c.id, 'data-mode': c.mode }, [
+        el('strong', { text: c.name }), ' ',
+        el('span', { class: 'muted', text: c.label }),
+        el('span', { class: 'muted', text: ' · clean ' + Math.round((e.clean_rate || 0) * 100) + '% of ' + (e.reviews || 0) + ' reviews' }),
+        button ? ' ' : null, button,
+      ]);
+    });
+    return el('details', { id: 'dp-categories', open: state.categoriesOpen, on: { toggle: function (ev) { state.categoriesOpen = ev.target.open; } } }, [
+      el('summary', { text: 'Categories' + (notices.length ? ' (' + notices.length + ' notice' + (notices.length > 1 ? 's' : '') + ')' : '') }),
+      notices.length ? el('ul', { id: 'dp-category-notices', class: 'notice info', role: 'status' }, notices) : null,
+      el('ul', { id: 'dp-category-list' }, rows),
+    ]);
+  }
+  function loadCategories() {
+    if (!boot.admin) return Promise.resolve();
+    return api('GET', '/apps/zendesk/categories').then(
+      function (view) { state.categories = view; render(); },
+      function (err) { notice('The categories could not be read: ' + err.message, 'error'); },
+    );
+  }
+
   function render() {
     root.textContent = '';
     root.appendChild(el('p', { id: 'dp-notice', class: 'notice', hidden: true }));
     var settings = adminSettings();
     if (settings) root.appendChild(settings);
+    var categories = categoriesView();
+    if (categories) root.appendChild(categories);
     var data = state.data;
     if (!data || !data.draft) {
       root.appendChild(el('p', { id: 'dp-empty', class: 'muted', text: 'draftpilot has no draft for this ticket yet.' }));
@@ -265,6 +313,11 @@
       el('span', { id: 'dp-confidence', class: 'confidence', title: 'model confidence', text: percent + '%' }),
     ]));
     if (d.reasons && d.reasons.length) root.appendChild(el('p', { id: 'dp-reasons', class: 'muted', text: 'Escalation reasons: ' + d.reasons.join(', ') }));
+    if (d.sampled && !d.sampled.review_id) {
+      root.appendChild(el('p', { id: 'dp-sampled', class: 'notice info', text: d.sampled.kind === 'autopilot'
+        ? 'Sampled for review: this reply was sent on autopilot. Rate it with Approve or Reject (with a reason).'
+        : 'Sampled for review: this solved conversation was picked for a rating. Approve or Reject the draft (with a reason).' }));
+    }
     var latest = data.reviews[data.reviews.length - 1];
     if (latest) {
       root.appendChild(el('p', { id: 'dp-reviewed', class: 'notice info' }, [
@@ -305,7 +358,7 @@
     // the signed load's user is the session's agent; the ZAF user only when the token named none
     state.agent = { id: boot.agentId || (user.id !== undefined ? user.id : 'unknown'), name: user.name };
     state.isAdmin = boot.admin === true || user.role === 'admin';
-    return load();
+    return load().then(loadCategories);
   }).catch(function (err) {
     root.textContent = '';
     root.appendChild(el('p', { id: 'dp-load-error', class: 'notice error', role: 'alert', text: 'draftpilot could not load this ticket’s draft: ' + err.message }));
