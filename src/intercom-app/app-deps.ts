@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
 import type { AfterRecord } from '../reviews/record-review';
@@ -12,7 +13,7 @@ export interface CanvasContext {
   tenant: string;
   conversationId: string;
   teammate: { id: string; name?: string };
-  /** listed in INTERCOM_SETTINGS_ADMIN_IDS: sees the settings canvas */
+  /** listed in INTERCOM_SETTINGS_ADMIN_IDS: sees the admin canvas (categories and settings) */
   isAdmin: boolean;
 }
 
@@ -34,6 +35,8 @@ export interface IntercomAppDeps {
   shadow: (tenant: string) => boolean;
   guard: ReplyGuardOptions;
   settings: TenantSettingsPort;
+  /** the category lifecycle: the admin canvas lists, promotes and demotes the tenant's categories */
+  lifecycle: LifecycleDeps;
   /** called after each review is stored (the category lifecycle) */
   afterReview?: AfterRecord;
   now: () => Date;

@@ -2,7 +2,8 @@ import type { CanvasInitialize, CanvasSubmit } from '../edge/intercom/canvas-req
 import { intercomTenant } from '../domain/tenant';
 import { doneNotice } from './action-canvas';
 import type { CanvasContext, IntercomAppDeps } from './app-deps';
-import { parseAction } from './canvas-action';
+import { adminCanvas, categoryAction } from './admin-actions';
+import { parseAction, typedInputs } from './canvas-action';
 import { canvasOf, CanvasResponse } from './canvas-schema';
 import { draftAction, homeCanvas } from './review-actions';
 import { problemCanvas } from './review-canvas';
@@ -10,8 +11,11 @@ import { problemCanvas } from './review-canvas';
 /**
  * The inbox app: a verified, validated Canvas Kit request in, the canvas to show out (checked against
  * the schema and the 64 KB limit). Initialize shows the conversation's newest draft; submit does what
- * the clicked button names.
+ * the clicked button names. The admin canvas and its actions (settings, promote, demote) are checked
+ * against INTERCOM_SETTINGS_ADMIN_IDS here, whatever button the request says was clicked.
  */
+
+const NOT_ADMIN = 'Only the admins named in INTERCOM_SETTINGS_ADMIN_IDS can see or change draftpilot’s settings and categories. Nothing was changed.';
 
 export function contextOf(request: CanvasInitialize, settingsAdminIds: ReadonlySet<string>): CanvasContext {
   const name = request.admin.name?.trim();
@@ -31,16 +35,15 @@ export async function submitCanvas(deps: IntercomAppDeps, ctx: CanvasContext, re
   const action = parseAction(request.component_id);
   if (!action) return canvasOf(problemCanvas(`Unknown action "${request.component_id.slice(0, 60)}". Reopen the app.`));
   if (action.kind === 'home') return canvasOf(await homeCanvas(deps, ctx));
-  if (action.kind === 'settings' || action.kind === 'save_settings') {
-    // Only teammates listed in INTERCOM_SETTINGS_ADMIN_IDS see, or change, the settings.
-    if (!ctx.isAdmin) return canvasOf(problemCanvas('Only the admins named in INTERCOM_SETTINGS_ADMIN_IDS can change draftpilot’s settings.'));
-    if (action.kind === 'settings') return canvasOf(await deps.settings.canvas(ctx.tenant));
-    const saved = await deps.settings.save(ctx.tenant, request.input_values, ctx.teammate.id);
-    if (!saved.ok) {
-      const typed = Object.fromEntries(Object.entries(request.input_values).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return canvasOf(await deps.settings.canvas(ctx.tenant, saved.errors, typed));
-    }
-    return canvasOf(await homeCanvas(deps, ctx, doneNotice('Settings saved.')));
+  if ('draftId' in action) return canvasOf(await draftAction(deps, ctx, action.kind, action.draftId, request.input_values));
+  // Everything else is the admin canvas's: refused, whatever the request says was clicked, for anyone else.
+  if (!ctx.isAdmin) {
+    deps.logger.warn({ tenant: ctx.tenant, teammate: ctx.teammate.id, action: action.kind }, 'inbox app: an admin action from a teammate not in INTERCOM_SETTINGS_ADMIN_IDS was refused');
+    return canvasOf(problemCanvas(NOT_ADMIN));
   }
-  return canvasOf(await draftAction(deps, ctx, action.kind, action.draftId, request.input_values));
+  if ('categoryId' in action) return canvasOf(await categoryAction(deps, ctx, action.kind, action.categoryId, request.input_values));
+  if (action.kind === 'settings') return canvasOf(await adminCanvas(deps, ctx));
+  const saved = await deps.settings.save(ctx.tenant, request.input_values, ctx.teammate.id);
+  if (!saved.ok) return canvasOf(await adminCanvas(deps, ctx, { errors: saved.errors, typed: typedInputs(request.input_values) }));
+  return canvasOf(await homeCanvas(deps, ctx, doneNotice('Settings saved.')));
 }

@@ -66,7 +66,7 @@ function actions(draft: DraftRow, reviews: readonly ShownReview[]): Component[] 
   ];
 }
 
-const settingsButton = (isAdmin: boolean): Component[] => (isAdmin ? [button('settings', 'Settings', 'link')] : []);
+const settingsButton = (isAdmin: boolean): Component[] => (isAdmin ? [button('settings', 'Categories and settings', 'link')] : []);
 
 /** The first canvas: short. */
 export function reviewCanvas(draft: DraftRow, reviews: readonly ShownReview[], options: { isAdmin: boolean; notice?: Component[] }): Component[] {

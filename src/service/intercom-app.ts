@@ -7,14 +7,15 @@ import type { IntercomAppDeps } from '../intercom-app/app-deps';
 import { tenantSettingsPort } from '../intercom-app/tenant-settings-port';
 import { IntercomTeammateWrites } from '../intercom-app/teammate-writes';
 import { loadMarkdownArticles } from '../knowledge/markdown-source';
+import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import type { Logger } from '../logger';
 import type { ServiceDefaults } from '../settings/effective-settings';
 import type { Database } from '../store/schema';
 import type { AfterRecord } from '../reviews/record-review';
 import { readConfig } from './read-config';
 
-/** The inbox app's routes, wired to the store, the Intercom token and the tenants' settings. */
-export function intercomApp(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, defaults: () => ServiceDefaults, afterReview?: AfterRecord) {
+/** The inbox app's routes, wired to the store, the Intercom token, the tenants' settings and the category lifecycle. */
+export function intercomApp(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, defaults: () => ServiceDefaults, lifecycle: LifecycleDeps, afterReview?: AfterRecord) {
   const { env, intercom } = config;
   const access = intercomAccess(intercom);
   const rules = readConfig('ESCALATION_FILE', () => loadEscalation(env.ESCALATION_FILE));
@@ -24,6 +25,7 @@ export function intercomApp(config: Config, db: Kysely<Database>, logger: Logger
     shadow: (tenant) => env.SHADOW_MODE || env.SHADOW_TENANTS.includes(tenant),
     guard: { fallbackArticles: readConfig('KNOWLEDGE_DIR', () => loadMarkdownArticles(env.KNOWLEDGE_DIR)), allowedLinkDomains: rules.allowedLinkDomains },
     settings: tenantSettingsPort(db, { defaults, now }),
+    lifecycle,
     ...(afterReview ? { afterReview } : {}),
     now,
     logger,

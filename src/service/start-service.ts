@@ -141,7 +141,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         logger,
       }),
       zendeskAppRouter(config, store.db, logger, now, lifecycle),
-      intercomApp(config, store.db, logger, now, settingsDefaults, afterReview),
+      intercomApp(config, store.db, logger, now, settingsDefaults, lifecycle, afterReview),
       dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults, lifecycle: settings.lifecycle }),
     ],
   });

@@ -1,6 +1,8 @@
 import { signCanvas } from '../../src/edge/intercom/canvas-signature';
+import { applyTenantSettings } from '../../src/settings/settings-store';
 import { canvasResponseSchema, Component, MAX_CONTENT_BYTES } from '../../src/intercom-app/canvas-schema';
 import { IntercomStandIn } from '../helpers/intercom-stand-in';
+import { seedReviews } from '../helpers/lifecycle-seed';
 import { describeWithPostgres } from '../helpers/services';
 import { startTestService, TestService, TestServiceOptions } from '../helpers/test-service';
 import { until } from '../helpers/until';
@@ -283,6 +285,111 @@ function appSuite(options: Pick<TestServiceOptions, 'store'>): void {
       expect(reopened.find((c) => c.type === 'input' && c.id === 'settings_autopilot_threshold')).toMatchObject({ value: '0.9' });
       expect(shown(reopened)).toContain('was refused');
       await db().deleteFrom('tenant_settings').where('tenant', '=', TENANT).execute();
+    });
+  });
+  describe('categories in the admin canvas', () => {
+    // A workspace of its own, whose readiness rule is small: 2 clean approvals within the last 5 reviews.
+    const LC_WORKSPACE = 'lc4adm1n';
+    const LC_TENANT = `intercom:${LC_WORKSPACE}`;
+    const API = { authorization: 'Bearer test-admin-token-0123456789' };
+    const CONVERSATION = '215469339900001';
+    const adminClick = async (admin: typeof DANA, componentId: string, inputValues: Record<string, string> = {}) =>
+      canvas(await post('submit', request(admin, CONVERSATION, { workspace_id: LC_WORKSPACE, component_id: componentId, input_values: inputValues })));
+    const api = async (p: string, init: RequestInit = {}) => {
+      const res = await fetch(`${t.url}${p}`, { ...init, headers: { 'content-type': 'application/json', ...API } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const modeOf = async (id: string) => ((await api(`/api/categories?tenant=${LC_TENANT}`)).body.categories as { id: string; mode: string }[]).find((c) => c.id === id)?.mode;
+    const auditOf = async (id: string) => (await api(`/api/categories/${id}/audit?tenant=${LC_TENANT}`)).body.changes as { from: string; to: string; actor: string; actor_name: string | null }[];
+    const buttonsOf = (c: Component[]) => c.flatMap((x) => (x.type === 'button' ? [x.id] : []));
+
+    beforeAll(async () => {
+      const now = new Date();
+      const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+      expect((await applyTenantSettings(db(), LC_TENANT, { promotion: { min_clean_approvals: 2, window: 5, min_clean_rate: 0.6 } }, { source: 'api', now })).ok).toBe(true);
+      await seedReviews(db(), LC_TENANT, [
+        { category: 'shipping', decision: 'review', action: 'approve', at: ago(30) },
+        { category: 'shipping', decision: 'review', action: 'approve', at: ago(29) },
+        { category: 'products', decision: 'review', action: 'approve', at: ago(28) },
+        { category: 'products', decision: 'review', action: 'approve', at: ago(27) },
+        // five rejects for one reason in one week: a repeated reason (lifecycle.repeated_reason_per_week is 5)
+        ...[1, 2, 3, 4, 5].map((i) => ({ category: 'account', decision: 'review' as const, action: 'reject' as const, reason: 'wrong_tone', at: ago(20 - i) })),
+      ]);
+    });
+
+    it('an admin sees the notices and each category with its label, clean rate and review count, Promote only on a ready one', async () => {
+      const admin = await adminClick(DANA, 'settings');
+      const all = shown(admin);
+      expect(all).toContain('**Repeated rejection reason**: account: 5 drafts rejected as wrong_tone in');
+      expect(all.indexOf('Notices')).toBeLessThan(all.indexOf('Categories'));
+      expect(all).toContain('**Shipping and delivery** · review: ready');
+      expect(all).toContain('Clean rate 100% over 2 reviews (the last 5 count)');
+      expect(all).toContain('**Returns and refunds** · held: sensitive');
+      expect(all).toContain('**Orders and payment** · review: 2 more clean approvals (0 of 2 within the last 5 reviews)');
+      expect(all).toContain('**Account and sign-in** · review: 2 more clean approvals (0 of 2 within the last 5 reviews); a clean rate of 0.6 (it is 0 over 5 reviews)');
+      expect(buttonsOf(admin)).toEqual(expect.arrayContaining(['promote:shipping', 'promote:products', 'save_settings']));
+      expect(buttonsOf(admin).filter((b) => b.startsWith('promote:') || b.startsWith('demote:')).sort()).toEqual(['promote:products', 'promote:shipping']);
+      // the settings form is still there, below
+      expect(ids(admin)).toEqual(expect.arrayContaining(['settings_categories', 'settings_autopilot_threshold']));
+    });
+
+    it('a teammate not listed sees none of it, and a forged promote or demote from them changes nothing', async () => {
+      expect(shown(await adminClick(LEE, 'settings'))).not.toContain('Categories');
+      const refused = await adminClick(LEE, 'promote:shipping');
+      expect(shown(refused)).toContain('Only the admins named in INTERCOM_SETTINGS_ADMIN_IDS can see or change');
+      expect(buttonsOf(refused)).toEqual(['home']);
+      expect(await modeOf('shipping')).toBe('review');
+      await adminClick(LEE, 'demote:shipping');
+      expect(await auditOf('shipping')).toEqual([]);
+    });
+
+    it('promoting a category that is not ready shows the refusal with what is missing, and changes nothing', async () => {
+      const refused = await adminClick(DANA, 'promote:orders');
+      expect(refused[0]).toEqual({ type: 'text', style: 'error', text: 'Orders and payment is not ready and stays in review. Missing: 2 more clean approvals (0 of 2 within the last 5 reviews).' });
+      expect(shown(await adminClick(DANA, 'promote:returns'))).toContain('Returns and refunds is sensitive: it is held in review and is never promoted.');
+      expect(shown(await adminClick(DANA, 'promote:nope'))).toContain('There is no category "nope" in this workspace');
+      expect([await modeOf('orders'), await modeOf('returns')]).toEqual(['review', 'held']);
+      expect(await auditOf('orders')).toEqual([]);
+    });
+
+    it('an admin promotes a ready category, audited with their id and name, and demotes it back; typed settings are kept', async () => {
+      const promoted = await adminClick(DANA, 'promote:shipping', { settings_escalation_team: '777' });
+      expect(promoted[0]).toEqual({ type: 'text', style: 'muted', text: '✓ Shipping and delivery is now in autopilot.' });
+      expect(shown(promoted)).toContain('**Shipping and delivery** · autopilot');
+      expect(shown(promoted)).toContain('sampled autopilot replies: 0 reviewed, 0 rejected (back to review above 10%)');
+      expect(buttonsOf(promoted)).toContain('demote:shipping');
+      expect(buttonsOf(promoted)).not.toContain('promote:shipping');
+      expect(promoted.find((c) => c.type === 'input' && c.id === 'settings_escalation_team')).toMatchObject({ value: '777' });
+      expect(await modeOf('shipping')).toBe('autopilot');
+      expect(await auditOf('shipping')).toMatchObject([{ from: 'review', to: 'autopilot', actor: DANA.id, actor_name: DANA.name }]);
+      // the stored mode the drafter reads
+      expect(await db().selectFrom('category_modes').select(['mode', 'changed_by']).where('tenant', '=', LC_TENANT).where('category', '=', 'shipping').executeTakeFirst()).toEqual({ mode: 'autopilot', changed_by: DANA.id });
+      expect(shown(await adminClick(DANA, 'promote:shipping'))).toContain('Shipping and delivery was already in autopilot.');
+
+      const demoted = await adminClick(DANA, 'demote:shipping');
+      expect(demoted[0]).toEqual({ type: 'text', style: 'muted', text: '✓ Shipping and delivery is back in review: every draft waits for a teammate.' });
+      expect(await modeOf('shipping')).toBe('review');
+      expect((await auditOf('shipping')).map((c) => [c.from, c.to, c.actor])).toEqual([
+        ['autopilot', 'review', DANA.id],
+        ['review', 'autopilot', DANA.id],
+      ]);
+      // a fresh window: not ready again on the approvals from before the change
+      expect(shown(demoted)).toContain('**Shipping and delivery** · review: 2 more clean approvals');
+      expect(buttonsOf(demoted)).not.toContain('promote:shipping');
+    });
+
+    it('an automatic demotion of a promoted category is a notice at the top of the admin canvas', async () => {
+      await adminClick(DANA, 'promote:products');
+      expect(await modeOf('products')).toBe('autopilot');
+      // a sampled review of one of its autopilot replies rejects it (1 of 1 > max_reject_rate 0.1)
+      await seedReviews(db(), LC_TENANT, [{ category: 'products', decision: 'autopilot', action: 'approve', at: new Date() }]);
+      const sent = await db().selectFrom('drafts').select('id').where('tenant', '=', LC_TENANT).where('category', '=', 'products').where('decision', '=', 'autopilot').executeTakeFirstOrThrow();
+      const rejected = await api('/api/reviews', { method: 'POST', body: JSON.stringify({ draft_id: sent.id, action: 'reject', reason: 'wrong_information', agent: { id: LEE.id } }) });
+      expect(rejected.status).toBe(201);
+      expect(await modeOf('products')).toBe('review');
+      const admin = await adminClick(DANA, 'settings');
+      expect(admin[0]).toEqual({ type: 'text', style: 'header', text: 'Notices' });
+      expect(admin[1]).toMatchObject({ style: 'error', text: expect.stringMatching(/^\*\*Automatic demotion\*\* \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): products went back to review: 1 of the last 2 sampled autopilot replies rejected/) });
     });
   });
 }
