@@ -1,3 +1,4 @@
+import { applyTenantSettings } from '../../src/settings/settings-store';
 import { loadThread } from '../../src/threads/thread-store';
 import { SHOP_CATEGORIES } from '../helpers/drafting';
 import { IntercomStandIn } from '../helpers/intercom-stand-in';
@@ -57,8 +58,12 @@ beforeAll(async () => {
       INTERCOM_BASE_URL: intercom.baseUrl,
     },
   });
-  // Both help centers synced: a live account drafts from its own articles only.
-  for (const tenant of ['zendesk:acme', `intercom:${WORKSPACE}`]) await until(`the ${tenant} articles`, async () => (await t.service.knowledge!.forTenant(tenant)).size > 0);
+  // Both help centers synced: a live account drafts from its own articles only. No sampling: the
+  // thread here is about replies and notes, not the review requests a sampled autopilot reply gets.
+  for (const tenant of ['zendesk:acme', `intercom:${WORKSPACE}`]) {
+    await until(`the ${tenant} articles`, async () => (await t.service.knowledge!.forTenant(tenant)).size > 0);
+    expect(await applyTenantSettings(t.service.store.db, tenant, { sampling: { autopilot_rate: 0, solved_rate: 0 } }, { source: 'api', now: new Date() })).toMatchObject({ ok: true });
+  }
 });
 
 afterAll(async () => {
