@@ -21,7 +21,7 @@ import { Client } from 'pg';
 import { loadSettings } from '../src/config/settings';
 import { parseCategories } from '../src/policy/categories';
 import { buildReport, ReportContext } from '../src/reports/build-report';
-import { weekRange } from '../src/reports/iso-week';
+import { weekRange } from '../src/domain/iso-week';
 import { REPORT_NAMES } from '../src/reports/report-view';
 import type { ServiceDefaults } from '../src/settings/effective-settings';
 import { openStore } from '../src/store/open-store';

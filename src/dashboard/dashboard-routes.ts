@@ -5,6 +5,8 @@ import type { Database } from '../store/schema';
 import { bearerOf, sameToken } from '../http/bearer';
 import { zodMessage } from '../domain/zod-message';
 import { escapeHtml } from '../brief/html';
+import { weekStart } from '../domain/iso-week';
+import { tenantSchema } from '../domain/tenant';
 import { cookieOf, mintDashboardSession, sessionCookie, validDashboardSession } from './dashboard-session';
 import { loginPage, page } from './dashboard-page';
 import { categoryWeeks, decisionMix, escalationsByReason, queueHealth, tenantsWithDrafts } from './dashboard-queries';
@@ -80,7 +82,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
     }
     const { tenant, weeks } = query.data;
     const now = deps.now();
-    const scope = { since: weeksBack(now, weeks), ...(tenant ? { tenant } : {}) };
+    const scope = { since: weekStart(now, weeks - 1), ...(tenant ? { tenant } : {}) };
     const [tenants, decisions, reasons, categories, queue] = await Promise.all([
       tenantsWithDrafts(deps.db),
       decisionMix(deps.db, scope),
@@ -112,11 +114,8 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
 const loginForm = z.object({ token: z.string().min(1, 'enter the admin token').max(512), next: z.string().max(512).optional() });
 
 const overviewQuery = z.object({
-  tenant: z
-    .string()
-    .regex(/^((zendesk|intercom):\S+)?$/, 'tenant must look like zendesk:acme or intercom:<workspace id>')
-    .optional()
-    .transform((t) => t || undefined),
+  // the tenant picker sends "" for all tenants
+  tenant: z.preprocess((t) => (t === '' ? undefined : t), tenantSchema.optional()),
   weeks: z.coerce.number().int('weeks must be a whole number').min(1, 'weeks must be from 1 to 52').max(52, 'weeks must be from 1 to 52').default(8),
 });
 
@@ -136,11 +135,5 @@ function requireDashboardAdmin(deps: DashboardDeps) {
 /** Where to go after signing in: a dashboard path only (never another site). */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/dashboard(\/[\w\-/]*)?(\?[\w\-=&%:.]*)?$/.test(next) ? next : '/dashboard';
-}
-
-/** The Monday (UTC) that starts the ISO week `weeks - 1` weeks before this one. */
-export function weeksBack(now: Date, weeks: number): Date {
-  const day = (now.getUTCDay() + 6) % 7; // Monday 0
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - day - 7 * (weeks - 1)));
 }
 

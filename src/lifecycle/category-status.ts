@@ -2,7 +2,8 @@ import { Calibration, calibrationOf, suggestedThreshold } from './calibration';
 import { windowEvidence, SampleEvidence, WindowEvidence } from './evidence';
 import { assess, categoryOf, LifecycleDeps, LifecycleReader, tenantCategories } from './category-lifecycle';
 import type { LifecyclePolicy } from './lifecycle-policy';
-import { confidenceLevels, isoWeek, weeklyStats, WeekRow, weekStart } from './lifecycle-stats';
+import { isoWeekOf, weekStart } from '../domain/iso-week';
+import { confidenceLevels, weeklyStats, WeekRow } from './lifecycle-stats';
 import { latestAutoDemotions, ModeChangeView, modeChanges } from './mode-store';
 import { Notice, noticesOf } from './notices';
 import { CategoryMode, effectiveMode } from './state-machine';
@@ -102,7 +103,7 @@ export async function listCategoryStatus(deps: LifecycleReader, tenant: string, 
       weekly: (byCategory.get(a.category.id) ?? []).map(weekStats),
     };
   });
-  const thisWeek = isoWeek(weeksUpTo);
+  const thisWeek = isoWeekOf(weeksUpTo);
   return { tenant, categories: statuses, notices: noticesOf(demotions, weeks.filter((w) => w.week <= thisWeek), s.repeated_reason_per_week, s.notices_limit) };
 }
 

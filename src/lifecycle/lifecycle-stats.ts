@@ -83,23 +83,6 @@ export async function confidenceLevels(db: Kysely<Database>, tenant: string, cat
   return levels;
 }
 
-/** The ISO week of a time, e.g. 2026-W49, in UTC. */
-export function isoWeek(at: Date): string {
-  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  const day = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - day);
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
-
-/** The Monday 00:00 UTC that starts the ISO week `weeksBack` weeks before the one of `at`. */
-export function weekStart(at: Date, weeksBack: number): Date {
-  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() || 7) - 1) - 7 * weeksBack);
-  return d;
-}
-
 export interface WeekRow {
   category: string;
   week: string;

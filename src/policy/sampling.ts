@@ -97,13 +97,3 @@ export function decideSolved(input: { rate: number; minPerWeek: number; sampledT
   if (input.sampledThisWeek < input.minPerWeek) return { sampled: true, why: 'minimum' };
   return byRate(input.rate, input.draw);
 }
-
-/** The ISO 8601 week of an instant, in UTC: "2026-W48" (weeks start on Monday; week 1 holds the first Thursday). */
-export function isoWeek(at: Date): string {
-  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  const weekday = day.getUTCDay() || 7;
-  day.setUTCDate(day.getUTCDate() + 4 - weekday); // the Thursday of this week decides its year
-  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
-  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tenantSchema } from '../domain/tenant';
-import { isoWeekOf, isoWeekSchema, weekRange } from './iso-week';
+import { isoWeekOf, isoWeekSchema, weekRange } from '../domain/iso-week';
 import type { ReportScope } from './report-view';
 
 /** `?week=YYYY-Www&tenant=…` of GET /api/reports/:name (and the CLI's --week, --tenant); both optional. */

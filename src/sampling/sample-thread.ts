@@ -9,7 +9,8 @@ import { isPermanent } from '../jobs/job-errors';
 import type { Logger } from '../logger';
 import type { CategoriesFile } from '../policy/categories';
 import type { RandomSource } from '../policy/random-source';
-import { decideAutopilot, decideSolved, isoWeek, SampleKind, samplingPolicy, SolvedSignal, solvedStratum, Stratum } from '../policy/sampling';
+import { isoWeekOf } from '../domain/iso-week';
+import { decideAutopilot, decideSolved, SampleKind, samplingPolicy, SolvedSignal, solvedStratum, Stratum } from '../policy/sampling';
 import type { TenantSettings } from '../settings/tenant-settings';
 import type { Database } from '../store/schema';
 import { insertSample, markSampleDelivered, SampleRow, sampledInWeek, sampleForDraft, samplesOfThread } from './sample-store';
@@ -74,7 +75,7 @@ async function sampleAutopilot(deps: SamplerDeps, key: ThreadKey, draft: DraftFa
   const policy = samplingPolicy(file, tenant, draft.category);
   const decision = decideAutopilot(policy.autopilotRate, deps.random(`${key.tenant}|${subject}`));
   if (!decision.sampled) return null;
-  const week = isoWeek(new Date(draft.delivered_at ?? draft.created_at));
+  const week = isoWeekOf(new Date(draft.delivered_at ?? draft.created_at));
   return store(deps, key, { draftId: draft.id, category: draft.category, kind: 'autopilot', stratum: 'autopilot', signals: [], why: 'rate', subject, week });
 }
 
@@ -108,7 +109,7 @@ async function sampleSolve(
     },
     policy.lowRatingMax,
   );
-  const week = isoWeek(solvedAt);
+  const week = isoWeekOf(solvedAt);
   const subject = `solve:${solve.deliveryId}`;
   const sampledThisWeek = await sampledInWeek(deps.db, { tenant: thread.tenant, kind: 'solved', category: newest.category, stratum, week });
   const decision = decideSolved({ rate: policy.solvedRate, minPerWeek: policy.minPerWeek, sampledThisWeek, draw: deps.random(`${thread.tenant}|${subject}`) });

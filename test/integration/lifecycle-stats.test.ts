@@ -1,6 +1,7 @@
 import { calibrationOf, suggestedThreshold } from '../../src/lifecycle/calibration';
 import { ReviewEvent, sampleEvents, tallyOf, windowEvents } from '../../src/lifecycle/evidence';
-import { confidenceLevels, isoWeek, weeklyStats, weekStart, windowTallies } from '../../src/lifecycle/lifecycle-stats';
+import { isoWeekOf as isoWeek, weekStart } from '../../src/domain/iso-week';
+import { confidenceLevels, weeklyStats, windowTallies } from '../../src/lifecycle/lifecycle-stats';
 import { changeMode, modeChanges, storedModes } from '../../src/lifecycle/mode-store';
 import { openStore, Store } from '../../src/store/open-store';
 import { createDatabase, freshDataDir, removeDir } from '../helpers/databases';

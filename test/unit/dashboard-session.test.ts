@@ -1,5 +1,5 @@
 import { cookieOf, mintDashboardSession, sessionCookie, validDashboardSession } from '../../src/dashboard/dashboard-session';
-import { weeksBack } from '../../src/dashboard/dashboard-routes';
+import { weekStart } from '../../src/domain/iso-week';
 
 const SECRET = 'a-dashboard-test-secret-of-32-characters!';
 const NOW = new Date('2026-12-02T12:00:00Z');
@@ -24,8 +24,8 @@ describe('dashboard session', () => {
 
 describe('weeks shown', () => {
   it('starts on the Monday (UTC) of the earliest week', () => {
-    expect(weeksBack(NOW, 1).toISOString()).toBe('2026-11-30T00:00:00.000Z'); // Wednesday → that Monday
-    expect(weeksBack(NOW, 3).toISOString()).toBe('2026-11-16T00:00:00.000Z');
-    expect(weeksBack(new Date('2026-12-06T23:59:00Z'), 1).toISOString()).toBe('2026-11-30T00:00:00.000Z'); // Sunday
+    expect(weekStart(NOW, 0).toISOString()).toBe('2026-11-30T00:00:00.000Z'); // Wednesday → that Monday
+    expect(weekStart(NOW, 2).toISOString()).toBe('2026-11-16T00:00:00.000Z');
+    expect(weekStart(new Date('2026-12-06T23:59:00Z'), 0).toISOString()).toBe('2026-11-30T00:00:00.000Z'); // Sunday
   });
 });

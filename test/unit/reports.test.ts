@@ -1,7 +1,7 @@
 import { lowConfidenceReport } from '../../src/reports/low-confidence-report';
 import { reportScope } from '../../src/reports/report-query';
 import { clusterQuestions, jaccard } from '../../src/reports/cluster-questions';
-import { isoWeekOf, isoWeekSchema, weekRange, weeksInYear } from '../../src/reports/iso-week';
+import { isoWeekOf, isoWeekSchema, weekRange, weeksInYear } from '../../src/domain/iso-week';
 import { allocateSample } from '../../src/reports/stratified-sample';
 import { suggestTitle } from '../../src/reports/suggest-title';
 import { threadLink } from '../../src/domain/tenant';

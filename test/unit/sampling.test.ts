@@ -1,6 +1,7 @@
 import { parseCategories } from '../../src/policy/categories';
 import { keyedRandom, seededRandom } from '../../src/policy/random-source';
-import { decideAutopilot, decideSolved, isoWeek, SAMPLING_DEFAULTS, samplingPolicy, SolvedFacts, solvedStratum } from '../../src/policy/sampling';
+import { isoWeekOf as isoWeek } from '../../src/domain/iso-week';
+import { decideAutopilot, decideSolved, SAMPLING_DEFAULTS, samplingPolicy, SolvedFacts, solvedStratum } from '../../src/policy/sampling';
 
 /** The 99.9% interval of a binomial count (normal approximation: n is large here). */
 function binomialBounds(n: number, p: number): [number, number] {

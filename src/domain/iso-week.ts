@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * ISO 8601 weeks, written `YYYY-Www` (`2026-W48`): Monday to Sunday, week 1 holding the year's first
- * Thursday. A report's week runs from Monday 00:00 UTC to the next Monday 00:00 UTC. Pure.
+ * Thursday. A week runs from Monday 00:00 UTC to the next Monday 00:00 UTC: the reports', the
+ * lifecycle's weekly figures', the sampling strata's and the dashboard's. Pure.
  */
 
 export const ISO_WEEK_FORMAT = 'YYYY-Www, an ISO week such as 2026-W48 (week 01 to 52, or 53 in a long year)';
@@ -37,6 +38,12 @@ export function isoWeekOf(at: Date): string {
   const year = new Date(thursday).getUTCFullYear();
   const week = 1 + Math.floor((thursday - firstMonday(year)) / (7 * DAY_MS));
   return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The Monday 00:00 UTC that starts the ISO week `weeksBack` weeks before the one of `at`. */
+export function weekStart(at: Date, weeksBack = 0): Date {
+  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  return new Date(day - (((new Date(day).getUTCDay() + 6) % 7) + 7 * weeksBack) * DAY_MS);
 }
 
 export function weekRange(week: string): WeekRange {
