@@ -1,11 +1,11 @@
 import { json, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { zodMessage } from '../domain/zod-message';
+import { tenantSchema } from '../domain/tenant';
 import { CategoryNotFoundError, demoteCategory, LifecycleDeps, promoteCategory } from '../lifecycle/category-lifecycle';
 import { categoryAudit, listCategoryStatus } from '../lifecycle/category-status';
 import { sendError } from './send-error';
 
-const tenantSchema = z.string().regex(/^(zendesk|intercom):[^\s/]+$/, 'a tenant such as zendesk:acme or intercom:<workspace id>');
 const categoryIdSchema = z.string().regex(/^[a-z0-9_-]+$/, 'a category id: lower-case letters, digits, "_" and "-"');
 const querySchema = z.object({ tenant: tenantSchema.optional() }).strict();
 
