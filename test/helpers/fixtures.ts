@@ -28,3 +28,10 @@ export function zendeskComment(overrides: { id?: string; ticketId?: string; text
   body.event.comment.id = `${body.id}-c`;
   return body;
 }
+
+/** The demo shop's shipping article, as a helpdesk stand-in serves it (title, url, HTML body). */
+export const SHIPPING_ARTICLE = {
+  title: 'Shipping times and tracking',
+  url: 'https://help.demo-shop.example/articles/shipping',
+  body: '<p>Orders placed before 2 pm on a working day leave our warehouse the same day. Standard delivery takes 2 to 4 working days; express delivery takes 1 working day.</p>',
+};

@@ -9,6 +9,9 @@ import { signZendesk } from '../../src/edge/zendesk/verify';
 import { createDatabase, freshDataDir, removeDir } from './databases';
 
 export const ROOT = path.resolve(__dirname, '../..');
+/** draftpilot's own users in the helpdesks, as the test service is configured: its writes carry them */
+export const TEST_ZENDESK_BOT_USER_ID = 9000000001;
+export const TEST_INTERCOM_ADMIN_ID = '9000002';
 
 export interface TestServiceOptions {
   store?: 'pglite' | 'postgres';
@@ -105,9 +108,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     CONFIG_FILE: path.join(ROOT, 'config', 'default.yaml'),
     ZENDESK_SUBDOMAIN: 'acme',
     ZENDESK_WEBHOOK_SECRETS: zendeskSecret,
-    ZENDESK_BOT_USER_ID: '9000000001',
+    ZENDESK_BOT_USER_ID: String(TEST_ZENDESK_BOT_USER_ID),
     INTERCOM_CLIENT_SECRETS: intercomSecret,
-    INTERCOM_ADMIN_ID: '9000002',
+    INTERCOM_ADMIN_ID: TEST_INTERCOM_ADMIN_ID,
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(dataDir ? { DATA_DIR: dataDir } : {}),

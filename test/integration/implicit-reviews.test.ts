@@ -1,6 +1,7 @@
+import { SHIPPING_ARTICLE } from '../helpers/fixtures';
 import type { DraftDetail } from '../../src/drafting/draft-view';
 import { IntercomStandIn } from '../helpers/intercom-stand-in';
-import { startTestService, TestService } from '../helpers/test-service';
+import { startTestService, TestService, TEST_INTERCOM_ADMIN_ID } from '../helpers/test-service';
 import { until } from '../helpers/until';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 
@@ -14,14 +15,10 @@ import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 const ZD_TOKEN = 'zd-implicit-token';
 const IC_TOKEN = 'ic-implicit-token';
 const WORKSPACE = 'x7k2pq9a';
-const OUR_ADMIN = '9000002';
+const OUR_ADMIN = TEST_INTERCOM_ADMIN_ID;
 const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
 const QUESTION = 'How long does standard delivery take?';
-const SHIPPING = {
-  title: 'Shipping times and tracking',
-  url: 'https://help.demo-shop.example/articles/shipping',
-  body: '<p>Orders placed before 2 pm on a working day leave our warehouse the same day. Standard delivery takes 2 to 4 working days; express delivery takes 1 working day.</p>',
-};
+const SHIPPING = SHIPPING_ARTICLE;
 const PRIYA = { id: 9160445566, name: 'Priya' };
 
 let t: TestService;

@@ -1,3 +1,4 @@
+import { SHIPPING_ARTICLE } from '../helpers/fixtures';
 import { readFileSync } from 'node:fs';
 import { markerFor } from '../../src/domain/marker';
 import { applyTenantSettings } from '../../src/settings/settings-store';
@@ -5,7 +6,7 @@ import type { IntercomAppDeps } from '../../src/intercom-app/app-deps';
 import { homeCanvas } from '../../src/intercom-app/review-actions';
 import { SHOP_CATEGORIES } from '../helpers/drafting';
 import { IntercomStandIn } from '../helpers/intercom-stand-in';
-import { startTestService, TestService } from '../helpers/test-service';
+import { startTestService, TestService, TEST_ZENDESK_BOT_USER_ID, TEST_INTERCOM_ADMIN_ID } from '../helpers/test-service';
 import { until } from '../helpers/until';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 
@@ -16,8 +17,8 @@ import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
  * item not sampled; a redelivered solve event writes nothing twice. On PGlite and PostgreSQL.
  */
 
-const BOT_USER_ID = 9000000001; // the test service's ZENDESK_BOT_USER_ID
-const OUR_ADMIN = '9000002'; // the test service's INTERCOM_ADMIN_ID
+const BOT_USER_ID = TEST_ZENDESK_BOT_USER_ID;
+const OUR_ADMIN = TEST_INTERCOM_ADMIN_ID;
 const ZD_TOKEN = 'zd-sampling-token';
 const IC_TOKEN = 'ic-sampling-token';
 const WORKSPACE = 'x7k2pq9a';
@@ -25,11 +26,7 @@ const ZD_TENANT = 'zendesk:acme';
 const IC_TENANT = `intercom:${WORKSPACE}`;
 const ADMIN = { authorization: 'Bearer test-admin-token-0123456789', 'content-type': 'application/json' };
 const QUESTION = 'How long does standard delivery take?';
-const SHIPPING = {
-  title: 'Shipping times and tracking',
-  url: 'https://help.demo-shop.example/articles/shipping',
-  body: '<p>Orders placed before 2 pm on a working day leave our warehouse the same day. Standard delivery takes 2 to 4 working days; express delivery takes 1 working day.</p>',
-};
+const SHIPPING = SHIPPING_ARTICLE;
 
 describe.each(['pglite', 'postgres'] as const)('sampling on %s', (store) => {
   let t: TestService;
