@@ -79,6 +79,12 @@ export const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^\d+$/, 'each entry is a numeric Intercom admin (teammate) id'))),
   APP_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional().or(z.literal('').transform(() => undefined)),
   APP_SESSION_TTL_SECONDS: intFrom(3600, 60).pipe(z.number().max(86_400, 'must be at most 86400 (a day)')),
+  DIGEST_WEBHOOK_URL: z
+    .string()
+    .url('must be an incoming-webhook URL such as https://hooks.slack.com/services/…')
+    .regex(/^https?:\/\//, 'must start with https:// (or http:// on a private network)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   DASHBOARD_SESSION_TTL_SECONDS: intFrom(28_800, 300).pipe(z.number().max(604_800, 'must be at most 604800 (a week)')),
 }).superRefine((env, ctx) => {
   if (env.DRAFT_MODEL === 'openai' && !env.OPENAI_API_KEY) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './env';
+import { WEEKDAYS } from '../domain/iso-week';
 
 const positive = z.number().int().positive();
 
@@ -49,6 +50,17 @@ export const settingsSchema = z.object({
       notices_limit: positive,
     })
     .strict(),
+  digest: z
+    .object({
+      weekday: z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` }),
+      hour_utc: z.number().int().min(0).max(23),
+      check_interval_minutes: positive,
+      timeout_ms: positive,
+      attempts: positive,
+      retry_minutes: positive,
+    })
+    .strict()
+    .default({ weekday: 'monday', hour_utc: 8, check_interval_minutes: 15, timeout_ms: 10_000, attempts: 5, retry_minutes: 30 }),
   delivery: z
     .object({
       intercom: z.object({ max_calls_per_message: z.number().int().min(2).max(20) }).strict(),

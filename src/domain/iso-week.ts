@@ -30,6 +30,10 @@ export function weeksInYear(year: number): number {
   return Math.round((firstMonday(year + 1) - firstMonday(year)) / (7 * DAY_MS));
 }
 
+/** The days of an ISO week, in its order (Monday first). */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
 /** The ISO week a moment falls in (UTC). */
 export function isoWeekOf(at: Date): string {
   const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());

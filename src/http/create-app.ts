@@ -15,6 +15,7 @@ import { reviewRoutes } from './review-routes';
 import { categoryRoutes } from './category-routes';
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import type { AfterRecord } from '../reviews/record-review';
+import { digestRoutes, DigestRouteDeps } from './digest-routes';
 import { reportRoutes } from './report-routes';
 import { sendError } from './send-error';
 import type { RequestListener } from 'node:http';
@@ -43,6 +44,8 @@ export interface AppDeps {
   defaultTenant?: string;
   /** called after each review is stored: the lifecycle's automatic transitions */
   afterReview?: AfterRecord;
+  /** the weekly digest's preview and manual post (GET and POST /api/digest) */
+  digest?: Omit<DigestRouteDeps, 'reports' | 'now'>;
   /** extra routers of the web role (the Zendesk OAuth install) */
   routers?: Router[];
 }
@@ -68,7 +71,11 @@ export function createApp(deps: AppDeps): RequestListener {
     }
     if (deps.db && deps.settingsDefaults) {
       app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
-      if (deps.lifecycle) app.use('/api/reports', requireAdmin(deps.adminToken), reportRoutes({ db: deps.db, defaults: deps.settingsDefaults, lifecycle: deps.lifecycle.settings, now: deps.now }));
+      if (deps.lifecycle) {
+        const reports = { db: deps.db, defaults: deps.settingsDefaults, lifecycle: deps.lifecycle.settings, now: deps.now };
+        app.use('/api/reports', requireAdmin(deps.adminToken), reportRoutes(reports));
+        if (deps.digest) app.use('/api/digest', requireAdmin(deps.adminToken), digestRoutes({ ...deps.digest, reports, now: deps.now }));
+      }
     }
     if (deps.lifecycle) app.use('/api/categories', requireAdmin(deps.adminToken), categoryRoutes(deps.lifecycle, deps.defaultTenant));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
@@ -76,7 +83,7 @@ export function createApp(deps: AppDeps): RequestListener {
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name', '/api/digest'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -29,6 +29,7 @@ import { zendeskAppRouter } from './zendesk-app';
 import { LiveModes } from '../lifecycle/live-modes';
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import { lifecycleAfterReview } from '../lifecycle/after-review';
+import { DigestSchedule } from '../digest/weekly-digest';
 
 export interface ServiceOptions {
   config: Config;
@@ -99,6 +100,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     for (const t of pending) await queue.enqueue(t);
     if (pending.length > 0) logger.info({ threads: pending.length }, 'resumed deliveries left pending by the last run');
   }
+  const reports = { db: store.db, defaults: settingsDefaults, lifecycle: settings.lifecycle, now };
+  // The weekly digest: every job-running process checks; the digests table lets one of them post.
+  const digest =
+    runWorker && env.DIGEST_WEBHOOK_URL
+      ? new DigestSchedule({ reports, settings: settings.digest, url: env.DIGEST_WEBHOOK_URL, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}), logger, now })
+      : undefined;
+  digest?.start();
   let relay: Relay | undefined;
   let dispatcher: Dispatcher | undefined;
   if (queue.kind === 'bullmq' && runWorker) {
@@ -128,6 +136,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     settingsDefaults,
     lifecycle,
     afterReview,
+    digest: { settings: settings.digest, ...(env.DIGEST_WEBHOOK_URL ? { url: env.DIGEST_WEBHOOK_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
     ...(config.zendesk.tenant ? { defaultTenant: config.zendesk.tenant } : {}),
     routers: [
       oauthRoutes({
@@ -169,6 +178,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await closed;
       clearTimeout(forced);
       for (const timer of worker?.timers ?? []) clearInterval(timer);
+      await digest?.stop();
       await dispatcher?.stop();
       await relay?.stop();
       await inbox.drain();

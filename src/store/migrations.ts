@@ -354,6 +354,25 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0013_digests': {
+    async up(db: Kysely<any>) {
+      // The weekly digest posted to the configured webhook (docs/digest.md): one row per week, the
+      // claim that keeps several processes from posting it twice, and its outcome.
+      await db.schema
+        .createTable('digests')
+        .addColumn('week', 'text', (c) => c.primaryKey()) // ISO week reported on, e.g. 2026-W48
+        .addColumn('status', 'text', (c) => c.notNull()) // posting | posted | failed
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('claimed_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('posted_at', 'timestamptz')
+        .addColumn('trigger', 'text', (c) => c.notNull()) // schedule | manual
+        .addColumn('error', 'text')
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('digests').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

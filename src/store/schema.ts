@@ -106,6 +106,20 @@ export interface Database {
   category_modes: CategoryModesTable;
   category_mode_changes: CategoryModeChangesTable;
   samples: SamplesTable;
+  digests: DigestsTable;
+}
+
+/** The weekly digest of one ISO week (migration 0013): its claim and outcome. */
+export interface DigestsTable {
+  week: string;
+  /** posting | posted | failed */
+  status: string;
+  attempts: number;
+  claimed_at: ColumnType<Date, Date | string, Date | string>;
+  posted_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** schedule | manual */
+  trigger: string;
+  error: string | null;
 }
 
 /** The live mode of a category for one tenant (migration 0010); none stored: the categories file's. */
