@@ -23,6 +23,13 @@ export const LOGOS: Record<string, { width: number; height: number }> = {
   'assets/logo-small.png': { width: 128, height: 128 },
 };
 
+/** Locations shown as an icon in Zendesk's bars need an SVG icon of their own (zendesk_apps_support, LOCATIONS_WITH_ICONS). */
+export const LOCATION_ICONS: Record<string, string> = {
+  nav_bar: 'assets/icon_nav_bar.svg',
+  top_bar: 'assets/icon_top_bar.svg',
+  ticket_editor: 'assets/icon_ticket_editor.svg',
+};
+
 export type PackageFiles = ReadonlyMap<string, Uint8Array>;
 
 type Json = Record<string, unknown>;
@@ -150,6 +157,8 @@ function checkLocation(location: unknown, parameters: Map<string, Json>, files: 
     for (const [place, options] of Object.entries(places)) {
       const where = `location.${product}.${place}`;
       if (product === 'support' && !SUPPORT_LOCATIONS.includes(place)) errors.push(`${where} is not a Support location`);
+      const icon = product === 'support' ? LOCATION_ICONS[place] : undefined;
+      if (icon) checkIcon(files, icon, where, errors);
       if (typeof options === 'string') checkLocationUrl(options, where, parameters, files, errors);
       else if (isObject(options)) {
         checkLocationUrl(options.url, where, parameters, files, errors);
@@ -158,6 +167,17 @@ function checkLocation(location: unknown, parameters: Map<string, Json>, files: 
       } else errors.push(`${where} must be a URL or an object with a url`);
     }
   }
+}
+
+/** An SVG icon: present, and an <svg> document. */
+function checkIcon(files: PackageFiles, icon: string, where: string, errors: string[]): void {
+  const bytes = files.get(icon);
+  if (!bytes) {
+    errors.push(`${icon} is missing (${where} is shown as an icon)`);
+    return;
+  }
+  const text = Buffer.from(bytes).toString('utf8');
+  if (!/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(text) || !/<\/svg>\s*$/.test(text)) errors.push(`${icon} must be an SVG document (<svg ...>...</svg>)`);
 }
 
 function checkTranslations(files: PackageFiles, locale: string, parameters: Map<string, Json>, errors: string[]): void {

@@ -6,18 +6,73 @@ import { ChartSpec, renderChart } from './charts';
  * building block every page is made of, a chart with the table of its numbers.
  */
 export interface NavItem {
-  href: string;
+  /** the page's path under the dashboard's root */
+  path: string;
   label: string;
 }
 
 export const NAV: NavItem[] = [
-  { href: '/dashboard', label: 'Overview' },
-  { href: '/dashboard/reports/unanswered', label: 'Unanswered' },
-  { href: '/dashboard/reports/content', label: 'Content' },
-  { href: '/dashboard/reports/low-confidence', label: 'Low confidence' },
-  { href: '/dashboard/reports/handoff', label: 'Handoff' },
-  { href: '/dashboard/reports/readiness', label: 'Readiness' },
+  { path: '', label: 'Overview' },
+  { path: '/reports/unanswered', label: 'Unanswered' },
+  { path: '/reports/content', label: 'Content' },
+  { path: '/reports/low-confidence', label: 'Low confidence' },
+  { path: '/reports/handoff', label: 'Handoff' },
+  { path: '/reports/readiness', label: 'Readiness' },
 ];
+
+/**
+ * Where the pages are served and how one goes from page to page. An operator signed in with the admin
+ * token browses /dashboard with links (a cookie or a bearer token authenticates). Inside Zendesk's
+ * navigation bar the pages live in Zendesk's frame, where a cookie of draftpilot's own is a
+ * third-party cookie browsers drop: every navigation is a form POST carrying the app session, and the
+ * pages show the admin's own account only.
+ */
+export interface Frame {
+  /** the pages' root: /dashboard, or /apps/zendesk/dashboard inside Zendesk */
+  base: string;
+  /** inside Zendesk: the app session each navigation posts */
+  session?: string;
+  /** the one tenant shown (the Zendesk admin's account): no tenant picker */
+  tenant?: string;
+}
+
+export const OPERATOR_FRAME: Frame = { base: '/dashboard' };
+
+const sessionField = (frame: Frame) => (frame.session ? `<input type="hidden" name="session" value="${esc(frame.session)}">` : '');
+
+/** A link to a dashboard page: an anchor, or inside Zendesk a one-button form posting the session. */
+export function pageLink(frame: Frame, path: string, label: string, current = false): string {
+  const aria = current ? ' aria-current="page"' : '';
+  if (!frame.session) return `<a href="${esc(frame.base + path)}"${aria}>${esc(label)}</a>`;
+  return `<form class="nav" method="post" action="${esc(frame.base + path)}">${sessionField(frame)}<button type="submit" class="link"${aria}>${esc(label)}</button></form>`;
+}
+
+/** The filters of a page (week, tenant, weeks): GET for an operator, POST with the session inside Zendesk. */
+export function filterForm(frame: Frame, path: string, fields: string): string {
+  return `<form class="filters" method="${frame.session ? 'post' : 'get'}" action="${esc(frame.base + path)}">${sessionField(frame)}
+${fields}
+<button type="submit">Show</button></form>`;
+}
+
+/** The tenant picker, or nothing when the frame shows one tenant. */
+export function tenantPicker(frame: Frame, tenants: string[], selected: string | null | undefined): string {
+  if (frame.tenant) return '';
+  const options = ['', ...tenants].map((t) => `<option value="${esc(t)}"${t === (selected ?? '') ? ' selected' : ''}>${t ? esc(t) : 'All tenants'}</option>`).join('');
+  return `<label for="tenant">Tenant<select id="tenant" name="tenant">${options}</select></label>`;
+}
+
+/**
+ * The headers of every dashboard page: no script, styles inline, forms to this origin only, framed
+ * by this origin or Zendesk's agent pages (the navigation-bar location), never cached, and no
+ * Referer to other sites (ticket and article links).
+ */
+export function pageHeaders(_req: unknown, res: { setHeader(name: string, value: string): unknown }, next: () => void): void {
+  res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'self' https://*.zendesk.com; base-uri 'none'");
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('referrer-policy', 'same-origin');
+  next();
+}
 
 const STYLE = `
 :root { color-scheme: light; font-family: system-ui, sans-serif; color: #1f2328; }
@@ -27,7 +82,8 @@ a:focus, summary:focus, button:focus, input:focus, select:focus { outline: 3px s
 .skip { position: absolute; left: -9999px; } .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; }
 header { background: #24292f; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
 header a { color: #fff; } header nav ul { list-style: none; display: flex; gap: 16px; margin: 0; padding: 0; }
-header nav a[aria-current="page"] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #fff; }
+header nav a[aria-current="page"], header nav button[aria-current="page"] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #fff; }
+form.nav { display: inline; margin: 0; } button.link { background: none; border: 0; padding: 0; font: inherit; color: inherit; text-decoration: underline; cursor: pointer; }
 main { padding: 16px 24px; max-width: 1100px; }
 section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 0; }
@@ -40,14 +96,17 @@ label { display: flex; flex-direction: column; font-size: .9rem; gap: 2px; }
 .error { color: #cf222e; }
 `;
 
-export function page(input: { title: string; current: string; body: string; signedIn?: boolean }): string {
-  const nav = NAV.map((n) => `<li><a href="${n.href}"${n.href === input.current ? ' aria-current="page"' : ''}>${esc(n.label)}</a></li>`).join('');
-  const signOut = input.signedIn ? '<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>' : '';
+export function page(input: { title: string; current: string; body: string; signedIn?: boolean; frame?: Frame }): string {
+  const frame = input.frame ?? OPERATOR_FRAME;
+  const nav = NAV.map((n) => `<li>${pageLink(frame, n.path, n.label, n.path === input.current)}</li>`).join('');
+  // inside Zendesk there is nothing to sign out of: the session ends with the app's frame
+  const signOut = input.signedIn && !frame.session ? '<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>' : '';
+  const scope = frame.tenant ? `<span>${esc(frame.tenant)}</span>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(input.title)} · draftpilot</title><style>${STYLE}</style></head>
 <body><a class="skip" href="#main">Skip to content</a>
-<header><strong>draftpilot</strong>${input.signedIn ? `<nav aria-label="Dashboard"><ul>${nav}</ul></nav>` : ''}${signOut}</header>
+<header><strong>draftpilot</strong>${scope}${input.signedIn ? `<nav aria-label="Dashboard"><ul>${nav}</ul></nav>` : ''}${signOut}</header>
 <main id="main" tabindex="-1"><h1>${esc(input.title)}</h1>
 ${input.body}
 </main></body></html>`;
@@ -78,7 +137,7 @@ export function table(t: Table): string {
 export function loginPage(input: { error?: string; next: string }): string {
   return page({
     title: 'Sign in',
-    current: '/dashboard/login',
+    current: '/login',
     body: `${input.error ? `<p class="error" role="alert">${esc(input.error)}</p>` : ''}
 <form method="post" action="/dashboard/login">
 <input type="hidden" name="next" value="${esc(input.next)}">

@@ -1,35 +1,12 @@
 import { NextFunction, Request, Response, Router, urlencoded } from 'express';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../store/schema';
 import { bearerOf, sameToken } from '../http/bearer';
 import { zodMessage } from '../domain/zod-message';
-import { escapeHtml } from '../brief/html';
-import { weekStart } from '../domain/iso-week';
-import { tenantSchema } from '../domain/tenant';
 import { cookieOf, mintDashboardSession, sessionCookie, validDashboardSession } from './dashboard-session';
-import { loginPage, page } from './dashboard-page';
-import { categoryWeeks, decisionMix, escalationsByReason, queueHealth, tenantsWithDrafts } from './dashboard-queries';
-import { overviewPage } from './overview-page';
-import { reportPage, REPORT_PAGES } from './report-pages';
-import { buildReport } from '../reports/build-report';
-import { isReportName } from '../reports/report-view';
-import type { Settings } from '../config/settings';
-import { reportQuerySchema } from '../reports/report-query';
-import type { ServiceDefaults } from '../settings/effective-settings';
+import { loginPage, OPERATOR_FRAME, pageHeaders } from './dashboard-page';
+import { DashboardDeps, overviewView, reportView } from './dashboard-views';
 
-export interface DashboardDeps {
-  db: Kysely<Database>;
-  adminToken?: string;
-  /** signs the session cookie (the app session secret) */
-  secret: string;
-  sessionTtlSeconds: number;
-  now: () => Date;
-  /** the service's settings under the tenants' own (the reports' thresholds) */
-  defaults: () => ServiceDefaults;
-  /** the lifecycle's settings (the readiness report) */
-  lifecycle: Settings['lifecycle'];
-}
+export type { DashboardDeps };
 
 /**
  * Server-rendered pages under /dashboard for admins: signed in with the ADMIN_TOKEN through a form
@@ -38,13 +15,7 @@ export interface DashboardDeps {
  */
 export function dashboardRoutes(deps: DashboardDeps): Router {
   const router = Router();
-  router.use('/dashboard', (_req, res, next) => {
-    res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'self' https://*.zendesk.com; base-uri 'none'");
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('referrer-policy', 'same-origin');
-    next();
-  });
+  router.use('/dashboard', pageHeaders);
 
   router.get('/dashboard/login', (req, res) => {
     res.type('html').send(loginPage({ next: safeNext(req.query.next), ...(deps.adminToken ? {} : { error: 'The dashboard is off: set ADMIN_TOKEN to use it.' }) }));
@@ -75,49 +46,17 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
 
   router.use('/dashboard', requireDashboardAdmin(deps));
   router.get('/dashboard', async (req, res) => {
-    const query = overviewQuery.safeParse(req.query);
-    if (!query.success) {
-      res.status(422).type('html').send(page({ title: 'Overview', current: '/dashboard', signedIn: true, body: `<p class="error" role="alert">${escapeHtml(zodMessage(query.error))}</p><p><a href="/dashboard">Show the default view</a></p>` }));
-      return;
-    }
-    const { tenant, weeks } = query.data;
-    const now = deps.now();
-    const scope = { since: weekStart(now, weeks - 1), ...(tenant ? { tenant } : {}) };
-    const [tenants, decisions, reasons, categories, queue] = await Promise.all([
-      tenantsWithDrafts(deps.db),
-      decisionMix(deps.db, scope),
-      escalationsByReason(deps.db, scope),
-      categoryWeeks(deps.db, scope),
-      queueHealth(deps.db, scope, now),
-    ]);
-    res.type('html').send(overviewPage({ ...(tenant ? { tenant } : {}), tenants, weeks, decisions, reasons, categories, queue }));
+    const view = await overviewView(deps, OPERATOR_FRAME, req.query);
+    res.status(view.status).type('html').send(view.html);
   });
   router.get('/dashboard/reports/:name', async (req, res) => {
-    const name = String(req.params.name);
-    if (!isReportName(name)) {
-      res.status(404).type('html').send(page({ title: 'No such report', current: '', signedIn: true, body: `<p class="error" role="alert">There is no report "${escapeHtml(name.slice(0, 60))}". The reports: ${REPORT_PAGES.map((r) => `<a href="/dashboard/reports/${r.name}">${escapeHtml(r.label)}</a>`).join(', ')}.</p>` }));
-      return;
-    }
-    const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
-    const query = reportQuerySchema.safeParse(raw);
-    if (!query.success) {
-      res.status(422).type('html').send(page({ title: 'Report', current: `/dashboard/reports/${name}`, signedIn: true, body: `<p class="error" role="alert">${escapeHtml(zodMessage(query.error))}</p><p><a href="/dashboard/reports/${name}">Show this week</a></p>` }));
-      return;
-    }
-    const ctx = { db: deps.db, defaults: deps.defaults, now: deps.now, lifecycle: deps.lifecycle };
-    const [report, tenants] = await Promise.all([buildReport(ctx, name, { ...(query.data.week ? { week: query.data.week } : {}), ...(query.data.tenant ? { tenant: query.data.tenant } : {}) }), tenantsWithDrafts(deps.db)]);
-    res.type('html').send(reportPage(report, tenants));
+    const view = await reportView(deps, OPERATOR_FRAME, String(req.params.name), req.query);
+    res.status(view.status).type('html').send(view.html);
   });
   return router;
 }
 
 const loginForm = z.object({ token: z.string().min(1, 'enter the admin token').max(512), next: z.string().max(512).optional() });
-
-const overviewQuery = z.object({
-  // the tenant picker sends "" for all tenants
-  tenant: z.preprocess((t) => (t === '' ? undefined : t), tenantSchema.optional()),
-  weeks: z.coerce.number().int('weeks must be a whole number').min(1, 'weeks must be from 1 to 52').max(52, 'weeks must be from 1 to 52').default(8),
-});
 
 /** Pages need a signed-in admin (the cookie) or the admin token as a bearer; others go to the login form. */
 function requireDashboardAdmin(deps: DashboardDeps) {

@@ -1,6 +1,5 @@
-import { escapeHtml as esc } from '../brief/html';
 import type { CategoryWeek, QueueHealth, WeekCount } from './dashboard-queries';
-import { chartSection, page, percent } from './dashboard-page';
+import { chartSection, filterForm, Frame, OPERATOR_FRAME, page, percent, tenantPicker } from './dashboard-page';
 
 /** The overview: decisions, escalation reasons, approval and clean rates per category, queue health. */
 export interface OverviewData {
@@ -15,25 +14,22 @@ export interface OverviewData {
 
 const DECISIONS = ['autopilot', 'review', 'escalate'];
 
-export function overviewPage(data: OverviewData): string {
+export function overviewPage(data: OverviewData, frame: Frame = OPERATOR_FRAME): string {
   const weeks = unique([...data.decisions, ...data.reasons, ...data.categories].map((r) => r.week)).sort();
   const body = [
-    filters(data),
+    filters(data, frame),
     decisionsSection(data.decisions, weeks),
     reasonsSection(data.reasons, weeks),
     rateSection('approval', 'Approval rate per category', 'Share of reviewed drafts approved, as drafted or edited, per category and week', data.categories, weeks, (c) => c.approved),
     rateSection('clean', 'Clean approval rate per category', 'Share of reviewed drafts approved without an edit, per category and week', data.categories, weeks, (c) => c.clean),
     queueSection(data.queue),
   ].join('\n');
-  return page({ title: 'Overview', current: '/dashboard', body, signedIn: true });
+  return page({ title: 'Overview', current: '', body, signedIn: true, frame });
 }
 
-function filters(data: OverviewData): string {
-  const options = ['', ...data.tenants].map((t) => `<option value="${esc(t)}"${t === (data.tenant ?? '') ? ' selected' : ''}>${t ? esc(t) : 'All tenants'}</option>`).join('');
-  return `<form class="filters" method="get" action="/dashboard">
-<label for="tenant">Tenant<select id="tenant" name="tenant">${options}</select></label>
-<label for="weeks">Weeks<input id="weeks" name="weeks" type="number" min="1" max="52" value="${data.weeks}"></label>
-<button type="submit">Show</button></form>`;
+function filters(data: OverviewData, frame: Frame): string {
+  return filterForm(frame, '', `${tenantPicker(frame, data.tenants, data.tenant)}
+<label for="weeks">Weeks<input id="weeks" name="weeks" type="number" min="1" max="52" value="${data.weeks}"></label>`);
 }
 
 function decisionsSection(rows: WeekCount[], weeks: string[]): string {

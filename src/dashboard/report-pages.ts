@@ -1,6 +1,6 @@
 import { escapeHtml as esc } from '../brief/html';
 import type { ContentReport, HandoffReport, LowConfidenceReport, ReadinessReport, Report, UnansweredReport } from '../reports/report-view';
-import { chartSection, page, percent, table } from './dashboard-page';
+import { chartSection, filterForm, Frame, OPERATOR_FRAME, page, percent, table, tenantPicker } from './dashboard-page';
 
 /**
  * The weekly reports as dashboard pages: the same answers as GET /api/reports/:name, drawn as tables
@@ -14,18 +14,15 @@ export const REPORT_PAGES: { name: string; label: string; day: string }[] = [
   { name: 'readiness', label: 'Category readiness', day: 'Friday' },
 ];
 
-export function reportPage(report: Report, tenants: string[]): string {
+export function reportPage(report: Report, tenants: string[], frame: Frame = OPERATOR_FRAME): string {
   const meta = REPORT_PAGES.find((r) => r.name === report.report)!;
-  const body = [picker(report, tenants), bodyOf(report)].join('\n');
-  return page({ title: `${meta.label}, ${report.week}`, current: `/dashboard/reports/${report.report}`, body, signedIn: true });
+  const body = [picker(report, tenants, frame), bodyOf(report)].join('\n');
+  return page({ title: `${meta.label}, ${report.week}`, current: `/reports/${report.report}`, body, signedIn: true, frame });
 }
 
-function picker(report: Report, tenants: string[]): string {
-  const options = ['', ...tenants].map((t) => `<option value="${esc(t)}"${t === (report.tenant ?? '') ? ' selected' : ''}>${t ? esc(t) : 'All tenants'}</option>`).join('');
-  return `<form class="filters" method="get" action="/dashboard/reports/${esc(report.report)}">
-<label for="week">ISO week<input id="week" name="week" value="${esc(report.week)}" pattern="\\d{4}-W\\d{2}" size="9"></label>
-<label for="tenant">Tenant<select id="tenant" name="tenant">${options}</select></label>
-<button type="submit">Show</button></form>
+function picker(report: Report, tenants: string[], frame: Frame): string {
+  return `${filterForm(frame, `/reports/${report.report}`, `<label for="week">ISO week<input id="week" name="week" value="${esc(report.week)}" pattern="\\d{4}-W\\d{2}" size="9"></label>
+${tenantPicker(frame, tenants, report.tenant)}`)}
 <p>${esc(report.from.slice(0, 10))} to ${esc(report.to.slice(0, 10))} (UTC, the Monday after not included). The same report as JSON: <code>GET /api/reports/${esc(report.report)}?week=${esc(report.week)}</code>.</p>`;
 }
 

@@ -3,15 +3,12 @@ import express, { Request, Response, Router, urlencoded } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppSessionClaims, InvalidAppSessionError, mintAppSession, verifyAppSession } from '../apps/app-session';
-import { PublicKeys } from '../apps/zendesk/public-keys';
+import { isZendeskAdmin, LoadDeps, openSignedLoad } from '../apps/zendesk/open-load';
 import { refusedPage, SIDEBAR_ASSETS, sidebarPage } from '../apps/zendesk/sidebar-page';
-import { verifySignedLoad } from '../apps/zendesk/signed-load';
 import type { SettingsState } from '../apps/zendesk/sync-settings';
-import { zendeskTenant } from '../domain/tenant';
 import { latestDraftOfThread } from '../drafting/draft-store';
 import { draftDetail, sampleView } from '../drafting/draft-view';
 import { sampleForDraft } from '../sampling/sample-store';
-import type { Logger } from '../logger';
 import { BRIEF_FIELDS, REJECT_REASONS } from '../reviews/review-input';
 import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
 import type { Database } from '../store/schema';
@@ -22,26 +19,14 @@ import { sendError } from './send-error';
 
 export const SIDEBAR_PATH = '/apps/zendesk/sidebar';
 
-export interface ZendeskAppRoutesOptions {
+/** The signed load's needs (unset ZENDESK_APP_ID: the sidebar answers 503), and the sidebar's own. */
+export interface ZendeskAppRoutesOptions extends LoadDeps {
   db: Kysely<Database>;
-  /** ZENDESK_APP_ID: the app whose public key signs the loads; unset, the sidebar answers 503 */
-  appId: string | undefined;
-  /** ZENDESK_SUBDOMAIN: the account this deployment serves */
-  subdomain: string | undefined;
-  /** where the public key is read: ZENDESK_BASE_URL or https://<subdomain>.zendesk.com */
-  keyOrigin: (subdomain: string) => string;
-  keys: PublicKeys;
   session: { secret: string; ttlSeconds: number };
   /** ZENDESK_ESCALATION_GROUP_ID, used when the installation names none */
   escalationGroupId: string | undefined;
-  /** clock skew tolerated on the signed token's exp, nbf and iat */
-  skewSeconds: number;
-  now: () => Date;
-  logger: Pick<Logger, 'info' | 'warn'>;
   /** reads the installation's settings and applies them to the tenant; absent without Zendesk credentials */
   syncSettings?: (tenant: string, installationId: string) => Promise<SettingsState>;
-  /** the Zendesk role of a user (GET /api/v2/users/{id}); absent without Zendesk credentials */
-  roleOf?: (userId: string) => Promise<string>;
   /** the category lifecycle: admins see and change category modes from the sidebar */
   lifecycle?: LifecycleDeps;
   /** the folder of sidebar.js and sidebar.css (apps/zendesk/sidebar by default) */
@@ -68,26 +53,13 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
   router.get(SIDEBAR_PATH, (_req, res) => refuse(res, 401, 'open draftpilot from a ticket in Zendesk: the first load is a signed POST from Zendesk (signedUrls)'));
 
   router.post(SIDEBAR_PATH, urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
-    if (!o.appId || !o.subdomain) {
-      refuse(res, 503, `the sidebar is not configured: set ${!o.appId ? 'ZENDESK_APP_ID (the id Zendesk shows after the upload)' : 'ZENDESK_SUBDOMAIN'}`);
-      return;
-    }
     const form = loadForm.safeParse(req.body ?? {});
-    const known = o.subdomain.toLowerCase();
-    const appId = o.appId;
-    const checked = await verifySignedLoad(form.success ? form.data.token : undefined, {
-      knownSubdomain: (s) => s === known,
-      keyFor: (s) => o.keys.get(PublicKeys.urlFor(o.keyOrigin(s), appId)),
-      now: o.now(),
-      skewSeconds: o.skewSeconds,
-    });
-    if (!checked.ok) {
-      o.logger.warn({ reason: checked.message }, 'zendesk sidebar: signed load refused');
-      refuse(res, 401, checked.message);
+    const opened = await openSignedLoad(form.success ? form.data.token : undefined, o, 'sidebar');
+    if (!opened.ok) {
+      refuse(res, opened.status, opened.message);
       return;
     }
-    const { load } = checked;
-    const tenant = zendeskTenant(load.subdomain);
+    const { load, tenant } = opened;
     let state: SettingsState = { errors: null, escalationGroupId: o.escalationGroupId ?? null, note: null };
     if (o.syncSettings) {
       try {
@@ -99,14 +71,7 @@ export function zendeskAppRoutes(o: ZendeskAppRoutesOptions): Router {
     }
     // Whether the agent is an admin is Zendesk's answer, read here once and carried in the session:
     // admin actions (promoting a category) are refused to a session without it.
-    let admin = false;
-    if (o.roleOf && load.userId) {
-      try {
-        admin = (await o.roleOf(load.userId)) === 'admin';
-      } catch (err) {
-        o.logger.warn({ tenant, err: (err as Error).message }, "zendesk sidebar: the agent's role could not be read; admin actions are off for this load");
-      }
-    }
+    const admin = await isZendeskAdmin(o, load, tenant);
     const session = await mintAppSession(
       { tenant, provider: 'zendesk', installationId: load.installationId, agentId: load.userId ?? 'unknown', ...(admin ? { admin } : {}) },
       o.session.secret,

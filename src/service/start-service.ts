@@ -122,6 +122,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // the workers enqueues them): Redis being away does not make it unready.
   const usesQueue = runWorker || queue.kind === 'inline';
   const probes: Probe[] = [{ name: 'store', check: () => store.ping() }, ...(usesQueue ? [{ name: 'queue', check: () => queue.ping() }] : [])];
+  const dashboard = { db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults, lifecycle: settings.lifecycle };
   const app = createApp({
     ...(serveWebhooks ? { edges, inbox, queue } : {}),
     logger,
@@ -149,9 +150,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
         logger,
       }),
-      zendeskAppRouter(config, store.db, logger, now, lifecycle),
+      zendeskAppRouter(config, store.db, logger, now, lifecycle, dashboard),
       intercomApp(config, store.db, logger, now, settingsDefaults, lifecycle, afterReview),
-      dashboardRoutes({ db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults, lifecycle: settings.lifecycle }),
+      dashboardRoutes(dashboard),
     ],
   });
   const server: Server = await new Promise((resolve, reject) => {

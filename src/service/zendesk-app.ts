@@ -1,7 +1,9 @@
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import { readUserRole } from '../apps/zendesk/user-role';
 import type { Kysely } from 'kysely';
-import type { Router } from 'express';
+import { Router } from 'express';
+import type { DashboardDeps } from '../dashboard/dashboard-views';
+import { zendeskNavBarRoutes } from '../dashboard/zendesk-nav-bar';
 import type { Config } from '../config';
 import { readInstallationSettings } from '../apps/zendesk/installation-settings';
 import { PublicKeys } from '../apps/zendesk/public-keys';
@@ -23,7 +25,7 @@ export const SIGNED_LOAD_SKEW_SECONDS = 60;
  * installation's settings read with the account's credentials and applied to the tenant (no
  * credentials: they are not read, and the tenant keeps what it has).
  */
-export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, lifecycle?: LifecycleDeps): Router {
+export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: Logger, now: () => Date, lifecycle?: LifecycleDeps, dashboard?: DashboardDeps): Router {
   const { zendesk } = config;
   const auth = zendeskAuthFor(config, new DbTokenStore(db), logger);
   const api = auth ? new ZendeskApi(auth) : undefined;
@@ -31,19 +33,30 @@ export function zendeskAppRouter(config: Config, db: Kysely<Database>, logger: L
     ? async (tenant: string, installationId: string): Promise<SettingsState> =>
         syncInstallationSettings(db, tenant, await readInstallationSettings(api, installationId), { now: now(), fallbackGroupId: zendesk.escalationGroupId ?? null })
     : undefined;
-  return zendeskAppRoutes({
-    db,
+  const load = {
     appId: zendesk.appId,
     subdomain: zendesk.subdomain,
-    keyOrigin: (subdomain) => zendesk.baseUrl ?? zendeskOrigin(subdomain),
+    keyOrigin: (subdomain: string) => zendesk.baseUrl ?? zendeskOrigin(subdomain),
+    // one cache of the app's public key for both locations
     keys: new PublicKeys(),
-    session: { secret: config.appSession.secret, ttlSeconds: config.appSession.ttlSeconds },
-    escalationGroupId: zendesk.escalationGroupId,
     skewSeconds: SIGNED_LOAD_SKEW_SECONDS,
     now,
     logger,
-    ...(syncSettings ? { syncSettings } : {}),
     ...(api ? { roleOf: (userId: string) => readUserRole(api, userId) } : {}),
-    ...(lifecycle ? { lifecycle } : {}),
-  });
+  };
+  const session = { secret: config.appSession.secret, ttlSeconds: config.appSession.ttlSeconds };
+  const router = Router();
+  router.use(
+    zendeskAppRoutes({
+      ...load,
+      db,
+      session,
+      escalationGroupId: zendesk.escalationGroupId,
+      ...(syncSettings ? { syncSettings } : {}),
+      ...(lifecycle ? { lifecycle } : {}),
+    }),
+  );
+  // the dashboard as the app's navigation-bar location
+  if (dashboard) router.use(zendeskNavBarRoutes({ ...load, session, dashboard }));
+  return router;
 }

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { zendeskComment } from '../helpers/fixtures';
 import { hasPostgres } from '../helpers/services';
 import { ROOT, startTestService, TestService } from '../helpers/test-service';
-import { launchChromium, OUTPUT } from './sidebar-browser';
+import { launchChromium, openCheckedPage, OUTPUT } from './sidebar-browser';
 
 /**
  * The admin dashboard through the running service: refused without a sign-in (a redirect to the login
@@ -101,16 +101,7 @@ describe.each(stores)('the dashboard on %s', (store) => {
     await t?.close();
   });
 
-  async function openPage(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.route('**/*', (route) => (route.request().url().startsWith(t.url) ? route.continue() : route.abort()));
-    return { page, errors };
-  }
+  const openPage = () => openCheckedPage(browser, t.url);
 
   describe('dashboard access', () => {
     it('redirects a page asked for without a sign-in to the login form, and refuses a wrong bearer', async () => {

@@ -33,6 +33,29 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * A page that records console errors and page errors, and reaches `origin` alone (any other request
+ * is aborted, as a closed network would).
+ */
+export async function openCheckedPage(browser: Browser, origin: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
+  return { page, errors };
+}
+
+/** Closes a suite's browser, service and stand-ins, in that order (each may not have started). */
+export async function closeSuite(...parts: ({ close(): Promise<unknown> } | { stop(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const part of parts) {
+    if (!part) continue;
+    await ('close' in part ? part.close() : part.stop());
+  }
+}
+
 export class Sidebar {
   /** requests the page tried to make elsewhere than the service (aborted) */
   readonly blocked: string[] = [];

@@ -5,7 +5,7 @@ import { zendeskComment } from '../helpers/fixtures';
 import { ROOT, startTestService, TestService } from '../helpers/test-service';
 import { ZendeskAppKeys } from '../helpers/zendesk-app-keys';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
-import { launchChromium, Sidebar } from './sidebar-browser';
+import { closeSuite, launchChromium, Sidebar } from './sidebar-browser';
 
 /**
  * The Zendesk sidebar in headless Chromium, loaded through the real server with a signed token and a
@@ -43,11 +43,7 @@ beforeAll(async () => {
   standIn.users.set(String(ADA.id), 'admin');
   browser = await launchChromium();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await standIn.stop();
-});
+afterAll(() => closeSuite(browser, t, standIn));
 afterEach(async () => {
   for (const s of open.splice(0)) {
     expect(s.blocked).toEqual([]);

@@ -27,11 +27,13 @@ const withManifest = (files: Map<string, Uint8Array>, change: (m: any) => void) 
 describe('the Zendesk app package', () => {
   const files = appFiles(APP);
 
-  it('passes every rule: required keys, framework 2.0, a signed ticket_sidebar location on a {{setting}} URL, parameters, labels, logos', () => {
+  it('passes every rule: required keys, framework 2.0, signed ticket_sidebar and nav_bar locations on a {{setting}} URL, the nav_bar icon, parameters, labels, logos', () => {
     expect(validateZendeskApp(files)).toEqual([]);
     const manifest = json(files, 'manifest.json');
     expect(manifest).toMatchObject({ frameworkVersion: '2.0', defaultLocale: 'en', signedUrls: true, author: { name: expect.any(String), email: expect.stringContaining('@') } });
     expect(manifest.location.support.ticket_sidebar.url).toBe('{{setting.draftpilot_url}}/apps/zendesk/sidebar');
+    expect(manifest.location.support.nav_bar.url).toBe('{{setting.draftpilot_url}}/apps/zendesk/dashboard');
+    expect(Buffer.from(files.get('assets/icon_nav_bar.svg')!).toString('utf8')).toMatch(/^<svg [^>]*viewBox="0 0 18 18"/);
     expect(manifest.parameters.map((p: { name: string }) => p.name)).toEqual([
       'draftpilot_url',
       'categories',
@@ -75,6 +77,8 @@ describe('the Zendesk app package', () => {
     ['no app name', (f) => withJson(f, 'translations/en.json', (t) => delete t.app.name), 'app.name is missing'],
     ['no translation file for the default locale', (f) => withManifest(f, (m) => (m.defaultLocale = 'fr')), 'translations/fr.json is missing'],
     ['a logo of the wrong size', (f) => new Map(f).set('assets/logo.png', drawLogo(300)), 'assets/logo.png is 300x300; it must be 320x320'],
+    ['a nav_bar location without its icon', (f) => { const c = new Map(f); c.delete('assets/icon_nav_bar.svg'); return c; }, 'assets/icon_nav_bar.svg is missing (location.support.nav_bar is shown as an icon)'],
+    ['an icon that is not SVG', (f) => new Map(f).set('assets/icon_nav_bar.svg', drawLogo(18)), 'assets/icon_nav_bar.svg must be an SVG document'],
     ['no small logo', (f) => { const c = new Map(f); c.delete('assets/logo-small.png'); return c; }, 'assets/logo-small.png is missing'],
   ])('refuses %s', (_what, breakIt, message) => {
     const problems = validateZendeskApp(breakIt(files));
@@ -82,14 +86,14 @@ describe('the Zendesk app package', () => {
     expect(() => packageApp(breakIt(files))).toThrow(InvalidAppError);
   });
 
-  it('`npm run app:package` writes a zip with the manifest, the translations and both logos', async () => {
+  it('`npm run app:package` writes a zip with the manifest, the translations, the nav_bar icon and both logos', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-app-'));
     try {
       const out = path.join(dir, 'app.zip');
       const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'app:package', '--', '--out', out], { cwd: ROOT });
       expect(stdout).toContain('app.zip');
       const zipped = readPackage(readFileSync(out));
-      expect([...zipped.keys()].sort()).toEqual(['assets/logo-small.png', 'assets/logo.png', 'manifest.json', 'translations/en.json']);
+      expect([...zipped.keys()].sort()).toEqual(['assets/icon_nav_bar.svg', 'assets/logo-small.png', 'assets/logo.png', 'manifest.json', 'translations/en.json']);
       expect(validateZendeskApp(zipped)).toEqual([]);
       expect(Buffer.from(zipped.get('manifest.json')!)).toEqual(readFileSync(path.join(APP, 'manifest.json')));
     } finally {
