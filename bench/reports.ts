@@ -15,6 +15,7 @@
  * A review keeps its draft's category, decision and confidence, as the store writes them.
  *
  * Options: --drafts N (default 200000), --reviews N (default 1000000), --weeks W, --runs R (default 5), --categories N,
+ *          --readers N (connections a report reads on at once, sharing its snapshot, as the service does: 3; 1 reads on one),
  *          --keep NAME (seed database NAME once and keep it: later runs with the same NAME reuse it)
  */
 import { Client } from 'pg';
@@ -36,6 +37,7 @@ const WEEKS = Number(arg('weeks', '10'));
 const RUNS = Number(arg('runs', '5'));
 const KEEP = arg('keep', '');
 const CATEGORIES = Number(arg('categories', '20'));
+const READERS = Number(arg('readers', '3'));
 const WEEK = '2026-W48';
 const TENANTS = ['zendesk:t0', 'zendesk:t1', 'zendesk:t2', 'intercom:w0', 'intercom:w1'];
 
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     const seeded = exists ? `reused ${name}:` : `seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s:`;
     process.stdout.write(`${seeded} ${counts.drafts} drafts and ${counts.reviews} reviews; week ${WEEK} holds ${counts.week_drafts} drafts and ${counts.week_reviews} reviews\n\n`);
 
-    const ctx: ReportContext = { db: store.db, defaults: () => defaults, lifecycle: loadSettings('config/default.yaml').lifecycle, now: () => new Date(to.getTime() - 1) };
+    const ctx: ReportContext = { db: store.db, defaults: () => defaults, lifecycle: loadSettings('config/default.yaml').lifecycle, now: () => new Date(to.getTime() - 1), readers: READERS };
     process.stdout.write(`${'report'.padEnd(16)}${'scope'.padEnd(14)}${'median ms'.padStart(10)}${'max ms'.padStart(10)}  ${'result'}\n`);
     let worst = 0;
     for (const report of REPORT_NAMES) {
@@ -154,6 +156,21 @@ async function main(): Promise<void> {
       }
     }
     process.stdout.write(`\nslowest run: ${worst.toFixed(0)} ms (goal: under 1000 ms)\n`);
+    if (READERS > 1) {
+      // the same readiness report of every tenant on one connection, in this run: the baseline of the readers
+      const timed = async (readers: number) => {
+        const times: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const start = performance.now();
+          await buildReport({ ...ctx, readers }, 'readiness', { week: WEEK });
+          times.push(performance.now() - start);
+        }
+        return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+      };
+      const one = await timed(1);
+      const many = await timed(READERS);
+      process.stdout.write(`readiness, all tenants, median: ${one.toFixed(0)} ms on one connection, ${many.toFixed(0)} ms on ${READERS} sharing its snapshot (${(one / many).toFixed(2)}x)\n`);
+    }
   } finally {
     await seeder.end().catch(() => undefined);
     await store.close();

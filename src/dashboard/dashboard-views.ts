@@ -31,6 +31,8 @@ export interface DashboardDeps {
   defaults: () => ServiceDefaults;
   /** the lifecycle's settings (the readiness report) */
   lifecycle: Settings['lifecycle'];
+  /** connections a report may read on at once (ReportContext.readers) */
+  reportReaders?: number;
 }
 
 export interface View {
@@ -77,7 +79,7 @@ export async function reportView(deps: DashboardDeps, frame: Frame, name: string
   const query = reportQuerySchema.safeParse(fieldsOf(raw, frame.tenant ? ['week'] : ['week', 'tenant']));
   if (!query.success) return errorView(frame, 422, 'Report', `/reports/${name}`, zodMessage(query.error), 'Show this week');
   const tenant = frame.tenant ?? query.data.tenant;
-  const ctx = { db: deps.db, defaults: deps.defaults, now: deps.now, lifecycle: deps.lifecycle };
+  const ctx = { db: deps.db, defaults: deps.defaults, now: deps.now, lifecycle: deps.lifecycle, ...(deps.reportReaders ? { readers: deps.reportReaders } : {}) };
   const [report, tenants] = await Promise.all([
     buildReport(ctx, name, { ...(query.data.week ? { week: query.data.week } : {}), ...(tenant ? { tenant } : {}) }),
     frame.tenant ? Promise.resolve([frame.tenant]) : tenantsWithDrafts(deps.db),

@@ -44,6 +44,8 @@ export interface AppDeps {
   defaultTenant?: string;
   /** called after each review is stored: the lifecycle's automatic transitions */
   afterReview?: AfterRecord;
+  /** connections one report may read on at once (PostgreSQL: several, sharing a snapshot) */
+  reportReaders?: number;
   /** the weekly digest's preview and manual post (GET and POST /api/digest) */
   digest?: Omit<DigestRouteDeps, 'reports' | 'now'>;
   /** extra routers of the web role (the Zendesk OAuth install) */
@@ -72,7 +74,7 @@ export function createApp(deps: AppDeps): RequestListener {
     if (deps.db && deps.settingsDefaults) {
       app.use('/api/settings', requireAdmin(deps.adminToken), settingsRoutes(deps.db, deps.settingsDefaults, deps.now));
       if (deps.lifecycle) {
-        const reports = { db: deps.db, defaults: deps.settingsDefaults, lifecycle: deps.lifecycle.settings, now: deps.now };
+        const reports = { db: deps.db, defaults: deps.settingsDefaults, lifecycle: deps.lifecycle.settings, now: deps.now, ...(deps.reportReaders ? { readers: deps.reportReaders } : {}) };
         app.use('/api/reports', requireAdmin(deps.adminToken), reportRoutes(reports));
         if (deps.digest) app.use('/api/digest', requireAdmin(deps.adminToken), digestRoutes({ ...deps.digest, reports, now: deps.now }));
       }

@@ -13,6 +13,7 @@ import { calibrationLevels, latestReviews, lowConfidenceStrata, sampleCandidates
 import { reportScope } from './report-query';
 import { readinessReport } from './readiness-report';
 import { readinessTenants } from './readiness-rows';
+import { mapInSnapshot } from './shared-snapshot';
 import type { Report, ReportName, ReportScope } from './report-view';
 import { clusterUnanswered, unansweredReport } from './unanswered-report';
 import { unansweredRows } from './unanswered-rows';
@@ -29,6 +30,11 @@ export interface ReportContext {
   /** the lifecycle's settings (settings `lifecycle`): the readiness report reads the lifecycle's status */
   lifecycle: Settings['lifecycle'];
   now?: () => Date;
+  /**
+   * Connections one report may read on at once, sharing its snapshot (src/reports/shared-snapshot.ts):
+   * the readiness report of every tenant reads the tenants in parallel. PostgreSQL only; default 1.
+   */
+  readers?: number;
 }
 
 /** The low_confidence threshold that applies: the tenant's own, else the service's. */
@@ -38,7 +44,8 @@ export async function lowConfidenceThreshold(ctx: ReportContext, tenant: string 
   return effectiveSettings((await tenantSettingsOf(ctx.db, tenant)) ?? null, defaults, tenant).thresholds.low_confidence;
 }
 
-const builders: Record<ReportName, (ctx: ReportContext, scope: ReportScope) => Promise<Report>> = {
+/** A builder reads on `ctx.db`, the report's transaction; `root` is the store, for extra readers. */
+const builders: Record<ReportName, (ctx: ReportContext, scope: ReportScope, root: Kysely<Database>) => Promise<Report>> = {
   unanswered: async (ctx, scope) => unansweredReport(scope, await unansweredRows(ctx.db, scope)),
 
   content: async (ctx, scope) => {
@@ -64,15 +71,15 @@ const builders: Record<ReportName, (ctx: ReportContext, scope: ReportScope) => P
     return handoffReport(scope, feedback, briefMissing, sums);
   },
 
-  readiness: async (ctx, scope) => {
+  readiness: async (ctx, scope, root) => {
     const tenants = scope.tenant !== null ? [scope.tenant] : await readinessTenants(ctx.db, scope);
     // the report shows one week's statistics: the lifecycle reads that week (and any after it) alone
     const lifecycle = { db: ctx.db, defaults: ctx.defaults, settings: { ...ctx.lifecycle, weeks: 1 }, now: ctx.now ?? (() => new Date()) };
     // the weekly statistics reach the report's week (a past one, or this one up to now)
     const upTo = new Date(Math.min(lifecycle.now().getTime(), scope.to.getTime() - 1));
-    const views: CategoriesView[] = [];
-    // one tenant after the other: the report's transaction is one connection
-    for (const tenant of tenants) views.push(await listCategoryStatus(lifecycle, tenant, upTo));
+    // each tenant's status on one of the readers, all in the report's snapshot
+    const readers = { trx: ctx.db, root, readers: ctx.readers ?? 1 };
+    const views: CategoriesView[] = await mapInSnapshot(readers, tenants, (db, tenant) => listCategoryStatus({ ...lifecycle, db }, tenant, upTo));
     return readinessReport(scope, views, ctx.lifecycle.repeated_reason_per_week);
   },
 };
@@ -91,6 +98,6 @@ export async function buildReport(ctx: ReportContext, name: ReportName, query: {
     .setAccessMode('read only')
     .execute(async (trx) => {
       await sql`set local jit = off`.execute(trx);
-      return builders[name]({ ...ctx, db: trx }, scope);
+      return builders[name]({ ...ctx, db: trx }, scope, ctx.db);
     });
 }

@@ -31,6 +31,9 @@ import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import { lifecycleAfterReview } from '../lifecycle/after-review';
 import { DigestSchedule } from '../digest/weekly-digest';
 
+/** Connections a report reads on at once on PostgreSQL (of the pool's ten). */
+const REPORT_READERS = 3;
+
 export interface ServiceOptions {
   config: Config;
   logger: Logger;
@@ -100,7 +103,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     for (const t of pending) await queue.enqueue(t);
     if (pending.length > 0) logger.info({ threads: pending.length }, 'resumed deliveries left pending by the last run');
   }
-  const reports = { db: store.db, defaults: settingsDefaults, lifecycle: settings.lifecycle, now };
+  // A report on PostgreSQL may read on a few connections at once, all in one snapshot (the readiness
+  // report reads tenants in parallel); PGlite has one connection.
+  const reportReaders = store.kind === 'postgres' ? REPORT_READERS : 1;
+  const reports = { db: store.db, defaults: settingsDefaults, lifecycle: settings.lifecycle, now, readers: reportReaders };
   // The weekly digest: every job-running process checks; the digests table lets one of them post.
   const digest =
     runWorker && env.DIGEST_WEBHOOK_URL
@@ -122,7 +128,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // the workers enqueues them): Redis being away does not make it unready.
   const usesQueue = runWorker || queue.kind === 'inline';
   const probes: Probe[] = [{ name: 'store', check: () => store.ping() }, ...(usesQueue ? [{ name: 'queue', check: () => queue.ping() }] : [])];
-  const dashboard = { db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults, lifecycle: settings.lifecycle };
+  const dashboard = { db: store.db, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), secret: config.appSession.secret, sessionTtlSeconds: env.DASHBOARD_SESSION_TTL_SECONDS, now, defaults: settingsDefaults, lifecycle: settings.lifecycle, reportReaders };
   const app = createApp({
     ...(serveWebhooks ? { edges, inbox, queue } : {}),
     logger,
@@ -137,6 +143,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     settingsDefaults,
     lifecycle,
     afterReview,
+    reportReaders,
     digest: { settings: settings.digest, ...(env.DIGEST_WEBHOOK_URL ? { url: env.DIGEST_WEBHOOK_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
     ...(config.zendesk.tenant ? { defaultTenant: config.zendesk.tenant } : {}),
     routers: [

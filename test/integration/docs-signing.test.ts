@@ -19,12 +19,16 @@ function commandFor(provider: 'zendesk' | 'intercom'): string {
   return block;
 }
 
-/** Runs the block with bash, asynchronously: the service answering curl lives in this process. */
+/**
+ * Runs the block with bash, asynchronously: the service answering curl lives in this process. With
+ * --norc: Node's stdio pipes are sockets, and a bash whose stdin is a socket may take itself for a
+ * remote shell and read the system's bashrc (which, under -u, fails on an unset PS1).
+ */
 function run(script: string, secret: string, url: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const filled = script.replace(/^SECRET='[^']*'$/m, `SECRET='${secret}'`).replace(/^URL='[^']*'$/m, `URL='${url}'`);
   expect(filled).not.toBe(script);
   return new Promise((resolve) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', filled], { encoding: 'utf8', timeout: 15_000 }, (err, stdout, stderr) => {
+    execFile('bash', ['--norc', '-euo', 'pipefail', '-c', filled], { encoding: 'utf8', timeout: 15_000 }, (err, stdout, stderr) => {
       resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });

@@ -1,4 +1,7 @@
+import { Kysely, sql } from 'kysely';
 import { buildReport, ReportContext } from '../../src/reports/build-report';
+import { mapInSnapshot } from '../../src/reports/shared-snapshot';
+import type { Database } from '../../src/store/schema';
 import type { ReadinessReport } from '../../src/reports/report-view';
 import type { Store } from '../../src/store/open-store';
 import { OpenedStore, openEmbeddedStore, openPostgresStore } from '../helpers/databases';
@@ -102,3 +105,44 @@ function readinessSuite(open: () => Promise<OpenedStore>) {
 
 describe('readiness report (PGlite)', () => readinessSuite(openEmbeddedStore));
 describeWithPostgres('readiness report (PostgreSQL)', () => readinessSuite(openPostgresStore));
+
+describeWithPostgres('a report read on several connections (PostgreSQL)', () => {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await openPostgresStore());
+    await seedReadiness(store.db);
+  });
+  afterAll(async () => close());
+
+  it('the readiness report of every tenant is the same read on three connections as on one', async () => {
+    const ctx: ReportContext = { db: store.db, defaults: () => readinessDefaults, lifecycle: readinessLifecycleSettings(), now: () => NOW };
+    const one = await buildReport(ctx, 'readiness', { week: WEEK });
+    const three = await buildReport({ ...ctx, readers: 3 }, 'readiness', { week: WEEK });
+    expect((three as ReadinessReport).tenants.map((t) => t.tenant)).toEqual([WS1, ACME]);
+    expect(three).toEqual(one);
+  });
+
+  it('the extra readers are other connections and see the report\'s snapshot, not what was committed after it', async () => {
+    const count = async (db: Kysely<Database>) => Number((await sql<{ n: string }>`select count(*) as n from reviews`.execute(db)).rows[0]!.n);
+    const seen = await store.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const before = await count(trx); // the snapshot is taken here
+        // committed by another connection after the snapshot
+        await store.db.insertInto('reviews').values({ id: 'r_after_snapshot', draft_id: 'd_none', tenant: ACME, provider: 'zendesk', action: 'approve', reason: null, text: null, sent_text: null, agent_id: '1', agent_name: null, draft_version: null, edit_distance: null, seconds_to_review: 1, source: 'api', created_at: NOW }).execute();
+        const readers = await mapInSnapshot({ trx, root: store.db, readers: 3 }, [1, 2, 3, 4, 5, 6], async (db) => {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+          // hold the connection a moment, so each reader takes items
+          await new Promise((r) => setTimeout(r, 20));
+          return { pid: rows[0]!.pid, reviews: await count(db) };
+        });
+        return { before, readers };
+      });
+    expect(new Set(seen.readers.map((r) => r.pid)).size).toBe(3);
+    expect(seen.readers.map((r) => r.reviews)).toEqual(Array(6).fill(seen.before));
+    expect(await count(store.db)).toBe(seen.before + 1);
+  });
+});
