@@ -79,6 +79,7 @@ export const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^\d+$/, 'each entry is a numeric Intercom admin (teammate) id'))),
   APP_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional().or(z.literal('').transform(() => undefined)),
   APP_SESSION_TTL_SECONDS: intFrom(3600, 60).pipe(z.number().max(86_400, 'must be at most 86400 (a day)')),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   DIGEST_WEBHOOK_URL: z
     .string()
     .url('must be an incoming-webhook URL such as https://hooks.slack.com/services/…')

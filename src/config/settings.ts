@@ -61,6 +61,13 @@ export const settingsSchema = z.object({
     })
     .strict()
     .default({ weekday: 'monday', hour_utc: 8, check_interval_minutes: 15, timeout_ms: 10_000, attempts: 5, retry_minutes: 30 }),
+  metrics: z
+    .object({
+      // US dollars per million tokens, by model name as the model reports it
+      model_prices: z.record(z.string().min(1), z.object({ prompt: z.number().min(0), completion: z.number().min(0) }).strict()),
+    })
+    .strict()
+    .default({ model_prices: {} }),
   delivery: z
     .object({
       intercom: z.object({ max_calls_per_message: z.number().int().min(2).max(20) }).strict(),

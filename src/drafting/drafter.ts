@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { countDraft, ModelPrice } from '../metrics/metrics';
 import type { Message, Thread } from '../domain/thread';
 import type { ThreadKey } from '../domain/thread-key';
 import { isInstant } from '../domain/instant';
@@ -24,6 +25,8 @@ import type { EscalationRules } from '../policy/escalation-rules';
 import type { ModeOverrides } from '../lifecycle/live-modes';
 
 export interface DrafterDeps {
+  /** per million tokens, by model: the estimated cost in the metrics (settings metrics.model_prices) */
+  modelPrices?: Readonly<Record<string, ModelPrice>>;
   db: Kysely<Database>;
   /** the tenant's help-center index */
   knowledge: (tenant: string) => Promise<KnowledgeIndex>;
@@ -90,6 +93,7 @@ export function createDrafter(deps: DrafterDeps) {
     if (!result) return {};
     const id = await saveDraft(deps.db, thread, result, deps.now());
     if (!id) return {};
+    countDraft({ tenant: thread.tenant, category: result.category, decision: result.decision, reasons: result.escalation_reasons, model: result.model, ...(result.usage ? { usage: result.usage } : {}) }, deps.modelPrices);
     deps.logger.info(
       { tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: id, decision: result.decision, reasons: result.escalation_reasons, category: result.category, confidence: result.confidence, model: result.model },
       'draft decided',

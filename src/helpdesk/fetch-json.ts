@@ -3,6 +3,7 @@ import type { HelpdeskAccess } from './access';
 import { HelpdeskError, HelpdeskProvider } from './helpdesk-error';
 import { callLabel, helpdeskErrorFromFailure, helpdeskErrorFromResponse } from './map-error';
 import { withTokenRenewal } from './renew-on-401';
+import { countHelpdeskCall } from '../metrics/metrics';
 
 export interface FetchJsonInit extends RequestInit {
   /** ms before the call is abandoned as a (retryable) timeout; 20 s by default */
@@ -23,8 +24,10 @@ export async function fetchJson(url: string, init: FetchJsonInit, provider: Help
   try {
     res = await fetch(url, { ...rest, signal: rest.signal ?? AbortSignal.timeout(timeoutMs) });
   } catch (err) {
+    countHelpdeskCall(provider, url, undefined);
     throw helpdeskErrorFromFailure(provider, call, err, timeoutMs);
   }
+  countHelpdeskCall(provider, url, res.status);
   const text = await res.text();
   if (!res.ok) throw helpdeskErrorFromResponse(provider, call, res.status, res.headers, text);
   const json = parseJsonAnswer(provider, call, res.status, text);

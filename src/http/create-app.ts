@@ -16,6 +16,7 @@ import { categoryRoutes } from './category-routes';
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import type { AfterRecord } from '../reviews/record-review';
 import { digestRoutes, DigestRouteDeps } from './digest-routes';
+import { metricsRoutes } from './metrics-routes';
 import { reportRoutes } from './report-routes';
 import { sendError } from './send-error';
 import type { RequestListener } from 'node:http';
@@ -44,6 +45,8 @@ export interface AppDeps {
   defaultTenant?: string;
   /** called after each review is stored: the lifecycle's automatic transitions */
   afterReview?: AfterRecord;
+  /** the bearer token GET /metrics asks for (METRICS_TOKEN; ADMIN_TOKEN without one) */
+  metricsToken?: string;
   /** connections one report may read on at once (PostgreSQL: several, sharing a snapshot) */
   reportReaders?: number;
   /** the weekly digest's preview and manual post (GET and POST /api/digest) */
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): RequestListener {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(healthRoutes(deps.probes, deps.isDraining, deps.logger));
+  app.use(metricsRoutes(deps.metricsToken ?? deps.adminToken));
 
   if (deps.edges && deps.inbox && deps.queue) {
     // Intercom validates a webhook URL with a HEAD request when it is saved. POSTs never reach express.
@@ -85,7 +89,7 @@ export function createApp(deps: AppDeps): RequestListener {
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name', '/api/digest'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], metrics: '/metrics', api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name', '/api/digest'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { webhookDeliveries } from '../metrics/metrics';
 import type { ProviderEdge } from '../edge/provider-edge';
 import type { Provider } from '../domain/thread';
 import { describe } from '../domain/errors';
@@ -25,38 +26,43 @@ export function webhookListener(edges: Record<Provider, ProviderEdge>, deps: Web
       next(req, res);
       return;
     }
+    // every answer to a webhook is counted by provider and outcome (draftpilot_webhook_deliveries_total)
+    const counted = (answer: WebhookAnswer): WebhookAnswer => {
+      webhookDeliveries.inc({ provider, outcome: outcomeOf(answer) });
+      return answer;
+    };
     const type = req.headers['content-type'];
     if (!type || !JSON_TYPE.test(type)) {
-      send(res, { status: 415, body: { error: 'unsupported_media_type', message: `Content-Type must be application/json (got ${type ? JSON.stringify(type) : 'none'})` } });
+      send(res, counted({ status: 415, body: { error: 'unsupported_media_type', message: `Content-Type must be application/json (got ${type ? JSON.stringify(type) : 'none'})` } }));
       return;
     }
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding !== 'identity') {
-      send(res, { status: 415, body: { error: 'unsupported_content_encoding', message: `Content-Encoding ${JSON.stringify(encoding)} is not accepted; send the body uncompressed` } });
+      send(res, counted({ status: 415, body: { error: 'unsupported_content_encoding', message: `Content-Encoding ${JSON.stringify(encoding)} is not accepted; send the body uncompressed` } }));
       return;
     }
     const tooLarge = (): WebhookAnswer => ({ status: 413, body: { error: 'payload_too_large', message: `body is over the ${deps.maxBodyBytes}-byte limit (WEBHOOK_MAX_BODY_BYTES)` } });
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > deps.maxBodyBytes) {
-      refuse(req, res, tooLarge());
+      refuse(req, res, counted(tooLarge()));
       return;
     }
     readBody(req, deps.maxBodyBytes, deps.bodyTimeoutMs).then(
       (body) => {
         if (body === 'too_large') {
-          refuse(req, res, tooLarge());
+          refuse(req, res, counted(tooLarge()));
           return;
         }
         if (body === 'timeout') {
-          refuse(req, res, { status: 408, body: { error: 'request_timeout', message: `the body did not arrive within ${deps.bodyTimeoutMs} ms (webhooks.body_timeout_ms); send it at once` } });
+          refuse(req, res, counted({ status: 408, body: { error: 'request_timeout', message: `the body did not arrive within ${deps.bodyTimeoutMs} ms (webhooks.body_timeout_ms); send it at once` } }));
           return;
         }
         if (body === 'aborted') return;
         handleWebhook(edges[provider], deps, req.headers, body).then(
-          (answer) => send(res, answer),
+          (answer) => send(res, counted(answer)),
           (err) => {
             deps.logger.error({ err: describe(err), provider }, 'webhook failed');
-            send(res, { status: 503, body: { error: 'unavailable', message: 'the delivery could not be handled now; retry later' } });
+            send(res, counted({ status: 503, body: { error: 'unavailable', message: 'the delivery could not be handled now; retry later' } }));
           },
         );
       },
@@ -101,6 +107,12 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
     req.once('error', () => finish('aborted'));
     req.once('close', () => finish(req.complete ? body() : 'aborted'));
   });
+}
+
+/** A webhook answer's outcome: its status word (accepted, duplicate, ignored) or its error code. */
+function outcomeOf(answer: WebhookAnswer): string {
+  const word = answer.body.status ?? answer.body.error;
+  return typeof word === 'string' ? word : String(answer.status);
 }
 
 function send(res: ServerResponse, answer: WebhookAnswer): void {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { reviews } from '../metrics/metrics';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { BriefFeedbackRow, BriefFeedbackView, briefFeedbackView, ReviewRow, ReviewView, reviewView } from './review-view';
@@ -29,7 +30,9 @@ export async function draftToReview(db: Kysely<Database>, draftId: string): Prom
 }
 
 export async function insertReview(db: Kysely<Database>, row: ReviewRow): Promise<ReviewView> {
-  return reviewView(await db.insertInto('reviews').values(row).returningAll().executeTakeFirstOrThrow());
+  const view = reviewView(await db.insertInto('reviews').values(row).returningAll().executeTakeFirstOrThrow());
+  reviews.inc({ tenant: row.tenant, action: row.action, source: row.source });
+  return view;
 }
 
 /** A draft's reviews, oldest first: the second agent on a thread sees what the first did. */

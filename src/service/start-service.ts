@@ -30,6 +30,8 @@ import { LiveModes } from '../lifecycle/live-modes';
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import { lifecycleAfterReview } from '../lifecycle/after-review';
 import { DigestSchedule } from '../digest/weekly-digest';
+import { queueFigures } from '../inbox/queue-figures';
+import { setQueueCollector } from '../metrics/metrics';
 
 /** Connections a report reads on at once on PostgreSQL (of the pool's ten). */
 const REPORT_READERS = 3;
@@ -91,6 +93,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger.warn('Redis did not answer at start; deliveries are recorded and the dispatcher enqueues them when it does');
   }
   const settingsDefaults = settingsDefaultsOf(config);
+  // the queue gauges of /metrics read the deliveries table when scraped
+  const removeCollector = setQueueCollector(() => queueFigures(store.db, now()));
   // One cache of the stored category modes per process: a change made here applies to its next message.
   const lifecycle: LifecycleDeps = { db: store.db, defaults: settingsDefaults, settings: settings.lifecycle, modes: new LiveModes(store.db, settings.lifecycle.mode_cache_ms), now, logger };
   const afterReview = lifecycleAfterReview(lifecycle);
@@ -144,6 +148,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     lifecycle,
     afterReview,
     reportReaders,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     digest: { settings: settings.digest, ...(env.DIGEST_WEBHOOK_URL ? { url: env.DIGEST_WEBHOOK_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
     ...(config.zendesk.tenant ? { defaultTenant: config.zendesk.tenant } : {}),
     routers: [
@@ -191,6 +196,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await relay?.stop();
       await inbox.drain();
       await queue.close(Math.max(0, deadline - Date.now()));
+      removeCollector();
       await store.close().catch((err) => logger.warn({ err: describe(err) }, 'store close failed'));
       logger.info('stopped');
     })());

@@ -27,6 +27,7 @@ import { buildSampleWriters, buildWriters, startJanitor, zendeskAuthFor } from '
 import { routeSampleDelivery } from '../delivery/sample-port';
 import { keyedRandom } from '../policy/random-source';
 import { createSampler } from '../sampling/sample-thread';
+import { jobDuration } from '../metrics/metrics';
 
 export interface WorkerDeps {
   config: Config;
@@ -83,6 +84,7 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     tenantSettings: (tenant) => tenantSettingsOf(db, tenant),
     ...(deps.modes ? { liveModes: (tenant: string) => deps.modes!.forTenant(tenant) } : {}),
     sourcesLimit: settings.drafting.sources_limit,
+    modelPrices: settings.metrics.model_prices,
     logger,
     now,
   });
@@ -112,7 +114,14 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
   const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
   await queue.startWorker(
     async (jobs) => {
-      await fold(jobs);
+      const stop = jobDuration.startTimer();
+      try {
+        await fold(jobs);
+        stop({ outcome: 'done' });
+      } catch (err) {
+        stop({ outcome: 'retried' });
+        throw err;
+      }
     },
     async (job, error, attempts, firstTriedAt) => {
       const why = describe(error);

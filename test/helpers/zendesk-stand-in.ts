@@ -26,10 +26,11 @@ import { LocalServer } from './local-server';
  *   'kill-after-apply' PUT only: apply the update, then `kill` and drop the connection: the write
  *                      happened but its answer is lost
  *   'fail-500'         answer 500 without applying anything
+ *   'fail-429'         answer 429 with Retry-After: 1 without applying anything (the account's rate limit)
  */
 
 export type RequestKind = 'ticket.show' | 'ticket.update' | 'ticket.comments' | 'help_center' | 'app.public_key' | 'app.installation' | 'user.show' | 'unexpected';
-export type HookAction = 'pass' | 'kill-before' | 'kill-after-apply' | 'fail-500';
+export type HookAction = 'pass' | 'kill-before' | 'kill-after-apply' | 'fail-500' | 'fail-429';
 
 export interface SeenRequest {
   seq: number;
@@ -203,6 +204,11 @@ export class ZendeskStandIn {
     }
     if (action === 'fail-500') {
       this.answer(res, seen, 500, { error: 'InternalError', description: 'stand-in: a failure chosen by the test' });
+      return;
+    }
+    if (action === 'fail-429') {
+      res.setHeader('retry-after', '1');
+      this.answer(res, seen, 429, { error: 'TooManyRequests', description: 'stand-in: the rate limit, chosen by the test' });
       return;
     }
     if (action === 'kill-after-apply' && route.kind !== 'ticket.update') throw new Error(`kill-after-apply is for PUT only, got ${method} ${seen.url}`);

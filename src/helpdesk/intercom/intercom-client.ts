@@ -1,4 +1,5 @@
 import { IntercomClient, IntercomError, IntercomTimeoutError } from 'intercom-client';
+import { countHelpdeskCall } from '../../metrics/metrics';
 import { z } from 'zod';
 import { HelpdeskAccess, INTERCOM_VERSION } from '../access';
 import { validateAnswer } from '../fetch-json';
@@ -56,9 +57,13 @@ function bodyText(body: unknown): string {
 const noAnswers = new WeakMap<Headers, { error: unknown; timedOut: boolean }>();
 
 async function fetchThatAnswers(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   try {
-    return await fetch(input, init);
+    const res = await fetch(input, init);
+    countHelpdeskCall('intercom', url, res.status);
+    return res;
   } catch (error) {
+    countHelpdeskCall('intercom', url, undefined);
     const standIn = new Response(null, { status: 599, statusText: 'No Answer' });
     noAnswers.set(standIn.headers, { error, timedOut: init?.signal?.aborted === true });
     return standIn;

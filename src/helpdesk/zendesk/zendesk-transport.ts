@@ -1,5 +1,6 @@
 import { callLabel, helpdeskErrorFromFailure, helpdeskErrorFromResponse } from '../map-error';
 import { parseJsonAnswer } from '../fetch-json';
+import { countHelpdeskCall } from '../../metrics/metrics';
 
 /**
  * node-zendesk 6's transport hook (`createClient({ transportConfig: { transportFn, responseAdapter } })`),
@@ -105,11 +106,15 @@ export function zendeskTransport(timeoutMs: number): ZendeskTransportConfig {
       const signal = AbortSignal.timeout(timeoutMs);
       let res: Response;
       let text: string;
+      let answered = false;
       try {
         res = await fetch(uri, { method, headers, ...(options.body === undefined ? {} : { body: options.body }), signal });
+        answered = true;
+        countHelpdeskCall('zendesk', uri, res.status);
         // Inside the try: the timeout also covers reading the body.
         text = await res.text();
       } catch (err) {
+        if (!answered) countHelpdeskCall('zendesk', uri, undefined);
         // Our own signal tells a timeout apart, whatever realm the DOMException comes from (under jest
         // fetch's TimeoutError is not an instance of the test's Error, so the name check alone misses it).
         throw helpdeskErrorFromFailure('zendesk', callLabel('zendesk', method, uri), err, timeoutMs, signal.aborted || undefined);
