@@ -61,6 +61,15 @@ export const settingsSchema = z.object({
     })
     .strict()
     .default({ weekday: 'monday', hour_utc: 8, check_interval_minutes: 15, timeout_ms: 10_000, attempts: 5, retry_minutes: 30 }),
+  retention: z
+    .object({
+      deliveries_days: z.number().int().min(0),
+      drafts_days: z.number().int().min(0),
+      interval_hours: positive,
+      batch: positive,
+    })
+    .strict()
+    .default({ deliveries_days: 30, drafts_days: 180, interval_hours: 6, batch: 5000 }),
   metrics: z
     .object({
       // US dollars per million tokens, by model name as the model reports it

@@ -1,5 +1,6 @@
 import type { Settings } from '../config/settings';
 import { describe } from '../domain/errors';
+import { Periodic, startPeriodic } from '../jobs/periodic';
 import type { Logger } from '../logger';
 import { buildReport, ReportContext } from '../reports/build-report';
 import { DigestReports, digestMessage, SlackMessage } from './digest-message';
@@ -65,24 +66,6 @@ export async function digestTick(deps: DigestDeps): Promise<TickOutcome> {
 }
 
 /** The periodic check, started in job-running processes when DIGEST_WEBHOOK_URL is set. */
-export class DigestSchedule {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly deps: DigestDeps) {}
-
-  start(): void {
-    const run = () => {
-      this.running = this.running.then(() => digestTick(this.deps)).catch((err) => this.deps.logger.warn({ err: describe(err) }, 'weekly digest check failed; tried again at the next check'));
-    };
-    run();
-    this.timer = setInterval(run, this.deps.settings.check_interval_minutes * 60_000);
-    this.timer.unref();
-  }
-
-  /** Stops checking and waits for a post under way (bounded by its timeout). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
+export function startDigestSchedule(deps: DigestDeps): Periodic {
+  return startPeriodic('weekly digest check', deps.settings.check_interval_minutes * 60_000, () => digestTick(deps), deps.logger);
 }

@@ -125,6 +125,13 @@ export const deadLetters = new Gauge({
   },
 });
 
+export const prunedRows = new Counter({
+  name: 'draftpilot_pruned_rows_total',
+  help: 'Rows removed by retention, by table (deliveries, drafts, threads)',
+  labelNames: ['table'] as const,
+  registers: [registry],
+});
+
 /** The account label of a helpdesk call: the API host (acme.zendesk.com, api.intercom.io). */
 export function accountOf(url: string): string {
   try {

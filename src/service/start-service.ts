@@ -29,8 +29,10 @@ import { zendeskAppRouter } from './zendesk-app';
 import { LiveModes } from '../lifecycle/live-modes';
 import type { LifecycleDeps } from '../lifecycle/category-lifecycle';
 import { lifecycleAfterReview } from '../lifecycle/after-review';
-import { DigestSchedule } from '../digest/weekly-digest';
+import { startDigestSchedule } from '../digest/weekly-digest';
 import { queueFigures } from '../inbox/queue-figures';
+import { startPeriodic } from '../jobs/periodic';
+import { prunePass } from '../retention/prune';
 import { setQueueCollector } from '../metrics/metrics';
 
 /** Connections a report reads on at once on PostgreSQL (of the pool's ten). */
@@ -114,9 +116,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // The weekly digest: every job-running process checks; the digests table lets one of them post.
   const digest =
     runWorker && env.DIGEST_WEBHOOK_URL
-      ? new DigestSchedule({ reports, settings: settings.digest, url: env.DIGEST_WEBHOOK_URL, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}), logger, now })
+      ? startDigestSchedule({ reports, settings: settings.digest, url: env.DIGEST_WEBHOOK_URL, ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}), logger, now })
       : undefined;
-  digest?.start();
+  // Retention: job-running processes prune old deliveries, drafts and threads (deletes are idempotent),
+  // a minute after start (a start is busy enough) and then every interval_hours.
+  const retention = runWorker ? startPeriodic('retention pass', settings.retention.interval_hours * 3_600_000, () => prunePass(store.db, settings.retention, now(), logger), logger, 60_000) : undefined;
   let relay: Relay | undefined;
   let dispatcher: Dispatcher | undefined;
   if (queue.kind === 'bullmq' && runWorker) {
@@ -192,6 +196,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       clearTimeout(forced);
       for (const timer of worker?.timers ?? []) clearInterval(timer);
       await digest?.stop();
+      await retention?.stop();
       await dispatcher?.stop();
       await relay?.stop();
       await inbox.drain();

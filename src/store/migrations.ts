@@ -373,6 +373,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('digests').execute();
     },
   },
+  '0014_retention_index': {
+    async up(db: Kysely<any>) {
+      // Retention deletes threads not updated for drafts_days (deliveries and drafts have their time indexes).
+      await db.schema.createIndex('threads_updated_idx').on('threads').column('updated_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('threads_updated_idx').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
