@@ -20,6 +20,9 @@ export const NAV: NavItem[] = [
   { path: '/reports/readiness', label: 'Readiness' },
 ];
 
+/** Pages of the operator's dashboard only (not inside Zendesk): the BullMQ queue board. */
+const OPERATOR_NAV: NavItem[] = [{ path: '/queues', label: 'Queues' }];
+
 /**
  * Where the pages are served and how one goes from page to page. An operator signed in with the admin
  * token browses /dashboard with links (a cookie or a bearer token authenticates). Inside Zendesk's
@@ -98,7 +101,7 @@ label { display: flex; flex-direction: column; font-size: .9rem; gap: 2px; }
 
 export function page(input: { title: string; current: string; body: string; signedIn?: boolean; frame?: Frame }): string {
   const frame = input.frame ?? OPERATOR_FRAME;
-  const nav = NAV.map((n) => `<li>${pageLink(frame, n.path, n.label, n.path === input.current)}</li>`).join('');
+  const nav = [...NAV, ...(frame.session ? [] : OPERATOR_NAV)].map((n) => `<li>${pageLink(frame, n.path, n.label, n.path === input.current)}</li>`).join('');
   // inside Zendesk there is nothing to sign out of: the session ends with the app's frame
   const signOut = input.signedIn && !frame.session ? '<form method="post" action="/dashboard/logout"><button type="submit">Sign out</button></form>' : '';
   const scope = frame.tenant ? `<span>${esc(frame.tenant)}</span>` : '';

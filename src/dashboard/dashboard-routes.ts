@@ -59,7 +59,7 @@ export function dashboardRoutes(deps: DashboardDeps): Router {
 const loginForm = z.object({ token: z.string().min(1, 'enter the admin token').max(512), next: z.string().max(512).optional() });
 
 /** Pages need a signed-in admin (the cookie) or the admin token as a bearer; others go to the login form. */
-function requireDashboardAdmin(deps: DashboardDeps) {
+export function requireDashboardAdmin(deps: DashboardDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (deps.adminToken && sameToken(bearerOf(req), deps.adminToken)) return next();
     if (deps.adminToken && (await validDashboardSession(cookieOf(req.headers.cookie), deps.secret, deps.now()))) return next();

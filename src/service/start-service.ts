@@ -11,7 +11,8 @@ import { DbStateUses } from '../helpdesk/zendesk/state-uses';
 import { createApp } from '../http/create-app';
 import type { Probe } from '../http/health-routes';
 import { oauthRoutes } from '../http/oauth-routes';
-import { dashboardRoutes } from '../dashboard/dashboard-routes';
+import { dashboardRoutes, requireDashboardAdmin } from '../dashboard/dashboard-routes';
+import { queueBoardRoutes } from '../dashboard/queue-board';
 import { Inbox, StoredDelivery } from '../inbox/inbox';
 import { BullmqQueue } from '../jobs/bullmq-queue';
 import { Dispatcher } from '../jobs/dispatcher';
@@ -168,6 +169,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       }),
       zendeskAppRouter(config, store.db, logger, now, lifecycle, dashboard),
       intercomApp(config, store.db, logger, now, settingsDefaults, lifecycle, afterReview),
+      // before the dashboard's pages: the board is a script page with a policy of its own
+      queueBoardRoutes(queue, requireDashboardAdmin(dashboard)),
       dashboardRoutes(dashboard),
     ],
   });
