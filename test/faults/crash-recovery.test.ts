@@ -1,4 +1,3 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { LOCK_FILE } from '../../src/store/data-dir-lock';
 import { freshDataDir, removeDir } from '../helpers/databases';
 import { zendeskComment } from '../helpers/fixtures';
 import { HookAction, SeenRequest, ZendeskStandIn } from '../helpers/zendesk-stand-in';
+import { bounded, Child, Children, sleep, waitFor, zendeskChildEnv } from '../helpers/child-service';
 
 /**
  * The service runs as a child process on the embedded store (PGlite under DATA_DIR, the in-process
@@ -32,18 +32,8 @@ const SETTLE_MS = 20_000;
 let standIn: ZendeskStandIn;
 let tmp: string;
 let configFile: string;
-const children = new Set<Child>();
+const children = new Children(EXIT_MS);
 let nextTicket = 8100;
-
-interface Child {
-  proc: ChildProcessWithoutNullStreams;
-  pid: number;
-  out: () => string;
-  err: () => string;
-  exited: () => boolean;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  url: string;
-}
 
 beforeAll(async () => {
   standIn = new ZendeskStandIn({ botUserId: BOT_USER_ID, token: ACCESS_TOKEN });
@@ -58,15 +48,7 @@ beforeAll(async () => {
 });
 
 /** A failed test must not leave a process behind (each one is ours, killed by its own pid). */
-async function killChildren(): Promise<void> {
-  for (const c of children) {
-    if (!c.exited()) c.proc.kill('SIGKILL');
-    await bounded(c.exit, EXIT_MS, 'a child to exit after the test');
-  }
-  children.clear();
-}
-
-afterEach(killChildren);
+afterEach(() => children.killAll());
 
 afterAll(async () => {
   // What each scenario saw (kill point, notes per ticket, requests, timings), on request.
@@ -75,80 +57,15 @@ afterAll(async () => {
   if (tmp) removeDir(tmp);
 });
 
-function spawnChild(dataDir: string): Omit<Child, 'url'> {
-  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      CONFIG_FILE: configFile,
-      ZENDESK_SUBDOMAIN: 'acme',
-      ZENDESK_WEBHOOK_SECRETS: SECRET,
-      ZENDESK_BOT_USER_ID: String(BOT_USER_ID),
-      ZENDESK_ACCESS_TOKEN: ACCESS_TOKEN,
-      ZENDESK_BASE_URL: standIn.baseUrl,
-      ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-    },
-  });
-  let out = '';
-  let err = '';
-  let exited = false;
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => {
-      exited = true;
-      resolve({ code, signal });
-    }),
-  );
-  const child = { proc, pid: proc.pid!, out: () => out, err: () => err, exited: () => exited, exit };
-  children.add(child as Child);
-  return child;
+/** The service on the embedded store under `dataDir`, against the stand-in. */
+function serviceEnv(dataDir: string): Record<string, string> {
+  return { DATA_DIR: dataDir, ...zendeskChildEnv({ secret: SECRET, botUserId: BOT_USER_ID, accessToken: ACCESS_TOKEN, standInUrl: standIn.baseUrl, adminToken: ADMIN_TOKEN, configFile }) };
 }
-
-/** Spawns the service and waits until it prints its webhook URL. */
-async function startChild(dataDir: string): Promise<Child> {
-  const child = spawnChild(dataDir) as Child;
-  const deadline = Date.now() + START_MS;
-  for (;;) {
-    const url = /Zendesk webhook:\s+(http:\/\/[^\s]+)\/webhooks\/zendesk/.exec(child.out())?.[1];
-    if (url) {
-      child.url = url;
-      return child;
-    }
-    if (child.exited()) throw new Error(`the service exited at start: ${child.err()}${child.out()}`);
-    if (Date.now() > deadline) throw new Error(`the service did not start within ${START_MS} ms: ${child.err()}${child.out()}`);
-    await sleep(25);
-  }
-}
-
+const spawnChild = (dataDir: string) => children.spawn(serviceEnv(dataDir));
+const startChild = (dataDir: string) => children.start(serviceEnv(dataDir), START_MS);
 async function stopChild(child: Child): Promise<void> {
-  child.proc.kill('SIGTERM');
-  const { code } = await bounded(child.exit, EXIT_MS, 'the service to stop on SIGTERM');
+  const { code } = await children.stop(child);
   expect(code).toBe(0);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string, detail: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${detail() ? `: ${detail()}` : ''}`);
-    await sleep(25);
-  }
 }
 
 function postDelivery(child: Child, ticketId: string): Promise<Response> {
@@ -314,7 +231,7 @@ async function runScenario(name: string, scenario: Scenario): Promise<Observed> 
 
     return { tickets, atKill, firstRun, secondRun, final, drafts, deliveries, firstOut: first.out(), secondOut: second.out() };
   } finally {
-    await killChildren();
+    await children.killAll();
     removeDir(dataDir);
   }
 }
@@ -471,7 +388,7 @@ describe('one process per DATA_DIR', () => {
       expect(existsSync(lockFile)).toBe(false);
       report['7 DATA_DIR lock'] = { firstPid: first.pid, refusal: second.err().trim(), thirdPid: third.pid, health: health.status };
     } finally {
-      await killChildren();
+      await children.killAll();
       removeDir(dataDir);
     }
   });
