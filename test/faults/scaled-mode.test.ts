@@ -12,6 +12,7 @@ import { zendeskComment } from '../helpers/fixtures';
 import { freePort } from '../helpers/global-setup';
 import { describeWithPostgres, hasRedisServerBinary } from '../helpers/services';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
+import { OpenAIStandIn } from '../helpers/openai-stand-in';
 
 /**
  * The PostgreSQL + BullMQ mode as it is deployed: a ROLE=web and a ROLE=worker process, each a child
@@ -69,9 +70,9 @@ gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => 
     redis = await startRedis(redisPort);
     tmp = mkdtempSync(path.join(os.tmpdir(), 'draftpilot-faults-'));
     // quick retries (200 ms, doubling) and a relay that looks again every second
-    const settings = parse(readFileSync(path.resolve(__dirname, '../../config/default.yaml'), 'utf8')) as { queue: Record<string, unknown> };
-    Object.assign(settings.queue, { backoff_ms: 200, attempts: 8, relay_interval_ms: 1000, relay_after_ms: 3000, worker_nice: 0 });
-    writeFileSync(path.join(tmp, 'draftpilot.yaml'), stringify(settings));
+    writeConfig('draftpilot.yaml', { attempts: 8 });
+    // two attempts only: a 429 that used one would fail its delivery at the second
+    writeConfig('two-attempts.yaml', { attempts: 2 });
     env = {
       DATABASE_URL: db.url,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -88,6 +89,39 @@ gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => 
     if (tmp) removeDir(tmp);
   });
 
+  function writeConfig(name: string, queue: { attempts: number }): void {
+    const settings = parse(readFileSync(path.resolve(__dirname, '../../config/default.yaml'), 'utf8')) as { queue: Record<string, unknown> };
+    Object.assign(settings.queue, { backoff_ms: 200, relay_interval_ms: 1000, relay_after_ms: 3000, worker_nice: 0, ...queue });
+    writeFileSync(path.join(tmp, name), stringify(settings));
+  }
+
+  type Delivery = { thread_id: string; status: string; last_error: string | null };
+  /** Posts one delivery per ticket through `web` (all 202), then waits until every one is done. */
+  async function deliverAll(web: Child, worker: () => Child, tickets: string[]): Promise<void> {
+    const before = (await api<{ deliveries: Delivery[] }>(web, 'deliveries')).deliveries.length;
+    const answers = await Promise.all(tickets.map((id) => post(web, id)));
+    expect(answers.map((r) => r.status)).toEqual(tickets.map(() => 202));
+    await settled(web, worker, before + tickets.length);
+  }
+  async function settled(web: Child, worker: () => Child, count: number): Promise<void> {
+    let last: Delivery[] = [];
+    await waitFor(
+      async () => {
+        last = (await api<{ deliveries: Delivery[] }>(web, 'deliveries')).deliveries;
+        return last.length === count && last.every((d) => d.status === 'done' || d.status === 'failed');
+      },
+      SETTLE_MS,
+      'every delivery to be processed',
+      () => `statuses: ${JSON.stringify(last.map((d) => d.status))}; worker stderr: ${worker().err().slice(-800)}`,
+    );
+    expect(last.filter((d) => d.status !== 'done')).toEqual([]);
+  }
+  const newTickets = (from: number, n: number) => {
+    const ids = Array.from({ length: n }, (_, i) => String(from + i));
+    for (const id of ids) standIn.addTicket(id, `Where is my order for ticket ${id}?`);
+    return ids;
+  };
+
   const post = (web: Child, ticketId: string) => {
     const raw = JSON.stringify(zendeskComment({ ticketId, text: `Where is my order for ticket ${ticketId}? Order 55${ticketId}.` }));
     return fetch(`${web.url}/webhooks/zendesk`, { method: 'POST', headers: { 'content-type': 'application/json', ...signZendesk(raw, SECRET) }, body: raw });
@@ -97,8 +131,7 @@ gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => 
   it('Redis restarted and the worker SIGKILLed mid-job: every delivery processed, one note per ticket', async () => {
     const web = await children.start({ ...env, ROLE: 'web' }, START_MS);
     let worker = await children.start({ ...env, ROLE: 'worker' }, START_MS);
-    const tickets = Array.from({ length: TICKETS }, (_, i) => String(7300 + i));
-    for (const id of tickets) standIn.addTicket(id, `Where is my order for ticket ${id}?`);
+    const tickets = newTickets(7300, TICKETS);
 
     // the worker dies right after Zendesk applied the tenth note: that write's answer is lost
     let updates = 0;
@@ -120,16 +153,7 @@ gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => 
     expect((await worker.exit).signal).toBe('SIGKILL');
     worker = await children.start({ ...env, ROLE: 'worker' }, START_MS);
 
-    type Delivery = { thread_id: string; status: string; last_error: string | null };
-    await waitFor(
-      async () => {
-        const { deliveries } = await api<{ deliveries: Delivery[] }>(web, 'deliveries');
-        return deliveries.length === TICKETS && deliveries.every((d) => d.status === 'done');
-      },
-      SETTLE_MS,
-      'every delivery to be done',
-      () => `worker stderr: ${worker.err().slice(-800)}`,
-    );
+    await settled(web, () => worker, TICKETS);
     const { drafts } = await api<{ drafts: { id: string; thread_id: string }[] }>(web, 'drafts');
     expect(drafts).toHaveLength(TICKETS);
     for (const id of tickets) {
@@ -143,5 +167,54 @@ gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => 
     // SIGTERM on both: a normal stop within the grace period
     expect((await children.stop(worker)).code).toBe(0);
     expect((await children.stop(web)).code).toBe(0);
+  });
+
+  it('a storm of 429s pauses the queue without using attempts: with two attempts, every delivery still done, one note each', async () => {
+    standIn.reset();
+    const config = { ...env, CONFIG_FILE: path.join(tmp, 'two-attempts.yaml'), QUEUE_PREFIX: `faults429${process.pid}` };
+    const web = await children.start({ ...config, ROLE: 'web' }, START_MS);
+    const worker = await children.start({ ...config, ROLE: 'worker' }, START_MS);
+    const tickets = newTickets(7400, 10);
+    // the first 12 ticket updates are refused with 429 (Retry-After: 1), more than two per ticket
+    let refused = 0;
+    standIn.hook = (req) => {
+      if (req.kind !== 'ticket.update' || refused >= 12) return 'pass';
+      refused += 1;
+      return 'fail-429';
+    };
+    await deliverAll(web, () => worker, tickets);
+    expect(refused).toBe(12);
+    for (const id of tickets) expect([id, standIn.botComments(id).length]).toEqual([id, 1]);
+    // the worker's metrics saw each 429
+    const metrics = await (await fetch(`${worker.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    expect(metrics).toMatch(new RegExp(`draftpilot_helpdesk_rate_limited_total\\{provider="zendesk",account="127\\.0\\.0\\.1:\\d+"\\} 12`));
+    expect((await children.stop(worker)).code).toBe(0);
+    expect((await children.stop(web)).code).toBe(0);
+  });
+
+  it('a model that never answers: each message tried a bounded number of times, then escalated in a note, none lost', async () => {
+    standIn.reset();
+    const openai = new OpenAIStandIn({ apiKey: 'sk-faults-test' });
+    openai.behave = () => ({ hang: true });
+    await openai.start();
+    try {
+      const config = { ...env, QUEUE_PREFIX: `faultsmodel${process.pid}`, DRAFT_MODEL: 'openai', OPENAI_API_KEY: 'sk-faults-test', OPENAI_BASE_URL: openai.baseURL, OPENAI_TIMEOUT_MS: '1000', OPENAI_MAX_RETRIES: '1' };
+      const web = await children.start({ ...config, ROLE: 'web' }, START_MS);
+      const worker = await children.start({ ...config, ROLE: 'worker' }, START_MS);
+      const tickets = newTickets(7500, 5);
+      await deliverAll(web, () => worker, tickets);
+      // one call and one retry per message (OPENAI_MAX_RETRIES=1), never more
+      expect(openai.calls).toHaveLength(tickets.length * 2);
+      const { drafts } = await api<{ drafts: { thread_id: string; decision: string; reasons: string[] }[] }>(web, 'drafts');
+      for (const id of tickets) {
+        expect(drafts.find((d) => d.thread_id === id)).toMatchObject({ decision: 'escalate', reasons: expect.arrayContaining(['low_confidence']) });
+        const notes = standIn.botComments(id);
+        expect([id, notes.length, notes[0]?.public]).toEqual([id, 1, false]);
+      }
+      expect((await children.stop(worker)).code).toBe(0);
+      expect((await children.stop(web)).code).toBe(0);
+    } finally {
+      await openai.stop();
+    }
   });
 });

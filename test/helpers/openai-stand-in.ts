@@ -48,7 +48,9 @@ export interface SeenPrompt {
 export type StandInAnswer =
   | { output: ModelOutput }
   | { refusal: string }
-  | { status: number; error: { message: string; type: string } };
+  | { status: number; error: { message: string; type: string } }
+  /** no answer at all: the connection stays open until the client gives up (a model timeout) */
+  | { hang: true };
 
 export interface StandInCall {
   seq: number;
@@ -112,6 +114,10 @@ export class OpenAIStandIn {
       answer = this.behave(prompt);
     } catch (err) {
       return fail(500, 'server_error', `the stand-in's behaviour failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if ('hang' in answer) {
+      call.error = 'no answer (hang)';
+      return;
     }
     if ('status' in answer) return fail(answer.status, answer.error.type, answer.error.message);
     if ('output' in answer) {
