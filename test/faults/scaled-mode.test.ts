@@ -13,6 +13,7 @@ import { freePort } from '../helpers/global-setup';
 import { describeWithPostgres, hasRedisServerBinary } from '../helpers/services';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 import { OpenAIStandIn } from '../helpers/openai-stand-in';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 /**
  * The PostgreSQL + BullMQ mode as it is deployed: a ROLE=web and a ROLE=worker process, each a child
@@ -215,6 +216,41 @@ gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => 
       expect((await children.stop(web)).code).toBe(0);
     } finally {
       await openai.stop();
+    }
+  });
+
+  it('PostgreSQL away: the edge answers 503 and keeps no marker, the processes wait, and the retries after it returns are processed once', async () => {
+    standIn.reset();
+    const target = new URL(db.url);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.start();
+    try {
+      const viaProxy = new URL(db.url);
+      viaProxy.port = String(proxy.port);
+      const config = { ...env, DATABASE_URL: viaProxy.toString(), QUEUE_PREFIX: `faultspg${process.pid}` };
+      const web = await children.start({ ...config, ROLE: 'web' }, START_MS);
+      const worker = await children.start({ ...config, ROLE: 'worker' }, START_MS);
+      await deliverAll(web, () => worker, newTickets(7600, 3));
+
+      proxy.cutAll();
+      const away = newTickets(7700, 3);
+      const refused = await Promise.all(away.map((id) => post(web, id)));
+      expect(refused.map((r) => r.status)).toEqual([503, 503, 503]);
+      expect(((await refused[0]!.json()) as { error: string }).error).toBe('store_unavailable');
+      expect((await fetch(`${web.url}/readyz`)).status).toBe(503);
+      // both processes are still there, waiting
+      await new Promise((r) => setTimeout(r, 1500));
+      expect([web.exited(), worker.exited()]).toEqual([false, false]);
+
+      proxy.restore();
+      await waitFor(async () => (await fetch(`${web.url}/readyz`)).status === 200, 20_000, 'the web process to be ready again');
+      // the provider retries the refused deliveries: accepted now, each once
+      await deliverAll(web, () => worker, away);
+      for (const id of [...away, '7600', '7601', '7602']) expect([id, standIn.botComments(id).length]).toEqual([id, 1]);
+      expect((await children.stop(worker)).code).toBe(0);
+      expect((await children.stop(web)).code).toBe(0);
+    } finally {
+      await proxy.stop();
     }
   });
 });
