@@ -10,7 +10,7 @@ import { Child, Children, waitFor, zendeskChildEnv } from '../helpers/child-serv
 import { createDatabase, removeDir } from '../helpers/databases';
 import { zendeskComment } from '../helpers/fixtures';
 import { freePort } from '../helpers/global-setup';
-import { describeWithPostgres, hasRedisServerBinary } from '../helpers/services';
+import { describeWithPostgresAndRedisServer } from '../helpers/services';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 import { OpenAIStandIn } from '../helpers/openai-stand-in';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -52,9 +52,7 @@ async function portState(port: number, up: boolean): Promise<void> {
   );
 }
 
-const gate = hasRedisServerBinary ? describeWithPostgres : describe.skip;
-
-gate('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => {
+describeWithPostgresAndRedisServer('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => {
   jest.setTimeout(120_000);
   const children = new Children(EXIT_MS);
   const standIn = new ZendeskStandIn({ botUserId: BOT_USER_ID, token: ACCESS_TOKEN });

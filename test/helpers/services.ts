@@ -26,3 +26,6 @@ export const describeWithPostgresAndRedis = (title: string, fn: () => void) =>
 /** Suites that stop and start a Redis server of their own need the redis-server binary. */
 export const hasRedisServerBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].some((p) => existsSync(p));
 export const describeWithRedisServer = (title: string, fn: () => void) => gate('redis-server', hasRedisServerBinary, 'the redis-server binary is not installed')(title, fn);
+/** Suites on PostgreSQL that stop and start a Redis server of their own (the scaled mode's fault tests). */
+export const describeWithPostgresAndRedisServer = (title: string, fn: () => void) =>
+  gate('PostgreSQL and redis-server', hasPostgres && hasRedisServerBinary, 'DATABASE_URL must be set and the redis-server binary installed')(title, fn);
