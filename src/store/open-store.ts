@@ -36,6 +36,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       statement_timeout: 5000,
     });
     pool.on('error', () => undefined); // idle client errors surface on the next query
+    // A client checked out (a transaction between two statements, a job's connection) whose socket is
+    // reset emits 'error' on the client itself, and an 'error' event with no listener ends the
+    // process. Listened to here, the error surfaces on that client's next query instead, and the pool
+    // drops the broken client when it is released (pg-pool discards a client that is not queryable).
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
