@@ -27,6 +27,9 @@ function collect(child: ChildProcessWithoutNullStreams): { out: () => string; er
   return { out: () => out, err: () => err, exit };
 }
 
+/** Upper bound of a child's start (it prints its webhook URL when listening). */
+const START_MS = 45_000;
+
 describe('configuration errors', () => {
   it.each([
     [{ PORT: 'abc' }, /PORT: must be a whole number/],
@@ -51,8 +54,10 @@ describe('SIGTERM', () => {
     const child = spawnMain({ PORT: '0', DATA_DIR: dataDir, ZENDESK_WEBHOOK_SECRETS: SECRET, ZENDESK_SUBDOMAIN: 'acme', LOG_LEVEL: 'warn' });
     const run = collect(child);
     try {
+      // the start compiles the service with tsx: on a machine busy with the other process-spawning
+      // suites it can take a while, so the bound is generous (the test fails, never hangs, past it)
       let url = '';
-      for (let i = 0; i < 300 && !url; i++) {
+      for (const deadline = Date.now() + START_MS; !url && Date.now() < deadline; ) {
         url = /Zendesk webhook:\s+(http:\/\/[^\s]+)/.exec(run.out())?.[1] ?? '';
         if (!url) await new Promise((r) => setTimeout(r, 50));
       }
@@ -88,7 +93,7 @@ describe('SIGTERM', () => {
       child.kill('SIGKILL');
       removeDir(dataDir);
     }
-  });
+  }, START_MS + 30_000);
 });
 
 describeWithPostgresAndRedis('worker priority', () => {
@@ -101,7 +106,7 @@ describeWithPostgresAndRedis('worker priority', () => {
         const child = spawnMain({ ...env, ROLE: role });
         const run = collect(child);
         started.push({ child, run });
-        for (let i = 0; i < 300 && !run.out().includes('draftpilot is running'); i++) await new Promise((r) => setTimeout(r, 50));
+        for (const deadline = Date.now() + START_MS; !run.out().includes('draftpilot is running') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
         expect(run.out()).toContain(`role ${role}`);
       }
       expect(getPriority(started[0]!.child.pid!)).toBe(Math.min(19, getPriority() + 10));
@@ -113,5 +118,5 @@ describeWithPostgresAndRedis('worker priority', () => {
       }
       await db.drop();
     }
-  }, 30_000);
+  }, START_MS * 2 + 10_000);
 });
