@@ -21,13 +21,10 @@ import { Client } from 'pg';
 import { openStore } from '../src/store/open-store';
 import { signZendesk } from '../src/edge/zendesk/verify';
 import { fixture } from './fixture';
+import { arg } from './args';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'bench-secret-0123456789abcdef';
-const arg = (name: string, def: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? def : def;
-};
 const ROUNDS = Number(arg('rounds', '3'));
 const SECONDS = Number(arg('seconds', '5'));
 const CONNECTIONS = Number(arg('connections', '50'));

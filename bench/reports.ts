@@ -26,11 +26,8 @@ import { weekRange } from '../src/domain/iso-week';
 import { REPORT_NAMES } from '../src/reports/report-view';
 import type { ServiceDefaults } from '../src/settings/effective-settings';
 import { openStore } from '../src/store/open-store';
+import { arg } from './args';
 
-const arg = (name: string, def: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? def : def;
-};
 const DRAFTS = Number(arg('drafts', '200000'));
 const REVIEWS = Number(arg('reviews', '1000000'));
 const WEEKS = Number(arg('weeks', '10'));

@@ -19,13 +19,10 @@ import { Client } from 'pg';
 import { signZendesk } from '../src/edge/zendesk/verify';
 import { Child, Children, sleep } from '../test/helpers/child-service';
 import { fixture } from './fixture';
+import { arg } from './args';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'bench-secret-0123456789abcdef';
-const arg = (name: string, def: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] ?? def : def;
-};
 const BACKLOG = Number(arg('backlog', '1500'));
 const RATE = Number(arg('rate', '30'));
 const SECONDS = Number(arg('seconds', '20'));

@@ -1,5 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema';
+import { queueFigures } from '../inbox/queue-figures';
 
 /**
  * What the dashboard charts, read from the records the service keeps anyway (drafts, reviews,
@@ -77,16 +78,10 @@ export interface QueueHealth {
 
 /** Deliveries by status, how long the oldest waiting one has waited, and the dead letters. */
 export async function queueHealth(db: Kysely<Database>, scope: Scope, now: Date): Promise<QueueHealth> {
-  let counts = db.selectFrom('deliveries').select(['status', sql<number>`count(*)::int`.as('count')]);
-  if (scope.tenant) counts = counts.where('tenant', '=', scope.tenant);
-  const byStatus = Object.fromEntries((await counts.groupBy('status').execute()).map((r) => [r.status, Number(r.count)]));
-  let oldest = db.selectFrom('deliveries').select(sql<Date | null>`min(received_at)`.as('at')).where('status', 'in', ['received', 'queued', 'stored']);
-  if (scope.tenant) oldest = oldest.where('tenant', '=', scope.tenant);
-  const at = (await oldest.executeTakeFirst())?.at;
   let failed = db.selectFrom('deliveries').select(sql<number>`count(*)::int`.as('count')).where('status', '=', 'failed').where('received_at', '>=', scope.since);
   if (scope.tenant) failed = failed.where('tenant', '=', scope.tenant);
-  const failedSince = Number((await failed.executeTakeFirst())?.count ?? 0);
-  return { byStatus, oldestWaitingSeconds: at ? Math.max(0, Math.round((now.getTime() - new Date(at).getTime()) / 1000)) : null, failedSince };
+  const [figures, row] = await Promise.all([queueFigures(db, now, scope.tenant), failed.executeTakeFirst()]);
+  return { ...figures, failedSince: Number(row?.count ?? 0) };
 }
 
 /** The tenants that have drafts, for the tenant picker. */

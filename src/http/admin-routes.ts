@@ -14,18 +14,23 @@ import { bearerOf, sameToken } from './bearer';
 import { briefFeedbackForDraft, reviewsForDraft } from '../reviews/review-store';
 import { sendError } from './send-error';
 
-export function requireAdmin(adminToken: string | undefined) {
+/** A bearer token check: 401 `disabled.code` when no token is configured, 401 unauthorized for another one. */
+export function requireToken(token: string | undefined, disabled: { code: string; message: string }, wrong: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!adminToken) {
-      sendError(res, 401, 'admin_disabled', 'set ADMIN_TOKEN to use /api and send it as "Authorization: Bearer <token>"');
+    if (!token) {
+      sendError(res, 401, disabled.code, disabled.message);
       return;
     }
-    if (!sameToken(bearerOf(req), adminToken)) {
-      sendError(res, 401, 'unauthorized', 'send "Authorization: Bearer <ADMIN_TOKEN>"');
+    if (!sameToken(bearerOf(req), token)) {
+      sendError(res, 401, 'unauthorized', wrong);
       return;
     }
     next();
   };
+}
+
+export function requireAdmin(adminToken: string | undefined) {
+  return requireToken(adminToken, { code: 'admin_disabled', message: 'set ADMIN_TOKEN to use /api and send it as "Authorization: Bearer <token>"' }, 'send "Authorization: Bearer <ADMIN_TOKEN>"');
 }
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { registry } from '../metrics/metrics';
-import { bearerOf, sameToken } from './bearer';
-import { sendError } from './send-error';
+import { requireToken } from './admin-routes';
 
 /**
  * GET /metrics: the process's metrics in Prometheus's text format (docs/operations.md, Metrics), for a
@@ -10,15 +9,12 @@ import { sendError } from './send-error';
  */
 export function metricsRoutes(token: string | undefined): Router {
   const router = Router();
-  router.get('/metrics', async (req, res) => {
-    if (!token) {
-      sendError(res, 401, 'metrics_disabled', 'set METRICS_TOKEN (or ADMIN_TOKEN) and scrape with "Authorization: Bearer <token>"');
-      return;
-    }
-    if (!sameToken(bearerOf(req), token)) {
-      sendError(res, 401, 'unauthorized', 'send "Authorization: Bearer <METRICS_TOKEN>" (ADMIN_TOKEN when METRICS_TOKEN is not set)');
-      return;
-    }
+  const auth = requireToken(
+    token,
+    { code: 'metrics_disabled', message: 'set METRICS_TOKEN (or ADMIN_TOKEN) and scrape with "Authorization: Bearer <token>"' },
+    'send "Authorization: Bearer <METRICS_TOKEN>" (ADMIN_TOKEN when METRICS_TOKEN is not set)',
+  );
+  router.get('/metrics', auth, async (_req, res) => {
     res.set('content-type', registry.contentType).set('cache-control', 'no-store').send(await registry.metrics());
   });
   return router;
