@@ -29,6 +29,7 @@ export const settingsSchema = z.object({
       backoff_ms: positive,
       dispatch_interval_ms: positive,
       dispatch_batch: positive,
+      tenant_queued_max: positive,
       relay_interval_ms: positive,
       relay_after_ms: positive,
       relay_window_hours: positive,

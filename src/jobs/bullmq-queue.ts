@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, RedisOptions } from 'ioredis';
 import { describe, UnavailableError } from '../domain/errors';
 import { Coalescer } from '../inbox/coalescer';
@@ -99,16 +99,16 @@ export class BullmqQueue implements JobQueue {
     this.workerConnection.on('error', (err) => this.logger.debug({ err: describe(err) }, 'redis worker connection error'));
     this.worker = new Worker<ThreadJob>(
       QUEUE_NAME,
-      async (job) => {
+      async (job, token) => {
         try {
           await handler([job.data]);
         } catch (err) {
           const pause = rateLimitDelay(err);
-          if (pause !== undefined) {
-            // Pause this worker for the helpdesk's delay; the job goes back to wait without using an attempt.
-            this.logger.warn({ pauseMs: pause, threadId: job.data.threadId }, 'rate limited by the helpdesk; worker paused');
-            await this.worker!.rateLimit(pause);
-            throw Worker.RateLimitError();
+          if (pause !== undefined && token) {
+            // This job waits the helpdesk's delay without using an attempt; other tenants' jobs go on.
+            this.logger.warn({ pauseMs: pause, tenant: job.data.tenant, threadId: job.data.threadId }, 'rate limited by the helpdesk; job delayed');
+            await job.moveToDelayed(Date.now() + pause, token);
+            throw new DelayedError();
           }
           if (isPermanent(err)) throw new UnrecoverableError(describe(err));
           throw err;
@@ -118,9 +118,6 @@ export class BullmqQueue implements JobQueue {
         connection: this.workerConnection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
-        // BullMQ honours worker.rateLimit() (a helpdesk 429) only when a limiter is configured; this one
-        // is far above any helpdesk's rate, so it limits nothing else.
-        limiter: { max: 100_000, duration: 1000 },
       },
     );
     this.worker.on('error', (err) => this.logger.warn({ err: describe(err) }, 'worker error'));

@@ -13,33 +13,38 @@ export interface DispatcherOptions {
   batch: number;
   /** after a failed pass (Redis away), wait this long before the next */
   retryMs: number;
+  /**
+   * Deliveries one tenant may have in the queue at once (queued or being processed); the rest of a
+   * burst waits in the inbox, so another tenant's message is queued behind at most this many.
+   */
+  tenantQueuedMax: number;
 }
 
-/**
- * How far below the highest id dispatched the next scan starts. Inserts commit out of id order (each
- * web process writes up to two multi-row batches at once), so a row can become visible after a
- * higher id was dispatched; rows further behind than this are left to the relay (Relay, after
- * `queue.relay_after_ms`). 2,000 covers several web processes writing 200-row batches.
- */
-const LAG_ROWS = 2000;
+/** Any number, the same in every process: passes of several dispatchers run one at a time. */
+const DISPATCH_LOCK = 0x64726166; // "draf"
 
 /**
  * The outbox dispatcher of the PostgreSQL + BullMQ mode: web processes only write the inbox row and
  * answer, and this loop (in job-running processes) moves received deliveries into the queue.
  *
- * Each pass is one transaction: claim up to `batch` received rows (`FOR UPDATE SKIP LOCKED`, so
- * several worker processes never claim the same row) and mark them queued, add one job per thread
- * (concurrent adds share one addBulk), commit. When the queue refuses, the transaction rolls back and
- * the rows stay `received`. A crash after the add and before the commit leaves them `received` too:
- * the next pass adds them again, which is harmless (jobs are per thread and deduplicated, and a job
- * reads whatever is pending when it runs).
+ * Each pass is one transaction: claim up to `batch` received rows and mark them queued, add one job
+ * per thread (concurrent adds share one addBulk), commit. When the queue refuses, the transaction
+ * rolls back and the rows stay `received`. A crash after the add and before the commit leaves them
+ * `received` too: the next pass adds them again, which is harmless (jobs are per thread and
+ * deduplicated, and a job reads whatever is pending when it runs).
+ *
+ * Fairness: rows are claimed in turn by tenant (the first received row of every tenant, then the
+ * second...), and a tenant with `tenantQueuedMax` deliveries queued or in progress gets no more until
+ * some are done. A burst of thousands for one account therefore waits in the inbox, and a message of
+ * another account is queued behind a bounded number of jobs. Passes take a transaction-scoped
+ * advisory lock, so two dispatchers never count the same tenant's room twice; a dispatcher that does
+ * not get it skips its pass.
  *
  * Why not enqueue from the webhook request: the BullMQ add (a Lua script per job over a Redis
  * round trip) was about a quarter of the web process's CPU per delivery. Here it runs in batches, off
  * the request path, in the processes that need Redis anyway; the web tier needs only the database.
  */
 export class Dispatcher {
-  private floor = 0;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
@@ -52,25 +57,32 @@ export class Dispatcher {
   ) {}
 
   async start(): Promise<void> {
-    const row = await sql<{ max: string | null }>`select max(id) as max from deliveries`.execute(this.db);
-    this.floor = Math.max(0, Number(row.rows[0]?.max ?? 0) - LAG_ROWS);
     this.schedule(0);
   }
 
   /** One pass; returns how many deliveries were handed to the queue. Throws when the queue refused. */
   async runOnce(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const claimed = await sql<{ id: string; tenant: string; provider: Provider; thread_id: string; delivery_id: string }>`
-        update deliveries set status = 'queued'
-        where id in (
-          select id from deliveries
-          where id > ${this.floor} and status = 'received'
-          order by id
+      const lock = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(${DISPATCH_LOCK}) as got`.execute(trx);
+      if (!lock.rows[0]?.got) return 0;
+      // Each received row's place in its tenant's line, after what the tenant already has in the queue.
+      const claimed = await sql<{ id: string; tenant: string; provider: Provider; thread_id: string; delivery_id: string; place: string }>`
+        update deliveries d set status = 'queued'
+        from (
+          select id, place from (
+            select r.id, row_number() over (partition by r.tenant order by r.id) + coalesce(q.n, 0) as place
+            from deliveries r
+            left join (select tenant, count(*) as n from deliveries where status in ('queued', 'stored') group by tenant) q on q.tenant = r.tenant
+            where r.status = 'received'
+          ) lines
+          where place <= ${this.options.tenantQueuedMax}
+          order by place, id
           limit ${this.options.batch}
-          for update skip locked
-        )
-        returning id, tenant, provider, thread_id, delivery_id`.execute(trx);
-      const rows = claimed.rows;
+        ) pick
+        where d.id = pick.id and d.status = 'received'
+        returning d.id, d.tenant, d.provider, d.thread_id, d.delivery_id, pick.place`.execute(trx);
+      // enqueued in the order of the lines: every tenant's first, then every tenant's second...
+      const rows = claimed.rows.sort((x, y) => Number(x.place) - Number(y.place) || Number(x.id) - Number(y.id));
       if (rows.length === 0) return 0;
       const jobs = new Map<string, ThreadJob>();
       for (const r of rows) {
@@ -78,8 +90,6 @@ export class Dispatcher {
         if (!jobs.has(threadKeyOf(job))) jobs.set(threadKeyOf(job), job);
       }
       await Promise.all([...jobs.values()].map((job) => this.queue.enqueue(job)));
-      const highest = Math.max(...rows.map((r) => Number(r.id)));
-      this.floor = Math.max(this.floor, highest - LAG_ROWS);
       return rows.length;
     });
   }

@@ -3,6 +3,7 @@ import { isPermanent, rateLimitDelay } from './job-errors';
 import type { Logger } from '../logger';
 import { threadKeyOf } from '../domain/thread-key';
 import { DeadLetterHandler, JobHandler, JobQueue, retryDelay, RetryPolicy, ThreadJob } from './queue';
+import { FairReady } from './fair-ready';
 
 type State = 'waiting' | 'running' | 'running-again' | 'delayed';
 
@@ -10,11 +11,13 @@ type State = 'waiting' | 'running' | 'running-again' | 'delayed';
  * The embedded queue: in memory over the durable inbox table. Nothing is lost on a crash or restart
  * because the inbox rows stay pending until a job marks them done, and start-up enqueues them again.
  * Per thread at most one job runs and one waits; the waiting one reads the newest data when it runs.
+ * Ready jobs are taken in turn by tenant (FairReady), and a helpdesk's 429 pauses only the tenant it
+ * came for.
  */
 export class InlineQueue implements JobQueue {
   readonly kind = 'inline' as const;
   private readonly states = new Map<string, State>();
-  private readonly ready: ThreadJob[] = [];
+  private readonly ready = new FairReady();
   private readonly attempts = new Map<string, number>();
   /** when a thread's job first ran in its current series of attempts */
   private readonly firstTried = new Map<string, Date>();
@@ -27,8 +30,8 @@ export class InlineQueue implements JobQueue {
   /** closing: no new jobs; the ones already waiting still run until the grace period ends */
   private closing = false;
   private gather?: NodeJS.Timeout;
-  private pausedUntil = 0;
-  private resume?: NodeJS.Timeout;
+  /** tenants a helpdesk asked to wait, until when (ms since the epoch) */
+  private readonly pausedUntil = new Map<string, number>();
   private closed = false;
   private idle: (() => void)[] = [];
 
@@ -63,7 +66,7 @@ export class InlineQueue implements JobQueue {
     this.closing = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    if (this.running > 0 || (this.handler && this.ready.length > 0)) {
+    if (this.running > 0 || (this.handler && this.ready.size > 0)) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => this.idle.push(resolve)),
@@ -80,11 +83,11 @@ export class InlineQueue implements JobQueue {
    */
   private pump(): void {
     const wait = this.policy.batchWaitMs ?? 0;
-    if (wait === 0 || this.closing || this.ready.length >= (this.policy.batchSize ?? 1)) {
+    if (wait === 0 || this.closing || this.ready.size >= (this.policy.batchSize ?? 1)) {
       if (this.gather) clearTimeout(this.gather);
       this.gather = undefined;
       this.startReady();
-    } else if (!this.gather && this.ready.length > 0 && this.handler) {
+    } else if (!this.gather && this.ready.size > 0 && this.handler) {
       this.gather = setTimeout(() => {
         this.gather = undefined;
         this.startReady();
@@ -92,38 +95,36 @@ export class InlineQueue implements JobQueue {
     }
   }
 
-  private pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
-    if (this.resume) {
-      clearTimeout(this.resume);
-      this.timers.delete(this.resume);
-    }
+  private pauseFor(tenants: Iterable<string>, ms: number): void {
+    const until = Date.now() + ms;
+    for (const tenant of tenants) this.pausedUntil.set(tenant, Math.max(this.pausedUntil.get(tenant) ?? 0, until));
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (this.resume === timer) this.resume = undefined;
       this.pump();
-    }, Math.max(1, this.pausedUntil - Date.now() + 1));
-    this.resume = timer;
+    }, ms + 1);
     this.timers.add(timer);
   }
 
+  private held(tenant: string): boolean {
+    const until = this.pausedUntil.get(tenant);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.pausedUntil.delete(tenant);
+    return false;
+  }
+
   private startReady(): void {
-    if (Date.now() < this.pausedUntil) {
-      // timers may fire a millisecond early: make sure a resume is scheduled
-      if (!this.resume) this.pauseFor(0);
-      return;
-    }
-    while (this.handler && !this.closed && this.running < this.policy.concurrency && this.ready.length > 0) {
-      if (this.solo.has(threadKeyOf(this.ready[0]!))) {
-        void this.run([this.ready.shift()!]);
+    const held = (tenant: string) => this.held(tenant);
+    while (this.handler && !this.closed && this.running < this.policy.concurrency && this.ready.size > 0) {
+      const [first] = this.ready.take(1, { held });
+      // every tenant with ready jobs is paused: a timer resumes them
+      if (!first) return;
+      if (this.solo.has(threadKeyOf(first))) {
+        void this.run([first]);
         continue;
       }
-      const batch: ThreadJob[] = [];
-      for (let i = 0; i < this.ready.length && batch.length < (this.policy.batchSize ?? 1); ) {
-        if (this.solo.has(threadKeyOf(this.ready[i]!))) i++;
-        else batch.push(this.ready.splice(i, 1)[0]!);
-      }
-      void this.run(batch);
+      const rest = this.ready.take((this.policy.batchSize ?? 1) - 1, { held, accept: (job) => !this.solo.has(threadKeyOf(job)) });
+      void this.run([first, ...rest]);
     }
   }
 
@@ -144,9 +145,10 @@ export class InlineQueue implements JobQueue {
     } catch (err) {
       const pause = rateLimitDelay(err);
       if (pause !== undefined && !this.closing) {
-        // The helpdesk asked us to wait: pause the whole queue, and spend no attempt on it.
-        this.logger.warn({ pauseMs: pause, threads: jobs.length }, 'rate limited by the helpdesk; queue paused');
-        this.pauseFor(pause);
+        // The helpdesk asked us to wait: pause the tenants of this run (not the others), and spend no attempt on it.
+        const tenants = new Set(jobs.map((job) => job.tenant));
+        this.logger.warn({ pauseMs: pause, threads: jobs.length, tenants: [...tenants] }, 'rate limited by the helpdesk; tenant paused');
+        this.pauseFor(tenants, pause);
         for (const job of jobs) {
           this.states.set(threadKeyOf(job), 'waiting');
           this.ready.unshift(job);
@@ -164,7 +166,7 @@ export class InlineQueue implements JobQueue {
     } finally {
       this.running--;
       this.pump();
-      if (this.running === 0 && (this.ready.length === 0 || this.closed)) this.idle.splice(0).forEach((resolve) => resolve());
+      if (this.running === 0 && (this.ready.size === 0 || this.closed)) this.idle.splice(0).forEach((resolve) => resolve());
     }
   }
 

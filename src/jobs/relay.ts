@@ -1,5 +1,6 @@
 import { describe } from '../domain/errors';
 import type { Inbox } from '../inbox/inbox';
+import type { DeliveryStatus } from '../store/schema';
 import type { Logger } from '../logger';
 import type { JobQueue } from './queue';
 
@@ -9,6 +10,12 @@ export interface RelayOptions {
   /** how far back the relay looks; older deliveries still pending are left for an operator */
   windowMs: number;
   batch?: number;
+  /**
+   * The deliveries that should already have a job: with a dispatcher, `queued` and `stored` ones
+   * (a `received` one is the dispatcher's, and may be waiting its tenant's turn). Every unfinished
+   * one by default.
+   */
+  statuses?: DeliveryStatus[];
 }
 
 /**
@@ -40,7 +47,7 @@ export class Relay {
     let handed = 0;
     try {
       const newerThan = new Date(olderThan.getTime() - this.options.windowMs);
-      const threads = await this.inbox.pendingThreads({ olderThan, newerThan, limit: this.options.batch ?? 500 });
+      const threads = await this.inbox.pendingThreads({ olderThan, newerThan, limit: this.options.batch ?? 500, ...(this.options.statuses ? { statuses: this.options.statuses } : {}) });
       for (const t of threads) {
         await this.queue.enqueue({ tenant: t.tenant, provider: t.provider, threadId: t.threadId });
         handed++;

@@ -126,9 +126,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   let dispatcher: Dispatcher | undefined;
   if (queue.kind === 'bullmq' && runWorker) {
     // Web processes write the inbox and answer; job-running processes move deliveries into the queue.
-    dispatcher = new Dispatcher(store.db, queue, { intervalMs: settings.queue.dispatch_interval_ms, batch: settings.queue.dispatch_batch, retryMs: settings.queue.relay_interval_ms }, logger);
+    dispatcher = new Dispatcher(store.db, queue, { intervalMs: settings.queue.dispatch_interval_ms, batch: settings.queue.dispatch_batch, retryMs: settings.queue.relay_interval_ms, tenantQueuedMax: settings.queue.tenant_queued_max }, logger);
     await dispatcher.start();
-    relay = new Relay(inbox, queue, { intervalMs: settings.queue.relay_interval_ms, afterMs: settings.queue.relay_after_ms, windowMs: settings.queue.relay_window_hours * 3_600_000 }, logger, now);
+    relay = new Relay(inbox, queue, { intervalMs: settings.queue.relay_interval_ms, afterMs: settings.queue.relay_after_ms, windowMs: settings.queue.relay_window_hours * 3_600_000, statuses: ['queued', 'stored'] }, logger, now);
     relay.start();
   }
 

@@ -382,6 +382,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('threads_updated_idx').execute();
     },
   },
+  '0015_fair_dispatch_indexes': {
+    async up(db: Kysely<any>) {
+      // The dispatcher reads every received row and counts each tenant's rows in the queue per pass:
+      // both stay small next to the table, and these partial indexes keep them cheap.
+      await sql`create index deliveries_waiting_idx on deliveries (tenant, id) where status = 'received'`.execute(db);
+      await sql`create index deliveries_in_queue_idx on deliveries (tenant) where status in ('queued', 'stored')`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('deliveries_in_queue_idx').execute();
+      await db.schema.dropIndex('deliveries_waiting_idx').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -23,9 +23,9 @@ class RecordingQueue implements JobQueue {
 const logger = createLogger('silent');
 let seq = 0;
 
-async function receive(inbox: Inbox, threadId: string): Promise<string> {
+async function receive(inbox: Inbox, threadId: string, tenant = 'zendesk:acme'): Promise<string> {
   seq++;
-  const r = await inbox.record({ tenant: 'zendesk:acme', provider: 'zendesk', deliveryId: `disp-${seq}`, topic: 'ticket.comment_added', threadId, receivedAt: new Date(), payload: '{}', status: 'received' });
+  const r = await inbox.record({ tenant, provider: 'zendesk', deliveryId: `disp-${seq}`, topic: 'ticket.comment_added', threadId, receivedAt: new Date(), payload: '{}', status: 'received' });
   if (!r.inserted) throw new Error('not inserted');
   return r.id;
 }
@@ -52,7 +52,7 @@ function contract(open: () => Promise<{ store: Store; close: () => Promise<void>
 
   it('claims received deliveries, marks them queued, one job per thread; recorded-only rows are not touched', async () => {
     const queue = new RecordingQueue();
-    const d = new Dispatcher(store.db, queue, { intervalMs: 1000, batch: 500, retryMs: 1000 }, logger);
+    const d = new Dispatcher(store.db, queue, { intervalMs: 1000, batch: 500, retryMs: 1000, tenantQueuedMax: 1000 }, logger);
     await d.start();
     await d.stop(); // the loop is not needed: passes are run by hand
     await receive(inbox, 'T1');
@@ -68,7 +68,7 @@ function contract(open: () => Promise<{ store: Store; close: () => Promise<void>
 
   it('a queue that refuses rolls the claim back: the rows stay received and the next pass takes them', async () => {
     const queue = new RecordingQueue();
-    const d = new Dispatcher(store.db, queue, { intervalMs: 1000, batch: 500, retryMs: 1000 }, logger);
+    const d = new Dispatcher(store.db, queue, { intervalMs: 1000, batch: 500, retryMs: 1000, tenantQueuedMax: 1000 }, logger);
     await d.start();
     await d.stop();
     await receive(inbox, 'T4');
@@ -82,7 +82,7 @@ function contract(open: () => Promise<{ store: Store; close: () => Promise<void>
 
   it('the loop dispatches on its own and stops cleanly', async () => {
     const queue = new RecordingQueue();
-    const d = new Dispatcher(store.db, queue, { intervalMs: 10, batch: 2, retryMs: 10 }, logger);
+    const d = new Dispatcher(store.db, queue, { intervalMs: 10, batch: 2, retryMs: 10, tenantQueuedMax: 1000 }, logger);
     await d.start();
     for (let i = 0; i < 5; i++) await receive(inbox, `L${i}`);
     for (let i = 0; i < 200 && queue.jobs.length < 5; i++) await new Promise((r) => setTimeout(r, 10));
@@ -91,14 +91,32 @@ function contract(open: () => Promise<{ store: Store; close: () => Promise<void>
     expect(await statuses(store)).toEqual({ queued: 5 });
   });
 
+  it('claims in turn by tenant, and a tenant with tenantQueuedMax deliveries in the queue waits until some are done', async () => {
+    const queue = new RecordingQueue();
+    const d = new Dispatcher(store.db, queue, { intervalMs: 1000, batch: 3, retryMs: 1000, tenantQueuedMax: 4 }, logger);
+    for (let i = 0; i < 8; i++) await receive(inbox, `A${i}`, 'zendesk:busy');
+    await receive(inbox, 'B0', 'zendesk:quiet');
+    // the quiet tenant's one message arrived after eight of the busy one's, and is claimed in the first pass
+    expect(await d.runOnce()).toBe(3);
+    expect(queue.jobs.map((j) => j.threadId)).toEqual(['A0', 'B0', 'A1']);
+    expect(await d.runOnce()).toBe(2);
+    expect(queue.jobs.map((j) => j.threadId).slice(3)).toEqual(['A2', 'A3']);
+    // busy is at its maximum of 4 in the queue: nothing more until some are done
+    expect(await d.runOnce()).toBe(0);
+    const first = await store.db.selectFrom('deliveries').select('id').where('thread_id', 'in', ['A0', 'A1']).execute();
+    await store.db.updateTable('deliveries').set({ status: 'done' }).where('id', 'in', first.map((r) => r.id)).execute();
+    expect(await d.runOnce()).toBe(2);
+    expect(queue.jobs.map((j) => j.threadId).slice(5)).toEqual(['A4', 'A5']);
+    expect(await statuses(store)).toEqual({ done: 2, queued: 5, received: 2 });
+  });
+
   if (concurrent) {
     it('two dispatchers passing at once never claim the same delivery', async () => {
       for (let i = 0; i < 300; i++) await receive(inbox, `C${i % 50}`);
       const qa = new RecordingQueue();
       const qb = new RecordingQueue();
-      const a = new Dispatcher(store.db, qa, { intervalMs: 1000, batch: 100, retryMs: 1000 }, logger);
-      const b = new Dispatcher(store.db, qb, { intervalMs: 1000, batch: 100, retryMs: 1000 }, logger);
-      // floors start below every row: start() reads max(id) before these rows existed in other tests
+      const a = new Dispatcher(store.db, qa, { intervalMs: 1000, batch: 100, retryMs: 1000, tenantQueuedMax: 1000 }, logger);
+      const b = new Dispatcher(store.db, qb, { intervalMs: 1000, batch: 100, retryMs: 1000, tenantQueuedMax: 1000 }, logger);
       let claimed = 0;
       for (let round = 0; round < 10; round++) {
         const [x, y] = await Promise.all([a.runOnce(), b.runOnce()]);

@@ -7,7 +7,7 @@ import { hasRedis } from '../helpers/services';
 const logger = createLogger('silent');
 const policy = { attempts: 3, backoffMs: 20, concurrency: 4 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const job = (threadId: string, deliveryId?: string): ThreadJob => ({ tenant: 'zendesk:acme', provider: 'zendesk', threadId, ...(deliveryId ? { deliveryId } : {}) });
+const job = (threadId: string, deliveryId?: string, tenant = 'zendesk:acme'): ThreadJob => ({ tenant, provider: 'zendesk', threadId, ...(deliveryId ? { deliveryId } : {}) });
 
 const adapters: [string, () => JobQueue][] = [['inline', () => new InlineQueue(policy, logger)]];
 if (hasRedis || process.env.CI) {
@@ -121,6 +121,26 @@ describe.each(adapters)('%s queue adapter', (_name, make) => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
   }, 30000);
 
+  it("a rate limit delays only its own tenant's job: another tenant's job runs during the pause", async () => {
+    const runs: { tenant: string; at: number }[] = [];
+    await queue.startWorker(async (jobs) => {
+      for (const j of jobs) runs.push({ tenant: j.tenant, at: Date.now() });
+      if (jobs.some((j) => j.tenant === 'zendesk:limited') && runs.filter((r) => r.tenant === 'zendesk:limited').length === 1) {
+        throw Object.assign(new Error('429 Too Many Requests'), { status: 429, retryAfterMs: 3000, permanent: false });
+      }
+    }, async () => undefined);
+    await queue.enqueue(job('T-limited', 'dlim', 'zendesk:limited'));
+    await until(() => runs.length === 1);
+    const pausedAt = Date.now();
+    await queue.enqueue(job('T-other', 'doth', 'zendesk:other'));
+    await until(() => runs.some((r) => r.tenant === 'zendesk:other'));
+    // the other tenant's job did not wait for the 3 s pause
+    expect(runs.find((r) => r.tenant === 'zendesk:other')!.at - pausedAt).toBeLessThan(2500);
+    await until(() => runs.filter((r) => r.tenant === 'zendesk:limited').length === 2, 15000);
+    const limited = runs.filter((r) => r.tenant === 'zendesk:limited');
+    expect(limited[1]!.at - limited[0]!.at).toBeGreaterThanOrEqual(2900);
+  }, 30000);
+
   it('a permanent error goes to the dead-letter handler after one attempt', async () => {
     let calls = 0;
     const dead: { attempts: number }[] = [];
@@ -148,6 +168,20 @@ describe.each(adapters)('%s queue adapter', (_name, make) => {
 });
 
 describe('inline queue batches', () => {
+  it('takes ready threads in turn by tenant: a burst for one tenant does not hold back another', async () => {
+    const queue = new InlineQueue({ ...policy, concurrency: 1, batchSize: 4 }, logger);
+    const calls: string[][] = [];
+    for (let i = 0; i < 12; i++) await queue.enqueue(job(`A${i}`, undefined, 'zendesk:busy'));
+    await queue.enqueue(job('B0', undefined, 'zendesk:quiet'));
+    await queue.enqueue(job('C0', undefined, 'zendesk:third'));
+    await queue.startWorker(async (jobs) => void calls.push(jobs.map((j) => j.threadId)), async () => undefined);
+    await until(() => calls.flat().length === 14);
+    // the quiet tenants' threads were queued after twelve of the busy one's, and run in the first batch
+    expect(calls[0]).toEqual(['A0', 'B0', 'C0', 'A1']);
+    expect(calls.flat().filter((t) => t.startsWith('A'))).toEqual(Array.from({ length: 12 }, (_, i) => `A${i}`));
+    await queue.close(100);
+  });
+
   it('hands ready threads over together and isolates a failing thread from the rest of its batch', async () => {
     const queue = new InlineQueue({ ...policy, concurrency: 1, batchSize: 10 }, logger);
     const calls: string[][] = [];
