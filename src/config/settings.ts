@@ -38,6 +38,15 @@ export const settingsSchema = z.object({
     })
     .strict(),
   shutdown: z.object({ grace_ms: positive }).strict(),
+  limits: z
+    .object({
+      zendesk_calls_per_minute: positive,
+      intercom_calls_per_minute: positive,
+      intercom_app_calls_per_minute: positive,
+      max_wait_ms: positive,
+      cache_ms: z.number().int().min(0),
+    })
+    .strict(),
   drafting: z.object({ sources_limit: positive }).strict(),
   knowledge: z.object({ sync_interval_minutes: z.number().int().min(0) }).strict(),
   lifecycle: z

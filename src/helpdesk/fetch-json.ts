@@ -4,6 +4,7 @@ import { HelpdeskError, HelpdeskProvider } from './helpdesk-error';
 import { callLabel, helpdeskErrorFromFailure, helpdeskErrorFromResponse } from './map-error';
 import { withTokenRenewal } from './renew-on-401';
 import { countHelpdeskCall } from '../metrics/metrics';
+import { beforeHelpdeskCall, callTenant } from './call-context';
 
 export interface FetchJsonInit extends RequestInit {
   /** ms before the call is abandoned as a (retryable) timeout; 20 s by default */
@@ -20,14 +21,15 @@ export async function fetchJson(url: string, init: FetchJsonInit, provider: Help
 export async function fetchJson(url: string, init: FetchJsonInit, provider: HelpdeskProvider, schema?: z.ZodType): Promise<unknown> {
   const { timeoutMs = 20_000, ...rest } = init;
   const call = callLabel(provider, rest.method ?? 'GET', url);
+  await beforeHelpdeskCall(provider);
   let res: Response;
   try {
     res = await fetch(url, { ...rest, signal: rest.signal ?? AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    countHelpdeskCall(provider, url, undefined);
+    countHelpdeskCall(provider, url, undefined, callTenant());
     throw helpdeskErrorFromFailure(provider, call, err, timeoutMs);
   }
-  countHelpdeskCall(provider, url, res.status);
+  countHelpdeskCall(provider, url, res.status, callTenant());
   const text = await res.text();
   if (!res.ok) throw helpdeskErrorFromResponse(provider, call, res.status, res.headers, text);
   const json = parseJsonAnswer(provider, call, res.status, text);

@@ -65,15 +65,22 @@ export const modelCost = new Counter({
 
 export const helpdeskCalls = new Counter({
   name: 'draftpilot_helpdesk_calls_total',
-  help: 'Helpdesk API calls, by provider, account (the API host) and status (the HTTP status, or none when no answer came)',
-  labelNames: ['provider', 'account', 'status'] as const,
+  help: 'Helpdesk API calls, by provider, tenant (the API host for calls outside any tenant\'s work) and status (the HTTP status, or none when no answer came)',
+  labelNames: ['provider', 'tenant', 'status'] as const,
   registers: [registry],
 });
 
 export const helpdeskRateLimited = new Counter({
   name: 'draftpilot_helpdesk_rate_limited_total',
-  help: 'Helpdesk API calls answered 429, by provider and account',
-  labelNames: ['provider', 'account'] as const,
+  help: 'Helpdesk API calls answered 429, by provider and tenant',
+  labelNames: ['provider', 'tenant'] as const,
+  registers: [registry],
+});
+
+export const helpdeskCallWaits = new Counter({
+  name: 'draftpilot_helpdesk_call_waits_total',
+  help: "Helpdesk calls that waited for their tenant's next window of the call limiter (limits.*), by provider and tenant",
+  labelNames: ['provider', 'tenant'] as const,
   registers: [registry],
 });
 
@@ -132,7 +139,7 @@ export const prunedRows = new Counter({
   registers: [registry],
 });
 
-/** The account label of a helpdesk call: the API host (acme.zendesk.com, api.intercom.io). */
+/** The label of a helpdesk call made outside any tenant's work: the API host (acme.zendesk.com, api.intercom.io). */
 export function accountOf(url: string): string {
   try {
     return new URL(url).host;
@@ -141,11 +148,11 @@ export function accountOf(url: string): string {
   }
 }
 
-/** One helpdesk call's answer (or none: a timeout or a refused connection). */
-export function countHelpdeskCall(provider: string, url: string, status: number | undefined): void {
-  const account = accountOf(url);
-  helpdeskCalls.inc({ provider, account, status: status === undefined ? 'none' : String(status) });
-  if (status === 429) helpdeskRateLimited.inc({ provider, account });
+/** One helpdesk call's answer (or none: a timeout or a refused connection), under its tenant (else the API host). */
+export function countHelpdeskCall(provider: string, url: string, status: number | undefined, tenant: string | undefined): void {
+  const label = tenant ?? accountOf(url);
+  helpdeskCalls.inc({ provider, tenant: label, status: status === undefined ? 'none' : String(status) });
+  if (status === 429) helpdeskRateLimited.inc({ provider, tenant: label });
 }
 
 /** Per million tokens, in US dollars (settings metrics.model_prices). */

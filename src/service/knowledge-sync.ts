@@ -1,3 +1,4 @@
+import { forTenantCalls } from '../helpdesk/call-context';
 import type { Config } from '../config';
 import { ConfigError } from '../config/env';
 import { describe } from '../domain/errors';
@@ -21,7 +22,7 @@ export function startKnowledgeSync(kb: KnowledgeBase, configured: ConfiguredSour
   if (configured.length === 0) return undefined;
   const run = () => {
     for (const { tenant } of configured) {
-      kb.sync(tenant).then(
+      forTenantCalls(tenant, () => kb.sync(tenant)).then(
         (r) => logger.info({ tenant, source: r.source, added: r.added, updated: r.updated, removed: r.removed, reindexed: r.reindexed }, 'help center synced'),
         (err) => logger.warn({ tenant, err: describe(err) }, 'help-center sync failed; will try again'),
       );

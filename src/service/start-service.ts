@@ -1,3 +1,4 @@
+import { startCallLimits } from './call-limits';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
@@ -98,6 +99,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const settingsDefaults = settingsDefaultsOf(config);
   // the queue gauges of /metrics read the deliveries table when scraped
   const removeCollector = setQueueCollector(() => queueFigures(store.db, now()));
+  // every helpdesk call made for a tenant waits for the tenant's call limiter
+  const stopCallLimits = startCallLimits(config, store.db, logger);
   // One cache of the stored category modes per process: a change made here applies to its next message.
   const lifecycle: LifecycleDeps = { db: store.db, defaults: settingsDefaults, settings: settings.lifecycle, modes: new LiveModes(store.db, settings.lifecycle.mode_cache_ms), now, logger };
   const afterReview = lifecycleAfterReview(lifecycle);
@@ -205,6 +208,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await inbox.drain();
       await queue.close(Math.max(0, deadline - Date.now()));
       removeCollector();
+      stopCallLimits();
       await store.close().catch((err) => logger.warn({ err: describe(err) }, 'store close failed'));
       logger.info('stopped');
     })());

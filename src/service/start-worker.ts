@@ -1,3 +1,4 @@
+import { forTenantCalls } from '../helpdesk/call-context';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import { routeDelivery } from '../delivery/route-delivery';
@@ -104,14 +105,16 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
   const loader = ThreadLoader.forAccounts(config, { ...(intercomTenant ? { intercomTenant } : {}), zendeskAuth });
   // An agent's public reply first reviews the draft it followed (implicit review), then the thread is
   // drafted (unless it is solved: a solve event drafts nothing), then sampled for an after-the-fact review.
-  const afterStore = async (thread: Thread) => {
+  const afterStore = (thread: Thread) => forTenantCalls(thread.tenant, () => draftAndSample(thread));
+  const draftAndSample = async (thread: Thread) => {
     const review = await recordImplicitReview(db, thread, now(), deps.afterReview);
     if (review) logger.info({ tenant: thread.tenant, provider: thread.provider, threadId: thread.id, draftId: review.draft_id, action: review.action, editDistance: review.edit_distance }, 'implicit review recorded from an agent reply');
     const outcome = isSolved(thread) ? {} : await drafter(thread);
     await sampler(thread);
     return outcome;
   };
-  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
+  const tenantLoader = { canLoad: (tenant: string) => loader.canLoad(tenant), load: (tenant: string, threadId: string) => forTenantCalls(tenant, () => loader.load(tenant, threadId)) };
+  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader: tenantLoader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
   await queue.startWorker(
     async (jobs) => {
       const stop = jobDuration.startTimer();

@@ -46,6 +46,8 @@ export const tenantSettingsSchema = z
     sampling: z.object({ autopilot_rate: z.number().min(0).max(1).optional(), solved_rate: z.number().min(0).max(1).optional() }).strict().optional(),
     /** Zendesk review drafts: an internal note, or a note and a pending macro */
     delivery_mode: z.enum(['note', 'pending_macro'], { message: 'note or pending_macro' }).optional(),
+    /** this account's helpdesk plan limit, over the service's limits.<provider>_calls_per_minute */
+    limits: z.object({ helpdesk_calls_per_minute: z.number().int().min(1).max(100_000).optional() }).strict().optional(),
     escalation: z.object({ zendesk_group_id: numericId('Zendesk group').optional(), intercom_team_id: numericId('Intercom team').optional() }).strict().optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { IntercomClient, IntercomError, IntercomTimeoutError } from 'intercom-client';
 import { countHelpdeskCall } from '../../metrics/metrics';
+import { beforeHelpdeskCall, callTenant } from '../call-context';
 import { z } from 'zod';
 import { HelpdeskAccess, INTERCOM_VERSION } from '../access';
 import { validateAnswer } from '../fetch-json';
@@ -60,10 +61,10 @@ async function fetchThatAnswers(input: string | URL | Request, init?: RequestIni
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   try {
     const res = await fetch(input, init);
-    countHelpdeskCall('intercom', url, res.status);
+    countHelpdeskCall('intercom', url, res.status, callTenant());
     return res;
   } catch (error) {
-    countHelpdeskCall('intercom', url, undefined);
+    countHelpdeskCall('intercom', url, undefined, callTenant());
     const standIn = new Response(null, { status: 599, statusText: 'No Answer' });
     noAnswers.set(standIn.headers, { error, timedOut: init?.signal?.aborted === true });
     return standIn;
@@ -116,6 +117,8 @@ export interface IntercomResponsePromise {
  */
 export async function intercomSdkCall<T>(where: string, schema: z.ZodType<T>, options: IntercomCallOptions, send: () => IntercomResponsePromise): Promise<T> {
   let answer: { data: unknown; rawResponse: { status: number } };
+  // before the library's call: an error thrown inside its fetch would lose its fields there
+  await beforeHelpdeskCall('intercom');
   try {
     answer = await send().withRawResponse();
   } catch (err) {

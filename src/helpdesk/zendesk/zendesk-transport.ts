@@ -1,6 +1,7 @@
 import { callLabel, helpdeskErrorFromFailure, helpdeskErrorFromResponse } from '../map-error';
 import { parseJsonAnswer } from '../fetch-json';
 import { countHelpdeskCall } from '../../metrics/metrics';
+import { beforeHelpdeskCall, callTenant } from '../call-context';
 
 /**
  * node-zendesk 6's transport hook (`createClient({ transportConfig: { transportFn, responseAdapter } })`),
@@ -103,6 +104,7 @@ export function zendeskTransport(timeoutMs: number): ZendeskTransportConfig {
         // node-zendesk sends Content-Type: application/json on every request; a bodyless one has no content.
         for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
       }
+      await beforeHelpdeskCall('zendesk');
       const signal = AbortSignal.timeout(timeoutMs);
       let res: Response;
       let text: string;
@@ -110,11 +112,11 @@ export function zendeskTransport(timeoutMs: number): ZendeskTransportConfig {
       try {
         res = await fetch(uri, { method, headers, ...(options.body === undefined ? {} : { body: options.body }), signal });
         answered = true;
-        countHelpdeskCall('zendesk', uri, res.status);
+        countHelpdeskCall('zendesk', uri, res.status, callTenant());
         // Inside the try: the timeout also covers reading the body.
         text = await res.text();
       } catch (err) {
-        if (!answered) countHelpdeskCall('zendesk', uri, undefined);
+        if (!answered) countHelpdeskCall('zendesk', uri, undefined, callTenant());
         // Our own signal tells a timeout apart, whatever realm the DOMException comes from (under jest
         // fetch's TimeoutError is not an instance of the test's Error, so the name check alone misses it).
         throw helpdeskErrorFromFailure('zendesk', callLabel('zendesk', method, uri), err, timeoutMs, signal.aborted || undefined);
