@@ -67,3 +67,11 @@ export function intercomAccountOf(env: Env): IntercomAccount {
 export function hasZendeskCredentials(account: ZendeskAccount): boolean {
   return Boolean(account.accessToken || account.oauthClientId || account.oauthClientSecret);
 }
+
+/**
+ * Credentials meant for one account that the environment does not name: a token, or an OAuth client
+ * aimed at ZENDESK_BASE_URL. An OAuth client alone is the client other accounts install through.
+ */
+export function credentialsWithoutAccount(account: ZendeskAccount): boolean {
+  return !account.tenant && Boolean(account.accessToken || (account.baseUrl && hasZendeskCredentials(account)));
+}

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   INTERCOM_BASE_URL: z.string().url('must be a URL such as https://api.intercom.io').default('https://api.intercom.io'),
   ZENDESK_OAUTH_CLIENT_ID: optionalText,
   ZENDESK_OAUTH_CLIENT_SECRET: optionalText,
+  INTERCOM_OAUTH_CLIENT_ID: optionalText,
+  INTERCOM_OAUTH_CLIENT_SECRET: optionalText,
   APP_ENCRYPTION_KEY: optionalText,
   PUBLIC_URL: z.string().url('must be a URL such as https://draftpilot.example.com').optional().or(z.literal('').transform(() => undefined)),
   SHADOW_MODE: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1'),

@@ -38,6 +38,7 @@ export const settingsSchema = z.object({
     })
     .strict(),
   shutdown: z.object({ grace_ms: positive }).strict(),
+  accounts: z.object({ refresh_ms: positive }).strict(),
   limits: z
     .object({
       zendesk_calls_per_minute: positive,

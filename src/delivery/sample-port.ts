@@ -1,6 +1,6 @@
 import type { SampleKind, SolvedSignal, Stratum } from '../policy/sampling';
 import type { DeliverContext, DeliveryOutcome } from './delivery-port';
-import { writerFor } from './route-delivery';
+import type { WriterOf } from './route-delivery';
 
 /**
  * A sampled item's review request: an internal note (Zendesk, public:false) or a note (Intercom)
@@ -27,13 +27,10 @@ export interface SampleWriter {
 /** The tag every sample note adds (a Zendesk view lists the tickets that carry it). */
 export const SAMPLE_TAG = 'draftpilot_sample';
 
-type SampleWriters = Partial<Record<SampleRequest['provider'], SampleWriter>>;
-
-/** Like routeDelivery: a shadow tenant always gets the shadow writer; no writer, nothing written. */
-export function routeSampleDelivery(writers: SampleWriters, options: { shadowWriters?: SampleWriters; shadowTenants?: readonly string[] } = {}) {
-  const shadowTenants = new Set(options.shadowTenants ?? []);
+/** Like routeDelivery: the request's writer (its tenant's), or nothing written. */
+export function routeSampleDelivery(writerOf: WriterOf<SampleWriter>) {
   return async (request: SampleRequest, context: DeliverContext = {}): Promise<DeliveryOutcome> => {
-    const writer = writerFor(request, writers, options.shadowWriters, shadowTenants);
+    const writer = await writerOf(request);
     if (writer) return writer.deliverSample(request, context);
     return { written: false, shadow: true, apiCalls: 0, writes: [], detail: `no ${request.provider} writer configured: sample recorded only` };
   };

@@ -3,7 +3,16 @@ import type { Provider, Thread } from '../domain/thread';
 /** Header names are lower-cased, as Node delivers them. */
 export type Headers = Record<string, string | string[] | undefined>;
 
-export type Verification = { ok: true } | { ok: false; code: string; message: string };
+/** `account`: the installed account whose own secret signed it, when not one of the configured secrets. */
+export type Verification = { ok: true; account?: SigningAccount } | { ok: false; code: string; message: string };
+
+/** An installed account with a webhook signing secret of its own (a Zendesk install creates its webhook). */
+export interface SigningAccount {
+  tenant: string;
+  secret: string;
+  /** draftpilot's own user in that account */
+  botUserId?: string;
+}
 
 /** Where a verified, parsed delivery goes. */
 export type Route =
@@ -31,7 +40,8 @@ export interface ProviderEdge {
   /** the settings an operator compares when verification fails */
   secretSetting: string;
   verify(rawBody: Buffer, headers: Headers, now: Date): Verification;
-  route(json: unknown, headers: Headers, rawBody: Buffer, now: Date): Parsed;
+  /** `account`: what verify found, so the delivery is the tenant of the account that signed it */
+  route(json: unknown, headers: Headers, rawBody: Buffer, now: Date, account?: SigningAccount): Parsed;
   normalize(payload: unknown, ctx: DeliveryContext): Thread;
   /**
    * Whether the delivery tells of a message it may carry without its text (a Zendesk trigger body

@@ -34,7 +34,7 @@ export function zendeskAccess(auth: { baseUrl: string; tokens: BearerTokens<unkn
   return { provider: 'zendesk', baseUrl: auth.baseUrl.replace(/\/+$/, ''), headers: { accept: 'application/json' }, tokens: auth.tokens };
 }
 
-export function intercomAccess(intercom: IntercomAccount): HelpdeskAccess | undefined {
+export function intercomAccess(intercom: Pick<IntercomAccount, 'baseUrl' | 'accessToken'>): HelpdeskAccess | undefined {
   if (!intercom.accessToken) return undefined;
   return {
     provider: 'intercom',

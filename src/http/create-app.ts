@@ -8,6 +8,7 @@ import type { Database } from '../store/schema';
 import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../logger';
 import { adminRoutes, requireAdmin } from './admin-routes';
+import { accountRoutes } from './account-routes';
 import { settingsRoutes } from './settings-routes';
 import type { ServiceDefaults } from '../settings/effective-settings';
 import { healthRoutes, Probe } from './health-routes';
@@ -51,6 +52,8 @@ export interface AppDeps {
   reportReaders?: number;
   /** the weekly digest's preview and manual post (GET and POST /api/digest) */
   digest?: Omit<DigestRouteDeps, 'reports' | 'now'>;
+  /** told after an uninstall through the API (the account list is read again) */
+  onAccountsChanged?: () => void;
   /** extra routers of the web role (the Zendesk OAuth install) */
   routers?: Router[];
 }
@@ -83,13 +86,14 @@ export function createApp(deps: AppDeps): RequestListener {
         if (deps.digest) app.use('/api/digest', requireAdmin(deps.adminToken), digestRoutes({ ...deps.digest, reports, now: deps.now }));
       }
     }
+    if (deps.db) app.use('/api/accounts', requireAdmin(deps.adminToken), accountRoutes(deps.db, deps.now, deps.onAccountsChanged ?? (() => undefined)));
     if (deps.lifecycle) app.use('/api/categories', requireAdmin(deps.adminToken), categoryRoutes(deps.lifecycle, deps.defaultTenant));
     app.use('/api', adminRoutes(deps.inbox, deps.adminToken, deps.db, deps.queue));
     for (const router of deps.routers ?? []) app.use(router);
   }
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], metrics: '/metrics', api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name', '/api/digest'], install: ['/oauth/zendesk/start'], dashboard: ['/dashboard'] });
+    res.json({ service: 'draftpilot', webhooks: ['/webhooks/zendesk', '/webhooks/intercom'], health: ['/healthz', '/readyz'], metrics: '/metrics', api: ['/api/deliveries', '/api/drafts', '/api/drafts/:id', '/api/redrive', '/api/reviews', '/api/drafts/:id/reviews', '/api/drafts/:id/brief-feedback', '/api/settings/:tenant', '/api/categories', '/api/categories/notices', '/api/categories/:id/promote', '/api/categories/:id/demote', '/api/categories/:id/audit', '/api/reports/:name', '/api/digest', '/api/accounts'], install: ['/oauth/zendesk/start', '/oauth/intercom/start'], dashboard: ['/dashboard'] });
   });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -42,8 +42,11 @@ export interface OauthRoutesOptions {
   logger?: Pick<Logger, 'info' | 'warn'>;
   /** where used states are recorded, so each install link works once; in memory by default */
   stateUses?: StateUses;
-  /** told after the tokens are stored, e.g. to make a cached token provider re-read the store */
-  onInstalled?: (account: string) => void | Promise<void>;
+  /**
+   * Told after the tokens are stored (the account's API origin and its new access token): sets up the
+   * account (its webhook, its row) and says what it did, a line shown on the page.
+   */
+  onInstalled?: (account: string, granted: { baseUrl: string; accessToken: string }) => Promise<string | void>;
 }
 
 interface Ready {
@@ -169,9 +172,11 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
     const account = zendeskTenant(subdomain);
     const now = clock.now();
     let sealed: string;
+    let accessToken: string;
     try {
       const tokens = await exchangeAuthorizationCode({ host: hostOf(subdomain), code, clientId: s.clientId, clientSecret: s.clientSecret, redirectUri: s.redirectUri, scope, now });
       sealed = s.cipher.seal(JSON.stringify(tokens), account);
+      accessToken = tokens.accessToken;
     } catch (err) {
       if (!(err instanceof OauthInstallError)) throw err;
       options.logger?.warn({ account, code: err.code }, err.message);
@@ -185,18 +190,20 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
       sendError(res, 503, 'store_unavailable', `the tokens for ${subdomain} could not be stored; start the install again in a moment`);
       return;
     }
+    let note = '';
     try {
-      await options.onInstalled?.(account);
+      note = (await options.onInstalled?.(account, { baseUrl: hostOf(subdomain), accessToken })) ?? '';
     } catch (err) {
-      // The tokens are stored: the install succeeded even if the listener failed.
-      options.logger?.warn({ account, err: (err as Error).message }, 'zendesk install: onInstalled failed');
+      // The tokens are stored: the install succeeded even if setting up the account failed.
+      options.logger?.warn({ account, err: (err as Error).message }, 'zendesk install: setting up the account failed');
+      note = `The account could not be set up yet (${(err as Error).message.slice(0, 200)}); install again in a moment.`;
     }
     options.logger?.info({ account }, 'zendesk install completed');
     const name = escapeHtml(subdomain);
     res
       .status(200)
       .type('html')
-      .send(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>draftpilot installed</title></head>\n<body><h1>draftpilot is installed for ${name}</h1><p>Its tokens are stored encrypted. You can close this page.</p></body></html>\n`);
+      .send(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>draftpilot installed</title></head>\n<body><h1>draftpilot is installed for ${name}</h1><p>Its tokens are stored encrypted.${note ? ` ${escapeHtml(note)}` : ''} You can close this page.</p></body></html>\n`);
   });
 
   return router;

@@ -50,7 +50,7 @@ export async function handleWebhook(edge: ProviderEdge, deps: WebhookDeps, heade
     return error(400, 'invalid_json', `body is not valid JSON: ${describe(err)}`);
   }
 
-  const parsed = edge.route(json, headers, body, now);
+  const parsed = edge.route(json, headers, body, now, verdict.account);
   if (!parsed.ok) {
     deps.logger.warn({ provider: edge.provider, code: parsed.code, detail: parsed.message }, 'webhook refused: schema');
     return error(400, parsed.code, parsed.message);

@@ -29,8 +29,8 @@ export interface TenantSettingsPort {
 
 export interface IntercomAppDeps {
   db: Kysely<Database>;
-  /** none without INTERCOM_ACCESS_TOKEN: nothing can be sent */
-  writes?: TeammateWrites;
+  /** the workspace's writes as a teammate; undefined without its token (INTERCOM_ACCESS_TOKEN or an install): nothing can be sent */
+  writesFor: (tenant: string) => Promise<TeammateWrites | undefined>;
   /** SHADOW_MODE or SHADOW_TENANTS: the review is recorded, nothing is written to Intercom */
   shadow: (tenant: string) => boolean;
   guard: ReplyGuardOptions;

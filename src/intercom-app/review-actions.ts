@@ -112,9 +112,10 @@ async function send(deps: IntercomAppDeps, ctx: CanvasContext, draft: DraftRow, 
   const action = draft.draft !== null && text === draft.draft ? 'approve' : 'edit';
   const shadow = deps.shadow(ctx.tenant);
   if (!shadow) {
-    if (!deps.writes) return problemCanvas('draftpilot cannot send as you: INTERCOM_ACCESS_TOKEN is not set on the server. Nothing was sent.', `back:${draft.id}`);
+    const writes = await deps.writesFor(ctx.tenant);
+    if (!writes) return problemCanvas('draftpilot cannot send as you: it holds no token for this workspace (INTERCOM_ACCESS_TOKEN, or an install through /oauth/intercom/start). Nothing was sent.', `back:${draft.id}`);
     try {
-      await deps.writes.reply(ctx.conversationId, teammateReplyBody(ctx.teammate.id, text));
+      await writes.reply(ctx.conversationId, teammateReplyBody(ctx.teammate.id, text));
     } catch (err) {
       deps.logger.warn({ tenant: ctx.tenant, conversation: ctx.conversationId, err: describe(err) }, 'inbox app: the reply was not sent');
       return problemCanvas(`The reply was not sent: ${err instanceof HelpdeskError ? err.message : 'Intercom did not answer'}. Try again.`, `back:${draft.id}`);
@@ -151,9 +152,10 @@ async function escalate(deps: IntercomAppDeps, ctx: CanvasContext, draft: DraftR
   const { team } = await teamOf(deps, ctx);
   const shadow = deps.shadow(ctx.tenant);
   if (team && !shadow) {
-    if (!deps.writes) return problemCanvas('draftpilot cannot assign as you: INTERCOM_ACCESS_TOKEN is not set on the server. Nothing was changed.', `back:${draft.id}`);
+    const writes = await deps.writesFor(ctx.tenant);
+    if (!writes) return problemCanvas('draftpilot cannot assign as you: it holds no token for this workspace (INTERCOM_ACCESS_TOKEN, or an install through /oauth/intercom/start). Nothing was changed.', `back:${draft.id}`);
     try {
-      await deps.writes.assign(ctx.conversationId, teamAssignmentBody(ctx.teammate.id, team));
+      await writes.assign(ctx.conversationId, teamAssignmentBody(ctx.teammate.id, team));
     } catch (err) {
       deps.logger.warn({ tenant: ctx.tenant, conversation: ctx.conversationId, err: describe(err) }, 'inbox app: the assignment failed');
       return escalateCanvas(draft, { team, askBrief: true, reason: words, error: `The conversation was not assigned: ${err instanceof HelpdeskError ? err.message : 'Intercom did not answer'}. Try again.` });

@@ -20,7 +20,7 @@ export interface ArticleSource {
   fetch(previousCursor: string | null): Promise<FetchedArticles>;
 }
 
-export type SourceResolver = (tenant: string) => ArticleSource | undefined;
+export type SourceResolver = (tenant: string) => ArticleSource | undefined | Promise<ArticleSource | undefined>;
 
 export interface SyncReport extends UpsertCounts {
   tenant: string;
@@ -108,7 +108,7 @@ export class KnowledgeBase {
 
   private async runSync(tenant: string): Promise<SyncReport> {
     const { db } = this.options;
-    const source = this.options.sources(tenant);
+    const source = await this.options.sources(tenant);
     if (!source) throw new ConfigError(`no help-center source is configured for ${tenant} (set ZENDESK_ACCESS_TOKEN or INTERCOM_ACCESS_TOKEN for its account)`);
     // The index as the store had it before this run: the baseline the upsert below compares with.
     const before = await this.ownIndex(tenant);

@@ -1,11 +1,11 @@
 import type { Config } from '../config';
 import type { Provider } from '../domain/thread';
 import { intercomEdge } from '../edge/intercom/intercom-edge';
-import type { ProviderEdge } from '../edge/provider-edge';
+import type { ProviderEdge, SigningAccount } from '../edge/provider-edge';
 import { zendeskEdge } from '../edge/zendesk/zendesk-edge';
 
 /** The pure inbound contract of each helpdesk, with this deployment's secrets and own ids. */
-export function buildEdges(config: Config): Record<Provider, ProviderEdge> {
+export function buildEdges(config: Config, accountSecrets?: () => readonly SigningAccount[]): Record<Provider, ProviderEdge> {
   const { env, settings, zendesk, intercom } = config;
   return {
     zendesk: zendeskEdge({
@@ -13,6 +13,7 @@ export function buildEdges(config: Config): Record<Provider, ProviderEdge> {
       toleranceSeconds: env.ZENDESK_SIGNATURE_TOLERANCE_SECONDS,
       ...(zendesk.subdomain ? { subdomain: zendesk.subdomain } : {}),
       ...(zendesk.botUserId ? { botUserId: zendesk.botUserId } : {}),
+      ...(accountSecrets ? { accountSecrets } : {}),
     }),
     intercom: intercomEdge({
       secrets: env.INTERCOM_CLIENT_SECRETS,

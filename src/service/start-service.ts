@@ -1,8 +1,13 @@
+import { AccountDirectory } from '../accounts/account-directory';
+import { registerZendeskInstall } from '../accounts/zendesk-install';
+import { TokenCipher } from '../helpdesk/zendesk/token-cipher';
+import { intercomOauthRoutes } from '../http/intercom-oauth-routes';
+import { zendeskAuthFor } from './writers';
 import { startCallLimits } from './call-limits';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
-import { hasZendeskCredentials } from '../config/accounts';
+import { credentialsWithoutAccount } from '../config/accounts';
 import { ConfigError } from '../config/env';
 import { describe } from '../domain/errors';
 import type { Provider, Thread } from '../domain/thread';
@@ -74,7 +79,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const serveWebhooks = role !== 'worker';
   const runWorker = role !== 'web';
 
-  if (hasZendeskCredentials(config.zendesk) && !config.zendesk.tenant) {
+  if (credentialsWithoutAccount(config.zendesk)) {
     throw new ConfigError(
       'ZENDESK_SUBDOMAIN: Zendesk credentials are set but ZENDESK_SUBDOMAIN is not; it names the account (the tenant zendesk:<subdomain>). ZENDESK_BASE_URL only changes where the API calls go.',
     );
@@ -92,7 +97,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const queue: JobQueue = env.REDIS_URL
     ? new BullmqQueue({ ...policy, redisUrl: env.REDIS_URL, prefix: options.queuePrefix ?? env.QUEUE_PREFIX, keepCompleted: settings.queue.keep_completed }, logger)
     : new InlineQueue(policy, logger);
-  const edges = buildEdges(config);
+  // Every account served: the environment's and the OAuth installs, read again every accounts.refresh_ms.
+  const tokenStore = new DbTokenStore(store.db);
+  const accounts = new AccountDirectory({ config, db: store.db, tokens: tokenStore, envZendeskAuth: zendeskAuthFor(config, tokenStore, logger), refreshMs: settings.accounts.refresh_ms, logger });
+  const accountsTimer = accounts.startRefresh();
+  const edges = buildEdges(config, () => accounts.zendeskWebhookSecrets());
   if (queue instanceof BullmqQueue && !(await queue.connect())) {
     logger.warn('Redis did not answer at start; deliveries are recorded and the dispatcher enqueues them when it does');
   }
@@ -105,7 +114,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const lifecycle: LifecycleDeps = { db: store.db, defaults: settingsDefaults, settings: settings.lifecycle, modes: new LiveModes(store.db, settings.lifecycle.mode_cache_ms), now, logger };
   const afterReview = lifecycleAfterReview(lifecycle);
   const worker: WorkerSide | undefined = runWorker
-    ? await startWorker({ config, logger, now, db: store.db, inbox, queue, edges, modes: lifecycle.modes, afterReview, ...(options.onThread ? { onThread: options.onThread } : {}) })
+    ? await startWorker({ config, logger, now, db: store.db, inbox, queue, edges, accounts, modes: lifecycle.modes, afterReview, ...(options.onThread ? { onThread: options.onThread } : {}) })
     : undefined;
   if (queue.kind === 'inline') {
     // The embedded queue lives in memory over the inbox table: a restart resumes what was not done.
@@ -159,19 +168,38 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     digest: { settings: settings.digest, ...(env.DIGEST_WEBHOOK_URL ? { url: env.DIGEST_WEBHOOK_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
     ...(config.zendesk.tenant ? { defaultTenant: config.zendesk.tenant } : {}),
+    onAccountsChanged: () => accounts.invalidate(),
     routers: [
       oauthRoutes({
         clientId: env.ZENDESK_OAUTH_CLIENT_ID,
         clientSecret: env.ZENDESK_OAUTH_CLIENT_SECRET,
         encryptionKey: env.APP_ENCRYPTION_KEY,
         publicUrl: env.PUBLIC_URL,
-        tokens: new DbTokenStore(store.db),
+        tokens: tokenStore,
         stateUses: new DbStateUses(store.db),
         ...(config.zendesk.subdomain ? { defaultSubdomain: config.zendesk.subdomain } : {}),
+        onInstalled: async (tenant, granted) => {
+          const outcome = await registerZendeskInstall(store.db, { tenant, ...granted }, { cipher: TokenCipher.fromBase64Key(env.APP_ENCRYPTION_KEY), publicUrl: env.PUBLIC_URL!, now: now() });
+          accounts.invalidate();
+          logger.info({ account: tenant, webhook: outcome.webhook, ...(outcome.detail ? { detail: outcome.detail } : {}) }, 'zendesk account set up');
+          return outcome.webhook === 'failed' ? `Its webhook could not be created (${outcome.detail}): an admin can run npx draftpilot setup zendesk, or install again.` : `Its webhook is ${outcome.webhook}; new tickets are drafted for from now on.`;
+        },
         logger,
       }),
-      zendeskAppRouter(config, store.db, logger, now, lifecycle, dashboard),
-      intercomApp(config, store.db, logger, now, settingsDefaults, lifecycle, afterReview),
+      intercomOauthRoutes({
+        clientId: env.INTERCOM_OAUTH_CLIENT_ID,
+        clientSecret: env.INTERCOM_OAUTH_CLIENT_SECRET,
+        encryptionKey: env.APP_ENCRYPTION_KEY,
+        publicUrl: env.PUBLIC_URL,
+        apiBaseUrl: config.intercom.baseUrl,
+        db: store.db,
+        tokens: tokenStore,
+        stateUses: new DbStateUses(store.db),
+        onInstalled: () => accounts.invalidate(),
+        logger,
+      }),
+      zendeskAppRouter(config, store.db, logger, now, accounts, lifecycle, dashboard),
+      intercomApp(config, store.db, logger, now, settingsDefaults, lifecycle, accounts, afterReview),
       // before the dashboard's pages: the board is a script page with a policy of its own
       queueBoardRoutes(queue, requireDashboardAdmin(dashboard)),
       dashboardRoutes(dashboard),
@@ -201,6 +229,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await closed;
       clearTimeout(forced);
       for (const timer of worker?.timers ?? []) clearInterval(timer);
+      clearInterval(accountsTimer);
       await digest?.stop();
       await retention?.stop();
       await dispatcher?.stop();

@@ -8,11 +8,9 @@ import type { Provider, Thread } from '../domain/thread';
 import { markUndeliveredFailed } from '../drafting/draft-store';
 import { createDrafter } from '../drafting/drafter';
 import type { ProviderEdge } from '../edge/provider-edge';
-import { ThreadLoader } from '../helpdesk/load-thread';
-import { DbTokenStore } from '../helpdesk/zendesk/db-token-store';
 import type { Inbox, StoredDelivery } from '../inbox/inbox';
 import type { JobQueue } from '../jobs/queue';
-import { KnowledgeBase, resolverOf } from '../knowledge/knowledge-base';
+import { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Logger } from '../logger';
 import { recordImplicitReview } from '../reviews/implicit-reviews';
 import { tenantSettingsOf } from '../settings/settings-store';
@@ -20,11 +18,13 @@ import type { Database } from '../store/schema';
 import type { LiveModes } from '../lifecycle/live-modes';
 import type { AfterRecord } from '../reviews/record-review';
 import { createDeliveryFolder } from '../threads/fold-deliveries';
-import { helpCenterSources, startKnowledgeSync } from './knowledge-sync';
+import { startKnowledgeSync } from './knowledge-sync';
+import type { AccountDirectory } from '../accounts/account-directory';
+import { TenantHelpdesks } from './tenant-helpdesks';
 import { loadDrafting } from './load-drafting';
 import { isDemoKnowledge, logDraftingPlan } from './drafting-plan';
 import { readConfig } from './read-config';
-import { buildSampleWriters, buildWriters, startJanitor, zendeskAuthFor } from './writers';
+import { startJanitor } from './writers';
 import { routeSampleDelivery } from '../delivery/sample-port';
 import { keyedRandom } from '../policy/random-source';
 import { createSampler } from '../sampling/sample-thread';
@@ -38,6 +38,8 @@ export interface WorkerDeps {
   inbox: Inbox;
   queue: JobQueue;
   edges: Record<Provider, ProviderEdge>;
+  /** every account served: the environment's and the installed ones */
+  accounts: AccountDirectory;
   onThread?: (thread: Thread, deliveries: StoredDelivery[]) => Promise<void>;
   /** the tenants' stored category modes, shared with this process's routes */
   modes?: LiveModes;
@@ -53,28 +55,28 @@ export interface WorkerSide {
 
 /**
  * The job-running half of a process: the job folds pending deliveries into their threads, drafts,
- * decides and delivers. Credentials, knowledge, rules and writers are built once here.
+ * decides and delivers. Rules and the model are read once here; each tenant's writers, reader and
+ * help-center source are built from its account when first needed (service/tenant-helpdesks.ts).
  */
 export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
-  const { config, logger, now, db, inbox, queue } = deps;
+  const { config, logger, now, db, inbox, queue, accounts } = deps;
   const { env, settings } = config;
-  // Zendesk's credentials, built once: the writer, the thread loader and the help-center sync share
-  // one token provider (a static token, or OAuth client credentials granted and renewed in one place).
-  const zendeskAuth = zendeskAuthFor(config, new DbTokenStore(db), logger);
-  const configured = await helpCenterSources(config, logger, zendeskAuth);
-  const live = new Set(configured.map((c) => c.tenant));
   const demoArticles = isDemoKnowledge(env.KNOWLEDGE_DIR);
-  const knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db, sources: resolverOf(configured), knowledgeDir: env.KNOWLEDGE_DIR, now, fallbackAllowed: (t) => !(demoArticles && live.has(t)) }));
-  const drafting = loadDrafting(config, logger, knowledge.fallback);
-  logDraftingPlan(logger, configured, drafting.categories, { knowledgeDir: env.KNOWLEDGE_DIR, demo: demoArticles });
-  const timers: NodeJS.Timeout[] = [];
-  const syncTimer = startKnowledgeSync(knowledge, configured, settings.knowledge.sync_interval_minutes, logger);
-  if (syncTimer) timers.push(syncTimer);
   const macroStore = new DbMacroStore(db);
-  const writers = buildWriters(config, configured, zendeskAuth, logger, macroStore);
-  const janitorTimer = startJanitor(config, zendeskAuth, macroStore, logger);
+  const helpdesks = new TenantHelpdesks(accounts, config, macroStore, logger);
+  const served = await accounts.list().catch(() => []);
+  const knowledge = readConfig('KNOWLEDGE_DIR', () => new KnowledgeBase({ db, sources: (tenant) => helpdesks.sourceFor(tenant), knowledgeDir: env.KNOWLEDGE_DIR, now, fallbackAllowed: (t) => !(demoArticles && accounts.knownTenants().has(t)) }));
+  const drafting = loadDrafting(config, logger, knowledge.fallback);
+  logDraftingPlan(logger, served, drafting.categories, { knowledgeDir: env.KNOWLEDGE_DIR, demo: demoArticles });
+  const timers: NodeJS.Timeout[] = startKnowledgeSync(knowledge, {
+    tenants: async () => (await accounts.list()).map((a) => a.tenant),
+    intervalMinutes: settings.knowledge.sync_interval_minutes,
+    newTenantsEveryMs: settings.accounts.refresh_ms,
+    logger,
+  });
+  const janitorTimer = startJanitor(config, accounts, macroStore, logger);
   if (janitorTimer) timers.push(janitorTimer);
-  const deliver = routeDelivery(writers.live, { shadowWriters: writers.shadow, shadowTenants: env.SHADOW_TENANTS });
+  const deliver = routeDelivery((request) => helpdesks.writerFor(request.tenant, request.provider));
   const drafter = createDrafter({
     db,
     deliver,
@@ -89,7 +91,6 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     logger,
     now,
   });
-  const sampleWriters = buildSampleWriters(config, configured, zendeskAuth);
   const sampler = createSampler({
     db,
     // each item's draw is its own (keyed by tenant and item), so a rerun decides as the first run did
@@ -97,12 +98,11 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     categories: () => drafting.categories,
     tenantSettings: (tenant) => tenantSettingsOf(db, tenant),
     solveOf: (provider, payload) => deps.edges[provider].solveOf(payload),
-    deliver: routeSampleDelivery(sampleWriters.live, { shadowWriters: sampleWriters.shadow, shadowTenants: env.SHADOW_TENANTS }),
+    deliver: routeSampleDelivery((request) => helpdesks.sampleWriterFor(request.tenant, request.provider)),
     logger,
     now,
   });
-  const intercomTenant = configured.find((c) => c.tenant.startsWith('intercom:'))?.tenant;
-  const loader = ThreadLoader.forAccounts(config, { ...(intercomTenant ? { intercomTenant } : {}), zendeskAuth });
+  const loader = helpdesks.threadReader();
   // An agent's public reply first reviews the draft it followed (implicit review), then the thread is
   // drafted (unless it is solved: a solve event drafts nothing), then sampled for an after-the-fact review.
   const afterStore = (thread: Thread) => forTenantCalls(thread.tenant, () => draftAndSample(thread));

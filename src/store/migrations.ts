@@ -394,6 +394,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('deliveries_waiting_idx').execute();
     },
   },
+  '0016_accounts': {
+    async up(db: Kysely<any>) {
+      // The helpdesk accounts installed through OAuth (docs/accounts.md): one row per tenant. Their
+      // tokens stay sealed in oauth_tokens under the same tenant.
+      await db.schema
+        .createTable('accounts')
+        .addColumn('tenant', 'text', (c) => c.primaryKey()) // zendesk:<subdomain> | intercom:<workspace id>
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('api_base_url', 'text', (c) => c.notNull())
+        .addColumn('own_user_id', 'text') // the Zendesk user or Intercom admin the install acts as
+        .addColumn('webhook_id', 'text')
+        .addColumn('sealed_webhook_secret', 'text') // Zendesk: the webhook's signing secret, sealed
+        .addColumn('status', 'text', (c) => c.notNull()) // active | uninstalled
+        .addColumn('installed_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('accounts').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

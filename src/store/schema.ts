@@ -107,6 +107,21 @@ export interface Database {
   category_mode_changes: CategoryModeChangesTable;
   samples: SamplesTable;
   digests: DigestsTable;
+  accounts: AccountsTable;
+}
+
+/** A helpdesk account installed through OAuth (migration 0016); its tokens are in oauth_tokens. */
+export interface AccountsTable {
+  tenant: string;
+  provider: string;
+  api_base_url: string;
+  own_user_id: string | null;
+  webhook_id: string | null;
+  sealed_webhook_secret: string | null;
+  /** active | uninstalled */
+  status: string;
+  installed_at: ColumnType<Date, Date | string, Date | string>;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 /** The weekly digest of one ISO week (migration 0013): its claim and outcome. */

@@ -28,7 +28,7 @@ export interface FoldDeliveriesDeps {
    * trigger body without the comment). The API's thread replaces the stored one rather than merging
    * with it: message ids from webhooks and from the API differ.
    */
-  loader?: { canLoad(tenant: string): boolean; load(tenant: string, threadId: string): Promise<Thread> };
+  loader?: { canLoad(tenant: string): boolean | Promise<boolean>; load(tenant: string, threadId: string): Promise<Thread> };
 }
 
 export interface FoldResult {
@@ -77,7 +77,7 @@ async function fold(deps: FoldDeliveriesDeps, pending: StoredDelivery[], stored:
       continue;
     }
     let thread = mergeThread(current.thread, update);
-    if (update.messages.length === 0 && deps.edges[delivery.provider].announcesMessage(delivery.payload) && deps.loader?.canLoad(delivery.tenant)) {
+    if (update.messages.length === 0 && deps.edges[delivery.provider].announcesMessage(delivery.payload) && deps.loader && (await deps.loader.canLoad(delivery.tenant))) {
       try {
         thread = keepOwnWrites(current.thread, await deps.loader.load(delivery.tenant, delivery.threadId));
       } catch (err) {

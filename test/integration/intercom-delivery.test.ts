@@ -445,7 +445,7 @@ describe('IntercomWriter: first attempt (no read) within the call budget', () =>
   it('routeDelivery passes the first attempt through: no read', async () => {
     expectWrite(`/conversations/${CONV}/reply`).reply(200, {});
     expectWrite(`/conversations/${CONV}/tags`).reply(200, {});
-    const deliver = routeDelivery({ intercom: writer() });
+    const deliver = routeDelivery(() => writer());
     await expect(deliver(request('review'), FIRST)).resolves.toMatchObject({ written: true, apiCalls: 2 });
     expect(sent.every((s) => s.method === 'POST')).toBe(true);
   });

@@ -28,8 +28,7 @@ describe('safe by default', () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
     const categories = loadCategories(path.join(ROOT, 'test/fixtures/eval/shop/categories.yaml'));
-    const source = { name: 'zendesk_help_center', fetch: async () => ({ articles: [], complete: true, cursor: null }) };
-    logDraftingPlan(createLogger('info', sink), [{ tenant: 'zendesk:acme', source }], categories, { knowledgeDir: 'config/knowledge', demo: true });
+    logDraftingPlan(createLogger('info', sink), [{ tenant: 'zendesk:acme', provider: 'zendesk' }], categories, { knowledgeDir: 'config/knowledge', demo: true });
     expect(lines.map((l) => [l.tenant, l.msg, l.knowledge])).toEqual([
       ['zendesk:acme', 'drafting for zendesk:acme: autopilot in shipping, products', 'zendesk_help_center, else nothing until the first sync (the demo articles are never used for a live account)'],
       ['any other', 'drafting for other tenants: autopilot in shipping, products', "the demo shop's articles (config/knowledge)"],

@@ -68,7 +68,7 @@ describe('Intercom sample writer', () => {
 
   it('writes one note and the draftpilot_sample tag; a retry finds both and writes nothing', async () => {
     intercom.startConversation('215469330400001', { id: 'u-1', name: 'Sam', email: 'sam@example.org' }, 'Where is my parcel?');
-    const access = intercomAccess({ accessToken: 'ic-sample-token', baseUrl: intercom.baseUrl, settingsAdminIds: [] })!;
+    const access = intercomAccess({ accessToken: 'ic-sample-token', baseUrl: intercom.baseUrl })!;
     const writer = new IntercomSampleWriter({ shadow: false, access, adminId: ADMIN_ID, tenant: 'intercom:x7k2pq9a' });
     expect(await writer.deliverSample(ic(), { firstAttempt: true })).toMatchObject({ written: true, apiCalls: 3 });
     expect(await writer.deliverSample(ic())).toMatchObject({ written: false, apiCalls: 1, writes: [] });

@@ -11,8 +11,8 @@ import { SignedLoad, verifySignedLoad } from './signed-load';
 export interface LoadDeps {
   /** ZENDESK_APP_ID: the app whose public key signs the loads */
   appId: string | undefined;
-  /** ZENDESK_SUBDOMAIN: the account this deployment serves */
-  subdomain: string | undefined;
+  /** whether this deployment serves the account (ZENDESK_SUBDOMAIN, or an installed account) */
+  knownSubdomain: (subdomain: string) => boolean;
   /** where the public key is read: ZENDESK_BASE_URL or https://<subdomain>.zendesk.com */
   keyOrigin: (subdomain: string) => string;
   keys: PublicKeys;
@@ -20,20 +20,19 @@ export interface LoadDeps {
   skewSeconds: number;
   now: () => Date;
   logger: Pick<Logger, 'info' | 'warn'>;
-  /** the Zendesk role of a user (GET /api/v2/users/{id}); absent without Zendesk credentials */
-  roleOf?: (userId: string) => Promise<string>;
+  /** the Zendesk role of a user of the tenant (GET /api/v2/users/{id}); absent without any Zendesk credentials */
+  roleOf?: (userId: string, tenant: string) => Promise<string>;
 }
 
 export type OpenedLoad = { ok: true; load: SignedLoad; tenant: string } | { ok: false; status: 401 | 503; message: string };
 
 export async function openSignedLoad(token: string | undefined, d: LoadDeps, location: string): Promise<OpenedLoad> {
-  if (!d.appId || !d.subdomain) {
-    return { ok: false, status: 503, message: `the ${location} is not configured: set ${!d.appId ? 'ZENDESK_APP_ID (the id Zendesk shows after the upload)' : 'ZENDESK_SUBDOMAIN'}` };
+  if (!d.appId) {
+    return { ok: false, status: 503, message: `the ${location} is not configured: set ZENDESK_APP_ID (the id Zendesk shows after the upload)` };
   }
-  const known = d.subdomain.toLowerCase();
   const appId = d.appId;
   const checked = await verifySignedLoad(token, {
-    knownSubdomain: (s) => s === known,
+    knownSubdomain: (s) => d.knownSubdomain(s.toLowerCase()),
     keyFor: (s) => d.keys.get(PublicKeys.urlFor(d.keyOrigin(s), appId)),
     now: d.now(),
     skewSeconds: d.skewSeconds,
@@ -49,7 +48,7 @@ export async function openSignedLoad(token: string | undefined, d: LoadDeps, loc
 export async function isZendeskAdmin(d: Pick<LoadDeps, 'roleOf' | 'logger'>, load: SignedLoad, tenant: string): Promise<boolean> {
   if (!d.roleOf || !load.userId) return false;
   try {
-    return (await d.roleOf(load.userId)) === 'admin';
+    return (await d.roleOf(load.userId, tenant)) === 'admin';
   } catch (err) {
     d.logger.warn({ tenant, err: (err as Error).message }, "zendesk app: the user's role could not be read; admin actions are off for this load");
     return false;

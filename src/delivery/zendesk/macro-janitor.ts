@@ -141,22 +141,30 @@ export class MacroJanitor {
   }
 }
 
-/** Sweeps now and then every intervalMinutes (0: never on a timer). */
-export function startMacroJanitor(janitor: MacroJanitor, intervalMinutes: number, logger: Logger): NodeJS.Timeout | undefined {
+/**
+ * Sweeps the accounts' macros now and then every intervalMinutes (0: never on a timer), one account
+ * after another; `janitors` is asked each time, so installs made since are swept too.
+ */
+export function startMacroJanitor(janitors: () => Promise<{ tenant: string; janitor: MacroJanitor }[]>, intervalMinutes: number, logger: Logger, around: <T>(tenant: string, work: () => Promise<T>) => Promise<T> = (_t, work) => work()): NodeJS.Timeout | undefined {
   if (intervalMinutes === 0) return undefined;
   let running = false;
+  const sweepOne = async (tenant: string, janitor: MacroJanitor) => {
+    try {
+      const r = await around(tenant, () => janitor.sweep());
+      const level = r.stopped ? 'warn' : 'info';
+      if (r.checked > 0 || r.stopped) logger[level]({ tenant, checked: r.checked, removed: r.removed, kept: r.kept, apiCalls: r.apiCalls, ...(r.stopped ? { stopped: r.stopped } : {}) }, 'pending macros swept');
+    } catch (err) {
+      logger.warn({ tenant, err: describe(err) }, 'pending-macro sweep failed; will try again');
+    }
+  };
   const run = () => {
     if (running) return;
     running = true;
-    janitor
-      .sweep()
-      .then(
-        (r) => {
-          const level = r.stopped ? 'warn' : 'info';
-          if (r.checked > 0 || r.stopped) logger[level]({ checked: r.checked, removed: r.removed, kept: r.kept, apiCalls: r.apiCalls, ...(r.stopped ? { stopped: r.stopped } : {}) }, 'pending macros swept');
-        },
-        (err) => logger.warn({ err: describe(err) }, 'pending-macro sweep failed; will try again'),
-      )
+    janitors()
+      .then(async (all) => {
+        for (const { tenant, janitor } of all) await sweepOne(tenant, janitor);
+      })
+      .catch((err) => logger.warn({ err: describe(err) }, 'pending-macro sweep failed; will try again'))
       .finally(() => {
         running = false;
       });

@@ -53,11 +53,12 @@ export type StateCheck =
   | { ok: true; subdomain: string; nonce: string }
   | { ok: false; code: 'oauth_state_invalid' | 'oauth_state_expired'; message: string };
 
-export function verifyInstallState(state: string, key: Buffer, now: number, ttlMs: number): StateCheck {
+/** `startAt`: where an install starts again (the Zendesk start page with the subdomain by default). */
+export function verifyInstallState(state: string, key: Buffer, now: number, ttlMs: number, startAt: (sub?: string) => string = (sub) => `/oauth/zendesk/start?subdomain=${sub ?? '<your subdomain>'}`): StateCheck {
   const invalid = (why: string): StateCheck => ({
     ok: false,
     code: 'oauth_state_invalid',
-    message: `the state parameter ${why}; start the install again at /oauth/zendesk/start?subdomain=<your subdomain>`,
+    message: `the state parameter ${why}; start the install again at ${startAt()}`,
   });
   if (state.length > MAX_STATE_CHARS) return invalid('is too long to be ours');
   const parts = state.split('.');
@@ -81,7 +82,7 @@ export function verifyInstallState(state: string, key: Buffer, now: number, ttlM
     return {
       ok: false,
       code: 'oauth_state_expired',
-      message: `the install link expired (it is valid for ${Math.round(ttlMs / 60_000)} minutes); start again at /oauth/zendesk/start?subdomain=${parsed.sub}`,
+      message: `the install link expired (it is valid for ${Math.round(ttlMs / 60_000)} minutes); start again at ${startAt(parsed.sub)}`,
     };
   }
   return { ok: true, subdomain: parsed.sub, nonce: parsed.n };

@@ -65,6 +65,12 @@ export interface ClientCredentialsOptions {
   accessTokenTtlSeconds?: number;
   /** told when a stored record cannot be opened (rotated APP_ENCRYPTION_KEY): a new grant replaces it */
   onWarning?: (message: string) => void;
+  /**
+   * An account installed through the authorization-code grant (another company's Zendesk): only its
+   * refresh token renews it, since client credentials reach the OAuth client's own account alone.
+   * When the refresh token is gone or refused, the account has to be installed again.
+   */
+  refreshOnly?: boolean;
 }
 
 /**
@@ -98,6 +104,11 @@ export class ClientCredentialsTokenProvider implements AccessTokenProvider {
   }
 
   async renewAfterUnauthorized(rejected: string, meter?: CallMeter): Promise<string | null> {
+    // Another process may have refreshed (which revokes the pair this one holds): read the store again.
+    if (this.current?.accessToken === rejected && !this.inflight) {
+      this.current = undefined;
+      this.loaded = false;
+    }
     const held = await this.held();
     // Another call refreshed while ours was in flight: use its token rather than refreshing again.
     if (held && held.accessToken !== rejected && !this.expiringSoon(held)) return held.accessToken;
@@ -144,6 +155,10 @@ export class ClientCredentialsTokenProvider implements AccessTokenProvider {
         // A revoked or already-rotated refresh token (invalid_grant): the client credentials still work.
         if (!(err instanceof HelpdeskError) || !err.permanent) throw err;
       }
+    }
+    if (!tokens && this.options.refreshOnly) {
+      const subdomain = this.options.account.replace(/^zendesk:/, '');
+      throw new HelpdeskError('zendesk', 401, 'zendesk_install_expired', `zendesk: the install of ${this.options.account} can no longer be renewed (its refresh token is missing, expired or revoked); an admin of the account can install again at /oauth/zendesk/start?subdomain=${subdomain}`, true);
     }
     tokens ??= await this.request({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope, ...ttl }, meter);
     await this.options.store.put({
@@ -198,6 +213,8 @@ export interface ZendeskAuth {
 export function zendeskAuthOf(zendesk: ZendeskAccount, deps: { store: TokenStore; clock?: Clock; scope?: string; onWarning?: (m: string) => void }): ZendeskAuth | undefined {
   const { baseUrl, accessToken: token, oauthClientId: clientId, oauthClientSecret: clientSecret } = zendesk;
   if (!token && !clientId && !clientSecret) return undefined;
+  // An OAuth client without an account named is the client accounts install through (docs/accounts.md).
+  if (!token && !baseUrl) return undefined;
   if (!baseUrl || !zendesk.tokenAccount) throw new Error('zendesk: set ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL) with the Zendesk credentials');
   if (token) return { baseUrl, tokens: staticAccessToken(token) };
   if (!clientId || !clientSecret) throw new Error('zendesk: set both ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET');
