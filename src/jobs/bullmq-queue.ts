@@ -65,6 +65,8 @@ export class BullmqQueue implements JobQueue {
         data: job,
         opts: {
           ...(job.deliveryId ? { jobId: bullmqJobId(job.provider, job.deliveryId) } : {}),
+          // BullMQ's priorities run from 1 (first) to 2,097,152
+          ...(job.turn ? { priority: Math.min(Math.max(1, Math.round(job.turn)), 2_097_152) } : {}),
           // Per-thread serialization: one active and at most one waiting job per thread; the waiting one
           // reads every pending delivery from the store when it runs, so the newest data wins.
           deduplication: { id: threadKeyOf(job), keepLastIfActive: true },

@@ -35,8 +35,9 @@ const DISPATCH_LOCK = 0x64726166; // "draf"
  *
  * Fairness: rows are claimed in turn by tenant (the first received row of every tenant, then the
  * second...), and a tenant with `tenantQueuedMax` deliveries queued or in progress gets no more until
- * some are done. A burst of thousands for one account therefore waits in the inbox, and a message of
- * another account is queued behind a bounded number of jobs. Passes take a transaction-scoped
+ * some are done. A burst of thousands for one account therefore waits in the inbox. Each job carries
+ * its place in its tenant's line (`turn`), which BullMQ runs as a priority: a message of an account
+ * with nothing queued goes ahead of a busy account's jobs instead of behind them. Passes take a transaction-scoped
  * advisory lock, so two dispatchers never count the same tenant's room twice; a dispatcher that does
  * not get it skips its pass.
  *
@@ -86,7 +87,7 @@ export class Dispatcher {
       if (rows.length === 0) return 0;
       const jobs = new Map<string, ThreadJob>();
       for (const r of rows) {
-        const job: ThreadJob = { tenant: r.tenant, provider: r.provider, threadId: r.thread_id, deliveryId: r.delivery_id };
+        const job: ThreadJob = { tenant: r.tenant, provider: r.provider, threadId: r.thread_id, deliveryId: r.delivery_id, turn: Number(r.place) };
         if (!jobs.has(threadKeyOf(job))) jobs.set(threadKeyOf(job), job);
       }
       await Promise.all([...jobs.values()].map((job) => this.queue.enqueue(job)));

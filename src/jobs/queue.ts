@@ -4,6 +4,12 @@ import type { ThreadKey } from '../domain/thread-key';
 export interface ThreadJob extends ThreadKey {
   /** the delivery that caused the job; used for the job id and logs */
   deliveryId?: string;
+  /**
+   * The job's place in its tenant's line when the dispatcher queued it (1: the tenant had nothing else
+   * in the queue). BullMQ runs lower places first, so a quiet tenant's message goes ahead of a busy
+   * tenant's backlog; the embedded queue takes tenants in turn instead.
+   */
+  turn?: number;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -14,6 +13,7 @@ import { describeWithPostgresAndRedisServer } from '../helpers/services';
 import { ZendeskStandIn } from '../helpers/zendesk-stand-in';
 import { OpenAIStandIn } from '../helpers/openai-stand-in';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { portState, startRedis } from '../helpers/redis-server';
 
 /**
  * The PostgreSQL + BullMQ mode as it is deployed: a ROLE=web and a ROLE=worker process, each a child
@@ -30,27 +30,6 @@ const START_MS = 45_000;
 const EXIT_MS = 15_000;
 const SETTLE_MS = 45_000;
 const TICKETS = 30;
-
-function startRedis(port: number): Promise<ChildProcess> {
-  const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p)) ?? 'redis-server';
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  return portState(port, true).then(() => child);
-}
-
-async function portState(port: number, up: boolean): Promise<void> {
-  await waitFor(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const s = connect(port, '127.0.0.1', () => {
-          s.end();
-          resolve(up);
-        });
-        s.on('error', () => resolve(!up));
-      }),
-    10_000,
-    `redis on ${port} to be ${up ? 'up' : 'down'}`,
-  );
-}
 
 describeWithPostgresAndRedisServer('faults in the PostgreSQL + BullMQ mode (web and worker processes)', () => {
   jest.setTimeout(120_000);

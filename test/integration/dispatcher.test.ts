@@ -99,6 +99,8 @@ function contract(open: () => Promise<{ store: Store; close: () => Promise<void>
     // the quiet tenant's one message arrived after eight of the busy one's, and is claimed in the first pass
     expect(await d.runOnce()).toBe(3);
     expect(queue.jobs.map((j) => j.threadId)).toEqual(['A0', 'B0', 'A1']);
+    // each job's place in its tenant's line: BullMQ runs the lower first
+    expect(queue.jobs.map((j) => j.turn)).toEqual([1, 1, 2]);
     expect(await d.runOnce()).toBe(2);
     expect(queue.jobs.map((j) => j.threadId).slice(3)).toEqual(['A2', 'A3']);
     // busy is at its maximum of 4 in the queue: nothing more until some are done
@@ -107,6 +109,8 @@ function contract(open: () => Promise<{ store: Store; close: () => Promise<void>
     await store.db.updateTable('deliveries').set({ status: 'done' }).where('id', 'in', first.map((r) => r.id)).execute();
     expect(await d.runOnce()).toBe(2);
     expect(queue.jobs.map((j) => j.threadId).slice(5)).toEqual(['A4', 'A5']);
+    // two of busy's are still in the queue: these come after them
+    expect(queue.jobs.map((j) => j.turn).slice(5)).toEqual([3, 4]);
     expect(await statuses(store)).toEqual({ done: 2, queued: 5, received: 2 });
   });
 

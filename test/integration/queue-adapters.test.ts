@@ -2,7 +2,7 @@ import { BullmqQueue } from '../../src/jobs/bullmq-queue';
 import { InlineQueue } from '../../src/jobs/inline-queue';
 import type { JobQueue, ThreadJob } from '../../src/jobs/queue';
 import { createLogger } from '../../src/logger';
-import { hasRedis } from '../helpers/services';
+import { describeWithRedis, hasRedis } from '../helpers/services';
 
 const logger = createLogger('silent');
 const policy = { attempts: 3, backoffMs: 20, concurrency: 4 };
@@ -164,6 +164,22 @@ describe.each(adapters)('%s queue adapter', (_name, make) => {
     await sleep(60);
     await queue.close(5000);
     expect(finished).toBe(true);
+  });
+});
+
+describeWithRedis('BullMQ job order', () => {
+  it("runs a job of a lower turn first: a quiet tenant's message goes ahead of a busy tenant's backlog", async () => {
+    const queue = new BullmqQueue({ ...policy, concurrency: 1, redisUrl: process.env.REDIS_URL!, prefix: `dpq${Math.random().toString(36).slice(2, 8)}`, keepCompleted: 100 }, logger);
+    try {
+      for (let i = 0; i < 6; i++) await queue.enqueue({ ...job(`busy-${i}`, `dbusy${i}`, 'zendesk:busy'), turn: 95 + i });
+      await queue.enqueue({ ...job('quiet-0', 'dquiet0', 'zendesk:quiet'), turn: 1 });
+      const order: string[] = [];
+      await queue.startWorker(async (jobs) => void order.push(...jobs.map((j) => j.threadId)), async () => undefined);
+      await until(() => order.length === 7);
+      expect(order).toEqual(['quiet-0', 'busy-0', 'busy-1', 'busy-2', 'busy-3', 'busy-4', 'busy-5']);
+    } finally {
+      await queue.close(1000);
+    }
   });
 });
 
