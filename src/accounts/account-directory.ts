@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { describe } from '../domain/errors';
 import { intercomTenant } from '../domain/tenant';
 import { intercomAccess } from '../helpdesk/access';
+import { HelpdeskError } from '../helpdesk/helpdesk-error';
 import { ClientCredentialsTokenProvider, ZendeskAuth } from '../helpdesk/zendesk/oauth';
 import { TokenCipher } from '../helpdesk/zendesk/token-cipher';
 import type { StoredTokens, TokenStore } from '../helpdesk/zendesk/token-store';
@@ -41,6 +42,8 @@ export class AccountDirectory implements Accounts {
   private reading?: Promise<void>;
   private readonly built = new Map<string, TenantAccount>();
   private envIntercom?: Promise<IntercomTenantAccount | undefined>;
+  /** after a failed question to Intercom, not asked again before this time */
+  private envIntercomRetryAt = 0;
   private envIntercomTenant?: string;
   private readonly envZendesk: ZendeskTenantAccount | undefined;
   private readonly now: () => number;
@@ -67,11 +70,23 @@ export class AccountDirectory implements Accounts {
   }
 
   async get(tenant: string): Promise<TenantAccount | undefined> {
-    return (await this.list()).find((a) => a.tenant === tenant);
+    await this.fresh();
+    if (this.envZendesk?.tenant === tenant) return this.envZendesk;
+    // only an Intercom tenant waits for the question to Intercom about the environment's token
+    const installed = this.installs.find((a) => a.tenant === tenant);
+    if (tenant.startsWith('intercom:')) {
+      const intercom = await this.environmentIntercom();
+      if (intercom?.tenant === tenant) return intercom;
+      // the token's workspace is not known yet: this may be it, so the work waits rather than going to shadow
+      if (!installed && !intercom && intercomAccess(this.options.config.intercom)) {
+        throw new HelpdeskError('intercom', 0, 'intercom_unreachable', `intercom: could not ask Intercom which workspace INTERCOM_ACCESS_TOKEN belongs to, so ${tenant} cannot be served yet; the job is tried again`, false);
+      }
+    }
+    return installed;
   }
 
   async list(): Promise<TenantAccount[]> {
-    if (this.now() - this.readAt >= this.options.refreshMs) await this.reread();
+    await this.fresh();
     const intercom = await this.environmentIntercom();
     const env: TenantAccount[] = [...(this.envZendesk ? [this.envZendesk] : []), ...(intercom ? [intercom] : [])];
     const envTenants = new Set(env.map((a) => a.tenant));
@@ -102,6 +117,10 @@ export class AccountDirectory implements Accounts {
     return timer;
   }
 
+  private async fresh(): Promise<void> {
+    if (this.now() - this.readAt >= this.options.refreshMs) await this.reread();
+  }
+
   private reread(): Promise<void> {
     this.reading ??= (async () => {
       try {
@@ -110,7 +129,8 @@ export class AccountDirectory implements Accounts {
         this.installs = built.filter((a): a is TenantAccount => a !== undefined);
         this.readAt = this.now();
       } catch (err) {
-        // keep serving the accounts known so far; the next call tries again
+        // keep serving the accounts known so far; read again after refreshMs
+        this.readAt = this.now();
         this.options.logger.warn({ err: describe(err) }, 'installed accounts could not be read; the last known ones are served');
       }
     })().finally(() => (this.reading = undefined));
@@ -176,7 +196,7 @@ export class AccountDirectory implements Accounts {
   private environmentIntercom(): Promise<IntercomTenantAccount | undefined> {
     const { intercom } = this.options.config;
     const access = intercomAccess(intercom);
-    if (!access) return Promise.resolve(undefined);
+    if (!access || (!this.envIntercom && this.now() < this.envIntercomRetryAt)) return Promise.resolve(undefined);
     this.envIntercom ??= intercomWorkspaceId(access).then(
       (workspace): IntercomTenantAccount => ({
         tenant: (this.envIntercomTenant = intercomTenant(workspace)),
@@ -191,6 +211,7 @@ export class AccountDirectory implements Accounts {
       (err) => {
         this.options.logger.warn({ err: describe(err) }, 'could not ask Intercom which workspace INTERCOM_ACCESS_TOKEN belongs to; will ask again');
         this.envIntercom = undefined;
+        this.envIntercomRetryAt = this.now() + this.options.refreshMs;
         return undefined;
       },
     );
