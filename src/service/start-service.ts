@@ -2,7 +2,7 @@ import { AccountDirectory } from '../accounts/account-directory';
 import { registerZendeskInstall } from '../accounts/zendesk-install';
 import { TokenCipher } from '../helpdesk/zendesk/token-cipher';
 import { intercomOauthRoutes } from '../http/intercom-oauth-routes';
-import { zendeskAuthFor } from './writers';
+import { zendeskAuthFor } from './zendesk-credentials';
 import { startCallLimits } from './call-limits';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -24,7 +24,7 @@ import { TenantHelpdesks } from './tenant-helpdesks';
 import { loadDrafting } from './load-drafting';
 import { isDemoKnowledge, logDraftingPlan } from './drafting-plan';
 import { readConfig } from './read-config';
-import { startJanitor } from './writers';
+import { startJanitor } from './macro-sweeps';
 import { routeSampleDelivery } from '../delivery/sample-port';
 import { keyedRandom } from '../policy/random-source';
 import { createSampler } from '../sampling/sample-thread';
@@ -102,7 +102,6 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     logger,
     now,
   });
-  const loader = helpdesks.threadReader();
   // An agent's public reply first reviews the draft it followed (implicit review), then the thread is
   // drafted (unless it is solved: a solve event drafts nothing), then sampled for an after-the-fact review.
   const afterStore = (thread: Thread) => forTenantCalls(thread.tenant, () => draftAndSample(thread));
@@ -113,8 +112,7 @@ export async function startWorker(deps: WorkerDeps): Promise<WorkerSide> {
     await sampler(thread);
     return outcome;
   };
-  const tenantLoader = { canLoad: (tenant: string) => loader.canLoad(tenant), load: (tenant: string, threadId: string) => forTenantCalls(tenant, () => loader.load(tenant, threadId)) };
-  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader: tenantLoader, ...(deps.onThread ? { onThread: deps.onThread } : {}) });
+  const fold = createDeliveryFolder({ db, inbox, edges: deps.edges, logger, now, afterStore, loader: helpdesks.threadReader(), ...(deps.onThread ? { onThread: deps.onThread } : {}) });
   await queue.startWorker(
     async (jobs) => {
       const stop = jobDuration.startTimer();

@@ -10,6 +10,7 @@ import { ZendeskWriter } from '../delivery/zendesk/zendesk-writer';
 import { describe } from '../domain/errors';
 import type { Provider, Thread } from '../domain/thread';
 import { zendeskAccess } from '../helpdesk/access';
+import { forTenantCalls } from '../helpdesk/call-context';
 import { ThreadLoader } from '../helpdesk/load-thread';
 import { fetchIntercomArticles } from '../knowledge/intercom-articles';
 import type { ArticleSource } from '../knowledge/knowledge-base';
@@ -79,14 +80,14 @@ export class TenantHelpdesks {
     return (await this.forTenant(tenant))?.source;
   }
 
-  /** A loader shaped for the delivery folder: reads a thread with its tenant's credentials. */
+  /** A loader shaped for the delivery folder: reads a thread with its tenant's credentials, within its call limit. */
   threadReader(): { canLoad(tenant: string): Promise<boolean>; load(tenant: string, threadId: string): Promise<Thread> } {
     return {
       canLoad: async (tenant) => (await this.loaderFor(tenant))?.canLoad(tenant) ?? false,
       load: async (tenant, threadId) => {
         const loader = await this.loaderFor(tenant);
         if (!loader) throw new Error(`no credentials to read ${tenant}`);
-        return loader.load(tenant, threadId);
+        return forTenantCalls(tenant, () => loader.load(tenant, threadId));
       },
     };
   }
