@@ -12,6 +12,7 @@ import { TokenCipher, TokenCipherError } from '../helpdesk/zendesk/token-cipher'
 import type { StoredTokens, TokenStore } from '../helpdesk/zendesk/token-store';
 import type { Logger } from '../logger';
 import type { Database } from '../store/schema';
+import { installedPage, queryValue } from './install-page';
 import { sendError } from './send-error';
 
 export const INTERCOM_OAUTH_START_PATH = '/oauth/intercom/start';
@@ -41,8 +42,6 @@ export interface IntercomOauthOptions {
 /** GET /me with the new token: the admin who installed (notes are written as them) and the workspace. */
 const meSchema = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), app: z.looseObject({ id_code: z.string().min(1) }) });
 
-const one = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const restart = () => INTERCOM_OAUTH_START_PATH;
 
 /**
@@ -90,13 +89,13 @@ export function intercomOauthRoutes(o: IntercomOauthOptions): Router {
   router.get(INTERCOM_OAUTH_CALLBACK_PATH, async (req: Request, res: Response) => {
     res.set('Referrer-Policy', 'no-referrer');
     if (!ready(res)) return;
-    const state = one(req.query.state);
+    const state = queryValue(req.query.state);
     if (!state) return void sendError(res, 400, 'oauth_state_missing', `the state parameter is missing: open ${INTERCOM_OAUTH_START_PATH} to install, not the callback directly`);
     const checked = verifyInstallState(state, stateKey, now(), ttlMs, restart);
     if (!checked.ok) return void sendError(res, 400, checked.code, checked.message);
     if (checked.subdomain !== 'intercom') return void sendError(res, 400, 'oauth_state_invalid', `the state parameter belongs to another install; start again at ${INTERCOM_OAUTH_START_PATH}`);
     if (!(await stateUses.claim(checked.nonce, new Date(now())))) return void sendError(res, 400, 'oauth_state_used', `this install link was already used; start again at ${INTERCOM_OAUTH_START_PATH}`);
-    const code = one(req.query.code);
+    const code = queryValue(req.query.code);
     if (!code) return void sendError(res, 400, 'oauth_code_missing', `Intercom sent no code (the teammate may have declined); start again at ${INTERCOM_OAUTH_START_PATH}`);
     let tenant: string;
     try {
@@ -122,7 +121,7 @@ export function intercomOauthRoutes(o: IntercomOauthOptions): Router {
     res
       .status(200)
       .type('html')
-      .send(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>draftpilot installed</title></head>\n<body><h1>draftpilot is installed for workspace ${escapeHtml(tenant.slice('intercom:'.length))}</h1><p>Its token is stored encrypted. Add the webhook topics in the app's Webhooks page if you have not. You can close this page.</p></body></html>\n`);
+      .send(installedPage(`draftpilot is installed for workspace ${tenant.slice('intercom:'.length)}`, "Its token is stored encrypted. Add the webhook topics on the app's Webhooks page if you have not. You can close this page."));
   });
   return router;
 }

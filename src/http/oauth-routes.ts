@@ -14,6 +14,7 @@ import { MemoryStateUses, StateUses } from '../helpdesk/zendesk/state-uses';
 import { TokenCipher, TokenCipherError } from '../helpdesk/zendesk/token-cipher';
 import type { TokenStore } from '../helpdesk/zendesk/token-store';
 import type { Logger } from '../logger';
+import { installedPage, queryValue } from './install-page';
 import { sendError } from './send-error';
 
 export const OAUTH_START_PATH = '/oauth/zendesk/start';
@@ -93,10 +94,7 @@ function resolveSettings(o: OauthRoutesOptions): Ready | string {
   return { clientId, clientSecret, cipher, stateKey: stateKeyFrom(encryptionKey), redirectUri };
 }
 
-/** A single query value; repeated or nested parameters count as absent. */
-const one = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Installing draftpilot into a Zendesk account with the authorization-code grant:
@@ -123,7 +121,7 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
     res.set('Cache-Control', 'no-store');
     const s = ready(res);
     if (!s) return;
-    const raw = one(req.query.subdomain) ?? options.defaultSubdomain;
+    const raw = queryValue(req.query.subdomain) ?? options.defaultSubdomain;
     if (!raw) {
       sendError(res, 400, 'subdomain_missing', `add ?subdomain=<your Zendesk subdomain>, e.g. ${OAUTH_START_PATH}?subdomain=acme for acme.zendesk.com`);
       return;
@@ -143,7 +141,7 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
     res.set('Referrer-Policy', 'no-referrer');
     const s = ready(res);
     if (!s) return;
-    const state = one(req.query.state);
+    const state = queryValue(req.query.state);
     if (!state) {
       sendError(res, 400, 'oauth_state_missing', `the state parameter is missing: open ${OAUTH_START_PATH}?subdomain=<your subdomain> to install, not the callback directly`);
       return;
@@ -158,13 +156,13 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
       sendError(res, 400, 'oauth_state_used', `this install link was already used; start again at ${OAUTH_START_PATH}?subdomain=${subdomain}`);
       return;
     }
-    const denied = one(req.query.error);
+    const denied = queryValue(req.query.error);
     if (denied) {
-      const why = one(req.query.error_description);
+      const why = queryValue(req.query.error_description);
       sendError(res, 400, 'oauth_denied', `Zendesk did not authorize the install for ${subdomain} (${denied.slice(0, 60)}${why ? `: ${why.slice(0, 200)}` : ''}); an admin of the account can start again at ${OAUTH_START_PATH}?subdomain=${subdomain}`);
       return;
     }
-    const code = one(req.query.code);
+    const code = queryValue(req.query.code);
     if (!code) {
       sendError(res, 400, 'oauth_code_missing', `the code parameter is missing; start again at ${OAUTH_START_PATH}?subdomain=${subdomain}`);
       return;
@@ -199,11 +197,10 @@ export function oauthRoutes(options: OauthRoutesOptions): Router {
       note = `The account could not be set up yet (${(err as Error).message.slice(0, 200)}); install again in a moment.`;
     }
     options.logger?.info({ account }, 'zendesk install completed');
-    const name = escapeHtml(subdomain);
     res
       .status(200)
       .type('html')
-      .send(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>draftpilot installed</title></head>\n<body><h1>draftpilot is installed for ${name}</h1><p>Its tokens are stored encrypted.${note ? ` ${escapeHtml(note)}` : ''} You can close this page.</p></body></html>\n`);
+      .send(installedPage(`draftpilot is installed for ${subdomain}`, `Its tokens are stored encrypted.${note ? ` ${note}` : ''} You can close this page.`));
   });
 
   return router;
